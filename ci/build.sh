@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Configures and builds the whole tree into a build directory.
+#   ci/build.sh [BUILD_DIR] [extra cmake args...]
+# BUILD_DIR defaults to build/. Warnings are errors in our code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${1:-build}
+shift || true
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"

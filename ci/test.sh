@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The project's one test command (README "Quick start", and what .ci/run calls).
+# On a fresh Debian machine: installs dependencies, builds, runs every test (unit,
+# netsim system tests, integration suite), then repeats the whole run under
+# AddressSanitizer + UBSan. Exits non-zero if anything fails.
+#
+#   ci/test.sh            everything
+#   ci/test.sh --quick    one build, no sanitizer pass (for the edit-test loop)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+bash ci/install-deps.sh
+
+run_suite() {
+  local build_dir=$1; shift
+  echo "=== build ($build_dir)"
+  bash ci/build.sh "$build_dir" "$@"
+  echo "=== tests ($build_dir)"
+  # Unit tests first: they are fast and say the most when something is broken.
+  ctest --test-dir "$build_dir" --output-on-failure -L unit -j "$(nproc)"
+  # Tests that build network namespaces run one at a time: each makes its own world,
+  # but two at once would only compete for the two cores and blur failures.
+  ctest --test-dir "$build_dir" --output-on-failure -LE unit
+}
+
+start=$(date +%s)
+run_suite build
+if [ $quick -eq 0 ]; then
+  # halt_on_error so a sanitizer finding fails the test that triggered it.
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+  run_suite build-asan -DSNOWSIGNAL_SANITIZE=ON
+fi
+echo "=== all tests passed in $(( $(date +%s) - start )) s"
