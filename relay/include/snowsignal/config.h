@@ -1,0 +1,43 @@
+// Command line and environment, parsed by a pure function: argv, an environment map and
+// an interface lookup in, a Config or one line of error out. No network is touched.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "snowsignal/interface_info.h"
+
+namespace snowsignal {
+
+enum class LogLevel { kDebug, kInfo, kWarning, kError, kCritical };
+
+struct Config {
+  InterfaceInfo interface;
+  std::uint16_t broadcast_port = 5076;
+  std::uint16_t mesh_port = 7124;
+  // Host names or addresses of the other relays, and where they came from
+  // ("--other-relays" or "OTHER_RELAYS") so errors can name it.
+  std::vector<std::string> other_relays;
+  std::string other_relays_source;
+  std::optional<std::string> service_name;  // SERVICENAME: discover tasks.<name>
+  LogLevel log_level = LogLevel::kInfo;
+  unsigned stats_interval_s = 0;            // 0: no periodic stats
+  std::optional<std::string> stats_file;
+  unsigned dedup_window_ms = 500;           // 0: no dedup (pure SnowSignal behaviour)
+};
+
+struct ConfigOutcome {
+  std::optional<Config> config;  // set when the relay should run
+  int exit_code = 0;             // when config is unset: 0 after --help/--version, 2 on error
+  std::string message;           // help/version text, or the one-line error
+};
+
+using Environment = std::map<std::string, std::string>;
+
+ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env,
+                           const InterfaceLookup& interfaces);
+
+}  // namespace snowsignal

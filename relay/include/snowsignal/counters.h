@@ -1,0 +1,54 @@
+// What the relay counts. The names are a public contract: they are the keys of the
+// stats JSON that netsim and the integration tests read.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace snowsignal {
+
+enum class DropReason : std::size_t {
+  kOwnMac,         // Ethernet source is one of this host's MACs (our own re-broadcast)
+  kNotBroadcast,   // Ethernet destination is not ff:ff:ff:ff:ff:ff
+  kNotIpv4,        // ethertype is not IPv4 (0x0800)
+  kNotUdp,         // IPv4 protocol is not UDP (17)
+  kWrongPort,      // UDP destination port is not the broadcast port
+  kFragment,       // an IPv4 fragment: we cannot relay part of a datagram
+  kMalformed,      // lengths or header fields that do not add up
+  kOversize,       // larger than our interface MTU, or truncated by the capture/buffer
+  kUnknownPeer,    // mesh datagram from an address that is not a current peer
+  kBadMagic,       // mesh datagram without the "SS" prefix of format v1
+  kEcho,           // captured frame we ourselves re-broadcast for a peer (dedup rule a)
+  kOriginSegment,  // mesh frame that was captured on our own segment (dedup rule b)
+  kDuplicate,      // mesh frame already received from another relay (dedup rule c)
+  kCount,
+};
+
+inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::kCount);
+
+constexpr std::string_view drop_reason_name(DropReason reason) {
+  constexpr std::array<std::string_view, kDropReasonCount> kNames = {
+      "own_mac",   "not_broadcast", "not_ipv4",     "not_udp",   "wrong_port",
+      "fragment",  "malformed",     "oversize",     "unknown_peer", "bad_magic",
+      "echo",      "origin_segment", "duplicate"};
+  return kNames[static_cast<std::size_t>(reason)];
+}
+
+struct Counters {
+  std::uint64_t captured = 0;        // frames handed to us by the capture
+  std::uint64_t forwarded = 0;       // mesh datagrams sent (one per peer per frame)
+  std::uint64_t mesh_received = 0;   // datagrams read from the mesh socket
+  std::uint64_t rebroadcast = 0;     // frames emitted on the target interface
+  std::uint64_t send_errors = 0;     // failed mesh sends and failed L2 sends
+  std::uint64_t capture_kernel_drops = 0;  // frames the kernel dropped before we read them
+  std::array<std::uint64_t, kDropReasonCount> dropped{};
+
+  void drop(DropReason reason) { ++dropped[static_cast<std::size_t>(reason)]; }
+  std::uint64_t dropped_for(DropReason reason) const {
+    return dropped[static_cast<std::size_t>(reason)];
+  }
+};
+
+}  // namespace snowsignal

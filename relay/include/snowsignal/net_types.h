@@ -1,0 +1,33 @@
+// Value types for addresses as they appear on the wire. Header-only and free of socket
+// headers so the core and its tests never depend on the OS networking API.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace snowsignal {
+
+using Byte = std::uint8_t;
+
+struct MacAddress {
+  std::array<Byte, 6> octets{};
+
+  static constexpr MacAddress broadcast() { return MacAddress{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}; }
+  friend constexpr bool operator==(const MacAddress&, const MacAddress&) = default;
+  std::string to_string() const;
+};
+
+// An IPv4 address held in host byte order; `value` 0xC6120102 is 198.18.1.2.
+struct Ipv4Address {
+  std::uint32_t value = 0;
+
+  static constexpr Ipv4Address limited_broadcast() { return Ipv4Address{0xffffffffU}; }
+  static std::optional<Ipv4Address> parse(std::string_view dotted);
+  friend constexpr auto operator<=>(const Ipv4Address&, const Ipv4Address&) = default;
+  std::string to_string() const;
+};
+
+}  // namespace snowsignal

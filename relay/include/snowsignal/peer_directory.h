@@ -1,0 +1,30 @@
+// Seams: who the other relays are, and how host names become addresses.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "snowsignal/net_types.h"
+
+namespace snowsignal {
+
+class PeerDirectory {
+ public:
+  virtual ~PeerDirectory() = default;
+  // The current peers, sorted, without duplicates. Never empty after start: with no
+  // configured or discovered peer it holds our own address (self-relay mode).
+  virtual const std::vector<Ipv4Address>& peers() const = 0;
+  // True when peers() is only ourselves because nobody else is known.
+  virtual bool self_relay() const = 0;
+  // Re-resolves names; failures are logged, the previous answer for that name is kept.
+  virtual void refresh() = 0;
+};
+
+class NameResolver {
+ public:
+  virtual ~NameResolver() = default;
+  // IPv4 addresses (A records or a literal) for `host`; empty when it does not resolve.
+  virtual std::vector<Ipv4Address> resolve(const std::string& host) = 0;
+};
+
+}  // namespace snowsignal

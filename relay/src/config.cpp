@@ -1,0 +1,216 @@
+#include "snowsignal/config.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <stdexcept>
+
+#ifndef SNOWSIGNAL_VERSION
+#error "SNOWSIGNAL_VERSION must be defined by the build"
+#endif
+
+namespace snowsignal {
+
+namespace {
+
+// A configuration error already phrased for the user: one line naming the flag or the
+// environment variable it came from.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// One setting from the command line or the environment, and where it came from.
+struct Setting {
+  std::optional<std::string> value;
+  std::string source;  // "--flag" or "ENV_NAME"
+};
+
+Setting pick(const CLI::Option* option, const std::string& flag_value, const Environment& env,
+             const std::string& env_name) {
+  if (option->count() > 0) return {flag_value, option->get_name()};
+  if (auto it = env.find(env_name); it != env.end() && !it->second.empty()) {
+    return {it->second, env_name};
+  }
+  return {std::nullopt, ""};
+}
+
+unsigned long parse_number(const Setting& setting, unsigned long max, const char* what) {
+  const std::string& text = *setting.value;
+  unsigned long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value > max) {
+    throw ConfigError(setting.source + ": '" + text + "' is not " + what);
+  }
+  return value;
+}
+
+std::uint16_t parse_port(const Setting& setting, std::uint16_t fallback) {
+  if (!setting.value) return fallback;
+  const unsigned long port = parse_number(setting, 65535, "a port number (1..65535)");
+  if (port == 0) throw ConfigError(setting.source + ": '0' is not a port number (1..65535)");
+  return static_cast<std::uint16_t>(port);
+}
+
+LogLevel parse_log_level(const Setting& setting) {
+  if (!setting.value) return LogLevel::kInfo;
+  std::string name = *setting.value;
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (name == "debug") return LogLevel::kDebug;
+  if (name == "info") return LogLevel::kInfo;
+  if (name == "warning") return LogLevel::kWarning;
+  if (name == "error") return LogLevel::kError;
+  if (name == "critical") return LogLevel::kCritical;
+  throw ConfigError(setting.source + ": '" + *setting.value +
+                    "' is not a log level (debug, info, warning, error, critical)");
+}
+
+// OTHER_RELAYS="a,b c": commas and/or whitespace separate hosts.
+std::vector<std::string> split_hosts(const std::string& text) {
+  std::vector<std::string> hosts;
+  std::string current;
+  for (char c : text) {
+    if (c == ',' || std::isspace(static_cast<unsigned char>(c))) {
+      if (!current.empty()) hosts.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) hosts.push_back(std::move(current));
+  return hosts;
+}
+
+// SnowSignal (argparse) spells the log level flag "-ll"; CLI11 would read that as "-l l".
+void rewrite_snowsignal_spellings(std::vector<std::string>& args) {
+  for (std::string& arg : args) {
+    if (arg == "-ll") {
+      arg = "--log-level";
+    } else if (arg.starts_with("-ll=")) {
+      arg = "--log-level=" + arg.substr(4);
+    }
+  }
+}
+
+InterfaceInfo find_interface(const Setting& setting, const InterfaceLookup& interfaces) {
+  const std::string name = setting.value.value_or("eth0");
+  const std::string source = setting.value ? setting.source : "--target-interface (default)";
+  std::optional<InterfaceInfo> info = interfaces.find(name);
+  if (!info) throw ConfigError(source + ": no network interface named '" + name + "'");
+  if (!info->ipv4) throw ConfigError(source + ": interface '" + name + "' has no IPv4 address");
+  return *info;
+}
+
+}  // namespace
+
+ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env,
+                           const InterfaceLookup& interfaces) {
+  CLI::App app{
+      "snowsignal: relays UDP broadcasts (EPICS PVAccess searches and beacons) between network "
+      "segments through a unicast mesh of relays, compatible with SnowSignal 0.1.1.\n"
+      "Every option can also be set by the environment variable named in its help; a flag "
+      "wins over the environment, which wins over the default.",
+      "snowsignal"};
+  std::string target, broadcast_port, mesh_port, log_level, stats_interval, stats_file,
+      dedup_window;
+  std::vector<std::string> other_relays;
+  bool version = false;
+
+  auto* target_opt = app.add_option("-t,--target-interface", target,
+                                    "Interface to capture broadcasts on and re-broadcast to "
+                                    "(env TARGET_INTERFACE, default eth0)")
+                        ->type_name("NAME");
+  auto* bport_opt = app.add_option("-b,--broadcast-port", broadcast_port,
+                                   "UDP destination port of the broadcasts to relay "
+                                   "(env BDCAST_PORT, default 5076)")
+                       ->type_name("PORT");
+  auto* mport_opt = app.add_option("-m,--mesh-port", mesh_port,
+                                   "UDP port of the mesh between relays, received on all "
+                                   "addresses (env MESH_PORT, default 7124)")
+                       ->type_name("PORT");
+  auto* relays_opt = app.add_option("--other-relays", other_relays,
+                                    "Other relays: IPv4 addresses or host names, space or comma "
+                                    "separated; names are re-resolved every 10 s "
+                                    "(env OTHER_RELAYS, default none)")
+                         ->delimiter(',')
+                         ->type_name("HOST");
+  auto* level_opt = app.add_option("-l,--log-level", log_level,
+                                   "debug, info, warning, error or critical; -ll is accepted "
+                                   "as in SnowSignal (env LOGLEVEL, default info)")
+                       ->type_name("LEVEL");
+  auto* interval_opt = app.add_option("--stats-interval", stats_interval,
+                                      "Log counters (and write --stats-file) every SECONDS; "
+                                      "0 = off (env STATS_INTERVAL, default 0)")
+                           ->type_name("SECONDS");
+  auto* file_opt = app.add_option("--stats-file", stats_file,
+                                  "Write counters as JSON to PATH (atomically) at every stats "
+                                  "interval, on SIGUSR1 and at exit (env STATS_FILE, default none)")
+                       ->type_name("PATH");
+  auto* dedup_opt = app.add_option("--dedup-window-ms", dedup_window,
+                                   "How long a relayed datagram is remembered to stop echoes and "
+                                   "duplicates; 0 = off, pure SnowSignal behaviour "
+                                   "(env DEDUP_WINDOW_MS, default 500)")
+                        ->type_name("MS");
+  app.add_flag("--version", version, "Print the version and exit");
+  app.footer(
+      "Discovery: env SERVICENAME=<name> adds the A records of tasks.<name> (Docker Swarm) as "
+      "peers, refreshed every 10 s, minus this host's own addresses. With no peer at all the "
+      "relay sends to itself (SnowSignal's test mode) and warns.\n"
+      "Needs CAP_NET_RAW. Exit status 2 on configuration errors.");
+
+  rewrite_snowsignal_spellings(args);
+  std::reverse(args.begin(), args.end());  // CLI11's vector parse takes arguments reversed
+  try {
+    app.parse(args);
+  } catch (const CLI::CallForHelp&) {
+    return {std::nullopt, 0, app.help()};
+  } catch (const CLI::ParseError& e) {
+    return {std::nullopt, 2, std::string("snowsignal: ") + e.what()};
+  }
+  if (version) return {std::nullopt, 0, "snowsignal " SNOWSIGNAL_VERSION};
+
+  try {
+    Config config;
+    config.broadcast_port = parse_port(pick(bport_opt, broadcast_port, env, "BDCAST_PORT"), 5076);
+    config.mesh_port = parse_port(pick(mport_opt, mesh_port, env, "MESH_PORT"), 7124);
+    if (config.broadcast_port == config.mesh_port) {
+      throw ConfigError("--broadcast-port/BDCAST_PORT and --mesh-port/MESH_PORT are both " +
+                        std::to_string(config.mesh_port) + "; they must differ");
+    }
+    config.log_level = parse_log_level(pick(level_opt, log_level, env, "LOGLEVEL"));
+
+    if (relays_opt->count() > 0) {
+      for (const std::string& value : other_relays) {
+        for (std::string& host : split_hosts(value)) config.other_relays.push_back(std::move(host));
+      }
+      config.other_relays_source = "--other-relays";
+    } else if (auto it = env.find("OTHER_RELAYS"); it != env.end()) {
+      config.other_relays = split_hosts(it->second);
+      config.other_relays_source = "OTHER_RELAYS";
+    }
+    if (auto it = env.find("SERVICENAME"); it != env.end() && !it->second.empty()) {
+      config.service_name = it->second;
+    }
+
+    if (Setting s = pick(interval_opt, stats_interval, env, "STATS_INTERVAL"); s.value) {
+      config.stats_interval_s =
+          static_cast<unsigned>(parse_number(s, 86400, "a number of seconds (0..86400)"));
+    }
+    if (Setting s = pick(file_opt, stats_file, env, "STATS_FILE"); s.value) {
+      config.stats_file = *s.value;
+    }
+    if (Setting s = pick(dedup_opt, dedup_window, env, "DEDUP_WINDOW_MS"); s.value) {
+      config.dedup_window_ms =
+          static_cast<unsigned>(parse_number(s, 60000, "a number of milliseconds (0..60000)"));
+    }
+    // Last: the only check that looks at the machine.
+    config.interface = find_interface(pick(target_opt, target, env, "TARGET_INTERFACE"), interfaces);
+    return {std::move(config), 0, ""};
+  } catch (const ConfigError& e) {
+    return {std::nullopt, 2, std::string("snowsignal: ") + e.what()};
+  }
+}
+
+}  // namespace snowsignal

@@ -1,0 +1,148 @@
+// snowsignal: relays UDP broadcasts between segments through a unicast mesh of relays.
+#include <spdlog/fmt/ranges.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capture_filter.h"
+#include "dns_name_resolver.h"
+#include "event_loop.h"
+#include "packet_socket_sink.h"
+#include "pcap_frame_source.h"
+#include "resolving_peer_directory.h"
+#include "snowsignal/config.h"
+#include "snowsignal/relay_core.h"
+#include "stats_json.h"
+#include "steady_clock.h"
+#include "tins_interface_info.h"
+#include "udp_mesh_socket.h"
+
+extern char** environ;
+
+namespace snowsignal {
+namespace {
+
+constexpr auto kPeerRefresh = std::chrono::seconds(10);
+
+Environment process_environment() {
+  Environment env;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string text = *entry;
+    const auto equals = text.find('=');
+    if (equals != std::string::npos) env.emplace(text.substr(0, equals), text.substr(equals + 1));
+  }
+  return env;
+}
+
+spdlog::level::level_enum to_spdlog(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return spdlog::level::debug;
+    case LogLevel::kInfo: return spdlog::level::info;
+    case LogLevel::kWarning: return spdlog::level::warn;
+    case LogLevel::kError: return spdlog::level::err;
+    case LogLevel::kCritical: return spdlog::level::critical;
+  }
+  return spdlog::level::info;
+}
+
+std::vector<std::string> peer_strings(const PeerDirectory& peers) {
+  std::vector<std::string> out;
+  for (const Ipv4Address& peer : peers.peers()) out.push_back(peer.to_string());
+  return out;
+}
+
+class Daemon {
+ public:
+  Daemon(const Config& config, SignalFd& signals, ResolvingPeerDirectory& peers)
+      : config_(config),
+        signals_(signals),
+        peers_(peers),
+        source_(config.interface.name,
+                capture_filter(config.broadcast_port, config.interface.host_macs)),
+        sink_(config.interface.index, config.interface.name),
+        mesh_(config.mesh_port),
+        core_(std::make_unique<RelayCore>(
+            RelaySettings{config.broadcast_port, config.mesh_port,
+                          std::chrono::milliseconds(config.dedup_window_ms)},
+            config.interface, mesh_, sink_, peers_, clock_)) {}
+
+  void run() {
+    const InterfaceInfo& i = config_.interface;
+    spdlog::info("relay ready: {} {} {} bcast {} mtu {}, mesh port {}, peers [{}]{}", i.name,
+                 i.mac.to_string(), i.ipv4->to_string(), i.broadcast.to_string(), i.mtu,
+                 config_.mesh_port, fmt::join(peer_strings(peers_), ", "),
+                 peers_.self_relay() ? " (self-relay)" : "");
+    EventLoop loop(source_, *core_, mesh_.selectable_fd(), signals_, clock_);
+    loop.every(kPeerRefresh, [this] { peers_.refresh(); });
+    if (config_.stats_interval_s > 0) {
+      loop.every(std::chrono::seconds(config_.stats_interval_s), [this] { report(); });
+    }
+    loop.on_usr1([this] { report(); });
+    const int signal = loop.run();
+    spdlog::info("stopping on signal {}", signal);
+    report();
+  }
+
+ private:
+  void report() {
+    core_->set_capture_kernel_drops(source_.kernel_drops());
+    spdlog::info("counters: {}", stats_line(core_->counters()));
+    if (!config_.stats_file) return;
+    const std::string error = write_file_atomically(
+        *config_.stats_file, stats_json(core_->counters(), peers_.peers()));
+    if (!error.empty()) spdlog::error("cannot write --stats-file: {}", error);
+  }
+
+  const Config& config_;
+  SignalFd& signals_;
+  ResolvingPeerDirectory& peers_;
+  SteadyClock clock_;
+  PcapFrameSource source_;
+  PacketSocketSink sink_;
+  UdpMeshSocket mesh_;
+  std::unique_ptr<RelayCore> core_;  // on the heap: it holds ~200 KB of fixed buffers
+};
+
+int run(int argc, char** argv) {
+  SignalFd signals;  // first, before anything could start a thread
+  const TinsInterfaceLookup interfaces;
+  const ConfigOutcome outcome =
+      parse_config(std::vector<std::string>(argv + 1, argv + argc), process_environment(), interfaces);
+  if (!outcome.config) {
+    std::fprintf(outcome.exit_code == 0 ? stdout : stderr, "%s\n", outcome.message.c_str());
+    return outcome.exit_code;
+  }
+  const Config& config = *outcome.config;
+
+  auto logger = spdlog::stderr_logger_st("snowsignal");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(to_spdlog(config.log_level));
+  spdlog::flush_on(spdlog::level::info);
+
+  DnsNameResolver resolver;
+  ResolvingPeerDirectory peers(resolver, config.other_relays, config.service_name,
+                               config.interface.host_ipv4s, *config.interface.ipv4);
+  if (auto unresolved = peers.start()) {
+    std::fprintf(stderr, "snowsignal: %s: cannot resolve '%s'\n",
+                 config.other_relays_source.c_str(), unresolved->c_str());
+    return 2;
+  }
+  try {
+    Daemon daemon(config, signals, peers);
+    daemon.run();
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace snowsignal
+
+int main(int argc, char** argv) { return snowsignal::run(argc, argv); }

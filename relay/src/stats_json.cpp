@@ -1,0 +1,70 @@
+#include "stats_json.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+namespace snowsignal {
+
+std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>& peers) {
+  nlohmann::json dropped = nlohmann::json::object();
+  for (std::size_t i = 0; i < kDropReasonCount; ++i) {
+    dropped[std::string(drop_reason_name(static_cast<DropReason>(i)))] = counters.dropped[i];
+  }
+  nlohmann::json peer_list = nlohmann::json::array();
+  for (const Ipv4Address& peer : peers) peer_list.push_back(peer.to_string());
+  const nlohmann::json json = {
+      {"captured", counters.captured},
+      {"forwarded", counters.forwarded},
+      {"mesh_received", counters.mesh_received},
+      {"rebroadcast", counters.rebroadcast},
+      {"send_errors", counters.send_errors},
+      {"capture_kernel_drops", counters.capture_kernel_drops},
+      {"dropped", dropped},
+      {"peers", peer_list},
+  };
+  return json.dump();
+}
+
+std::string stats_line(const Counters& counters) {
+  std::string line = "captured=" + std::to_string(counters.captured) +
+                     " forwarded=" + std::to_string(counters.forwarded) +
+                     " mesh_received=" + std::to_string(counters.mesh_received) +
+                     " rebroadcast=" + std::to_string(counters.rebroadcast) +
+                     " send_errors=" + std::to_string(counters.send_errors) +
+                     " capture_kernel_drops=" + std::to_string(counters.capture_kernel_drops) +
+                     " dropped:";
+  bool any = false;
+  for (std::size_t i = 0; i < kDropReasonCount; ++i) {
+    if (counters.dropped[i] == 0) continue;
+    line += " " + std::string(drop_reason_name(static_cast<DropReason>(i))) + "=" +
+            std::to_string(counters.dropped[i]);
+    any = true;
+  }
+  if (!any) line += " none";
+  return line;
+}
+
+std::string write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  std::FILE* file = std::fopen(temporary.c_str(), "w");
+  if (file == nullptr) return temporary + ": " + std::strerror(errno);
+  const bool written = std::fwrite(content.data(), 1, content.size(), file) == content.size() &&
+                       std::fputc('\n', file) != EOF;
+  const int saved_errno = errno;
+  if (std::fclose(file) != 0 || !written) {
+    std::remove(temporary.c_str());
+    return temporary + ": " + std::strerror(written ? errno : saved_errno);
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string error = path + ": " + std::strerror(errno);
+    std::remove(temporary.c_str());
+    return error;
+  }
+  return "";
+}
+
+}  // namespace snowsignal
