@@ -1,0 +1,51 @@
+// Expectation checkers: pure functions from what was measured to PASS/FAIL with the
+// figure. The engine gathers the measurements; nothing here touches the system, so
+// every verdict can be unit-tested on canned data.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netsim/copy_counter.h"
+#include "netsim/ipv4.h"
+#include "netsim/scenario.h"
+
+namespace netsim {
+
+enum class Verdict { pass, fail, not_run };
+
+struct CheckResult {
+  std::string kind;
+  std::string description;  // what was expected
+  Verdict verdict = Verdict::not_run;
+  std::string measured;  // the figure, one line
+  nlohmann::json figures = nlohmann::json::object();
+  SourceLocation where;
+};
+
+// What pva-client did: its exit status and stdout (one JSON object).
+struct ClientOutcome {
+  int exit_status = -1;
+  std::string stdout_text;
+  double wall_seconds = 0;
+  std::string error;  // could not run at all
+};
+
+CheckResult check_discover(const Expectation& x, const ClientOutcome& out, const std::vector<Ipv4>& server_addresses);
+CheckResult check_no_discover(const Expectation& x, const ClientOutcome& out);
+CheckResult check_max_copies(const Expectation& x, const CopyStats& stats);
+// stats: the process's stats JSON, or nullopt with why it could not be read.
+CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::json>& stats, const std::string& read_error);
+CheckResult check_log(const Expectation& x, const std::string& log_text);
+CheckResult not_run(const Expectation& x, const std::string& why);
+
+// "dropped.unknown_peer" -> number, if present and numeric.
+std::optional<double> counter_value(const nlohmann::json& stats, const std::string& dotted_path);
+bool compare(double measured, const std::string& op, double value);
+
+std::string to_string(Verdict v);
+
+}  // namespace netsim

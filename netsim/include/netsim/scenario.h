@@ -1,0 +1,129 @@
+// The scenario model: a topology, the processes to run in it, a timeline of faults and
+// the expectations to check. Pure data (Mininet style): the engine builds it, the
+// checkers judge it, neither lives here.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "netsim/ipv4.h"
+
+namespace netsim {
+
+struct SourceLocation {
+  std::string file;
+  int line = 0;  // 1-based; 0 when unknown
+  std::string str() const;
+};
+
+// A scenario that cannot be run: bad YAML, unknown name, address outside the plan...
+class ScenarioError : public std::runtime_error {
+ public:
+  ScenarioError(const SourceLocation& where, const std::string& message);
+  const SourceLocation& where() const { return where_; }
+
+ private:
+  SourceLocation where_;
+};
+
+struct Segment {
+  std::string name;
+  Subnet subnet;
+  SourceLocation where;
+};
+
+// One interface of a host: ethN in the host, a veth whose peer is a bridge port.
+struct Attachment {
+  std::string segment;
+  std::string ifname;  // eth0, eth1... in declaration order
+  Ipv4 address;        // explicit or allocated
+  bool explicit_address = false;
+  SourceLocation where;
+};
+
+struct Route {
+  Subnet to;
+  Ipv4 via;
+};
+
+struct ProcessSpec {
+  std::string name;  // unique in the scenario
+  std::string host;
+  std::vector<std::string> command;  // argv, before ${...} substitution
+  std::string ready;                 // log text that means "up"; empty = up once started
+  double ready_timeout = 20;         // seconds
+  SourceLocation where;
+};
+
+struct Host {
+  std::string name;
+  bool router = false;
+  std::vector<Attachment> links;
+  std::vector<Route> routes;  // extra static routes
+  SourceLocation where;
+};
+
+enum class FaultKind { kill, restart, link_down, link_up, loss, partition, heal };
+
+struct FaultEvent {
+  double at = 0;
+  FaultKind kind = FaultKind::kill;
+  std::string process;         // kill, restart
+  int signal = 9;              // kill
+  std::string host, ifname;    // link_down, link_up, loss
+  int percent = 0;             // loss (0 removes)
+  std::string segment_a, segment_b;  // partition, heal (both empty on heal: all)
+  SourceLocation where;
+};
+
+enum class ExpectKind { discover, no_discover, max_copies, counter, log };
+
+struct Expectation {
+  ExpectKind kind = ExpectKind::discover;
+  SourceLocation where;
+  std::optional<double> at;  // seconds; discover default 0, others default end of run
+  // discover / no_discover
+  std::vector<std::string> pvs;
+  std::string client;  // host running pva-client
+  std::string server;  // host whose address must answer (optional)
+  double within = 5;
+  std::vector<std::string> client_args;
+  // max_copies
+  std::string segment;
+  long max_copies = 1;
+  long min_datagrams = 1;
+  // counter, log
+  std::string process;
+  std::string counter;  // dotted path in the stats JSON, e.g. dropped.unknown_peer
+  std::string op = ">=";
+  double value = 0;
+  std::string text;  // log
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string file;
+  double duration = 30;  // hard upper bound of the timeline, seconds
+  double settle = 1;     // capture window kept open after the last event, seconds
+  std::vector<Segment> segments;
+  std::vector<Host> hosts;  // routers included (router = true), declaration order
+  std::vector<ProcessSpec> processes;
+  std::vector<FaultEvent> timeline;  // sorted by time
+  std::vector<Expectation> expectations;
+
+  const Segment* find_segment(const std::string& name) const;
+  const Host* find_host(const std::string& name) const;
+  const ProcessSpec* find_process(const std::string& name) const;
+  // The router's address on a segment, if the segment has a router.
+  std::optional<Ipv4> router_on(const std::string& segment) const;
+};
+
+std::string to_string(FaultKind k);
+std::string to_string(ExpectKind k);
+std::string describe(const FaultEvent& e);
+std::string describe(const Expectation& e);
+
+}  // namespace netsim

@@ -1,0 +1,52 @@
+// The engine: builds a scenario's topology inside the private world and tears it down.
+//   segment -> Linux bridge in the world netns (STP off, forward delay 0)
+//   host    -> netns held by an anchor process; ethN = veth whose peer is a bridge port
+//   router  -> host with ip_forward=1 on several segments
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "netsim/namespaces.h"
+#include "netsim/scenario.h"
+
+namespace netsim {
+
+struct TeardownSummary {
+  int anchors_stopped = 0;
+  int links_deleted = 0;
+  std::vector<std::string> problems;
+};
+
+class Topology {
+ public:
+  explicit Topology(const Scenario& scenario);
+  ~Topology();
+  Topology(const Topology&) = delete;
+  Topology& operator=(const Topology&) = delete;
+
+  // Throws std::runtime_error naming the failing step; whatever was built stays
+  // recorded so teardown() still removes it.
+  void build();
+  TeardownSummary teardown();
+
+  int netns_fd(const std::string& host) const;
+  pid_t anchor_pid(const std::string& host) const;
+  ino_t netns_inode(const std::string& host) const;
+  std::string bridge(const std::string& segment) const;
+  // The world-side veth of host's interface (a port of the segment bridge).
+  std::string world_port(const std::string& host, const std::string& ifname) const;
+  bool owns_pid(pid_t pid) const;
+
+ private:
+  const Scenario& sc_;
+  std::map<std::string, NetnsAnchor> anchors_;
+  std::map<std::string, std::string> bridges_;
+  std::map<std::string, std::string> ports_;  // host.ifname -> world veth
+  std::vector<std::string> world_links_;      // created, in order
+};
+
+}  // namespace netsim

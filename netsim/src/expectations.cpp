@@ -1,0 +1,248 @@
+#include "netsim/expectations.h"
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+namespace netsim {
+
+namespace {
+
+CheckResult base(const Expectation& x) {
+  CheckResult r;
+  r.kind = to_string(x.kind);
+  r.description = describe(x);
+  r.where = x.where;
+  return r;
+}
+
+std::string fmt(double v) {
+  std::ostringstream o;
+  o << std::setprecision(4) << v;
+  return o.str();
+}
+
+std::optional<nlohmann::json> parse_client_json(const ClientOutcome& out, std::string& why) {
+  if (!out.error.empty()) {
+    why = out.error;
+    return std::nullopt;
+  }
+  // pva-client prints one JSON object; take the last line that parses.
+  std::istringstream lines(out.stdout_text);
+  std::optional<nlohmann::json> found;
+  for (std::string line; std::getline(lines, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) found = j;
+  }
+  if (!found) {
+    auto j = nlohmann::json::parse(out.stdout_text, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) found = j;
+  }
+  if (!found) why = "pva-client printed no JSON (exit status " + std::to_string(out.exit_status) + ")";
+  return found;
+}
+
+const nlohmann::json* find_pv(const nlohmann::json& report, const std::string& name) {
+  if (!report.contains("pvs") || !report["pvs"].is_array()) return nullptr;
+  for (const auto& pv : report["pvs"])
+    if (pv.is_object() && pv.value("name", "") == name) return &pv;
+  return nullptr;
+}
+
+std::string server_ip(const std::string& server) {
+  auto colon = server.rfind(':');
+  return colon == std::string::npos ? server : server.substr(0, colon);
+}
+
+}  // namespace
+
+std::string to_string(Verdict v) {
+  switch (v) {
+    case Verdict::pass: return "PASS";
+    case Verdict::fail: return "FAIL";
+    case Verdict::not_run: return "NOT RUN";
+  }
+  return "?";
+}
+
+CheckResult not_run(const Expectation& x, const std::string& why) {
+  CheckResult r = base(x);
+  r.verdict = Verdict::not_run;
+  r.measured = why;
+  return r;
+}
+
+CheckResult check_discover(const Expectation& x, const ClientOutcome& out, const std::vector<Ipv4>& server_addresses) {
+  CheckResult r = base(x);
+  std::string why;
+  auto report = parse_client_json(out, why);
+  if (!report) {
+    r.verdict = Verdict::fail;
+    r.measured = why;
+    return r;
+  }
+  int found = 0, validated = 0;
+  double slowest = 0;
+  std::vector<std::string> problems;
+  std::string first_server;
+  for (const auto& name : x.pvs) {
+    const nlohmann::json* pv = find_pv(*report, name);
+    if (!pv || !pv->value("found", false)) {
+      problems.push_back(name + " not found");
+      continue;
+    }
+    ++found;
+    double secs = pv->value("seconds", 0.0);
+    slowest = std::max(slowest, secs);
+    std::string server = pv->value("server", "");
+    if (first_server.empty()) first_server = server;
+    if (pv->value("tcp_validated", false))
+      ++validated;
+    else
+      problems.push_back(name + " found but TCP handshake not validated");
+    if (secs > x.within) problems.push_back(name + " found after " + fmt(secs) + "s");
+    if (!server_addresses.empty()) {
+      auto ip = parse_ipv4(server_ip(server));
+      bool ours = ip && std::find(server_addresses.begin(), server_addresses.end(), *ip) != server_addresses.end();
+      if (!ours) problems.push_back(name + " answered by " + server + ", not by " + x.server);
+    }
+  }
+  const auto total = static_cast<int>(x.pvs.size());
+  r.figures = {{"found", found},
+               {"requested", total},
+               {"tcp_validated", validated},
+               {"slowest_seconds", slowest},
+               {"server", first_server},
+               {"datagrams_sent", report->value("datagrams_sent", 0)},
+               {"client_exit_status", out.exit_status}};
+  if (report->contains("sent_payloads") && (*report)["sent_payloads"].is_array()) {
+    std::size_t largest = 0;
+    for (const auto& p : (*report)["sent_payloads"]) {
+      if (p.is_number()) largest = std::max(largest, p.get<std::size_t>());
+      if (p.is_string()) largest = std::max(largest, p.get<std::string>().size());
+    }
+    r.figures["largest_payload"] = largest;
+  }
+  std::ostringstream m;
+  m << found << "/" << total << " found";
+  if (found > 0) m << " in " << fmt(slowest) << "s via " << first_server << ", " << validated << " TCP-validated";
+  if (!problems.empty()) m << "; " << problems.front() << (problems.size() > 1 ? " (+" + std::to_string(problems.size() - 1) + " more)" : "");
+  r.measured = m.str();
+  r.verdict = problems.empty() && found == total ? Verdict::pass : Verdict::fail;
+  return r;
+}
+
+CheckResult check_no_discover(const Expectation& x, const ClientOutcome& out) {
+  CheckResult r = base(x);
+  std::string why;
+  auto report = parse_client_json(out, why);
+  if (!report) {
+    // Without the client's report we cannot tell "not found" from "never asked".
+    r.verdict = Verdict::fail;
+    r.measured = why;
+    return r;
+  }
+  int found = 0;
+  std::string who;
+  for (const auto& name : x.pvs) {
+    const nlohmann::json* pv = find_pv(*report, name);
+    if (pv && pv->value("found", false)) {
+      ++found;
+      if (who.empty()) who = name + " from " + pv->value("server", "?") + " after " + fmt(pv->value("seconds", 0.0)) + "s";
+    }
+  }
+  r.figures = {{"found", found},
+               {"requested", static_cast<int>(x.pvs.size())},
+               {"datagrams_sent", report->value("datagrams_sent", 0)},
+               {"client_exit_status", out.exit_status}};
+  int sent = report->value("datagrams_sent", 0);
+  if (found == 0) {
+    r.verdict = sent > 0 || !report->contains("datagrams_sent") ? Verdict::pass : Verdict::fail;
+    r.measured = "0/" + std::to_string(x.pvs.size()) + " found in " + fmt(x.within) + "s (" + std::to_string(sent) +
+                 " search datagrams sent)";
+    if (r.verdict == Verdict::fail) r.measured += ": the client never searched, so this proves nothing";
+  } else {
+    r.verdict = Verdict::fail;
+    r.measured = std::to_string(found) + " found: " + who;
+  }
+  return r;
+}
+
+CheckResult check_max_copies(const Expectation& x, const CopyStats& s) {
+  CheckResult r = base(x);
+  r.figures = {{"max_copies", s.max_copies}, {"datagrams", s.datagrams}, {"frames", s.frames}, {"worst", s.worst}};
+  std::ostringstream m;
+  m << "max " << s.max_copies << " copies of one datagram (" << s.datagrams << " distinct, " << s.frames << " frames)";
+  if (!s.worst.empty()) m << ", worst " << s.worst;
+  if (s.datagrams < x.min_datagrams) {
+    r.verdict = Verdict::fail;
+    m << "; fewer than " << x.min_datagrams << " datagrams seen, so the bound proves nothing";
+  } else {
+    r.verdict = s.max_copies <= x.max_copies ? Verdict::pass : Verdict::fail;
+  }
+  r.measured = m.str();
+  return r;
+}
+
+std::optional<double> counter_value(const nlohmann::json& stats, const std::string& dotted_path) {
+  const nlohmann::json* node = &stats;
+  std::size_t start = 0;
+  while (start <= dotted_path.size()) {
+    auto dot = dotted_path.find('.', start);
+    std::string key = dotted_path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_object() || !node->contains(key)) return std::nullopt;
+    node = &(*node)[key];
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (node->is_number()) return node->get<double>();
+  if (node->is_boolean()) return node->get<bool>() ? 1.0 : 0.0;
+  if (node->is_array()) return static_cast<double>(node->size());
+  return std::nullopt;
+}
+
+bool compare(double a, const std::string& op, double b) {
+  if (op == ">=") return a >= b;
+  if (op == "<=") return a <= b;
+  if (op == "==") return a == b;
+  if (op == "!=") return a != b;
+  if (op == ">") return a > b;
+  if (op == "<") return a < b;
+  return false;
+}
+
+CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::json>& stats, const std::string& read_error) {
+  CheckResult r = base(x);
+  if (!stats) {
+    r.verdict = Verdict::fail;
+    r.measured = read_error;
+    return r;
+  }
+  auto v = counter_value(*stats, x.counter);
+  // A counter a relay has not needed yet may be absent from "dropped": read it as 0
+  // for dropped.* only, where absence means "never happened".
+  if (!v && x.counter.rfind("dropped.", 0) == 0 && stats->contains("dropped")) v = 0;
+  if (!v) {
+    r.verdict = Verdict::fail;
+    r.measured = "no numeric '" + x.counter + "' in the stats JSON";
+    return r;
+  }
+  r.figures = {{"value", *v}};
+  r.measured = x.counter + " = " + fmt(*v);
+  r.verdict = compare(*v, x.op, x.value) ? Verdict::pass : Verdict::fail;
+  return r;
+}
+
+CheckResult check_log(const Expectation& x, const std::string& log_text) {
+  CheckResult r = base(x);
+  std::size_t count = 0;
+  for (std::size_t pos = log_text.find(x.text); pos != std::string::npos && !x.text.empty();
+       pos = log_text.find(x.text, pos + x.text.size()))
+    ++count;
+  r.figures = {{"occurrences", count}, {"log_bytes", log_text.size()}};
+  r.measured = std::to_string(count) + " occurrence(s) in " + std::to_string(log_text.size()) + " bytes of log";
+  r.verdict = count > 0 ? Verdict::pass : Verdict::fail;
+  return r;
+}
+
+}  // namespace netsim

@@ -1,0 +1,330 @@
+#include "netsim/runner.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "netsim/fault_injector.h"
+#include "netsim/segment_capture.h"
+#include "netsim/substitution.h"
+#include "netsim/supervisor.h"
+#include "netsim/topology.h"
+
+namespace netsim {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kTick = std::chrono::milliseconds(20);
+constexpr double kClientGrace = 10;  // seconds past `within` before a client is killed
+constexpr double kStatsWait = 3;     // seconds to wait for a stats file after SIGUSR1
+
+std::string fmt(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
+
+unsigned long inode_of(const std::string& path) {
+  struct stat st{};
+  return stat(path.c_str(), &st) == 0 ? static_cast<unsigned long>(st.st_ino) : 0;
+}
+
+struct StatsRead {
+  std::optional<nlohmann::json> json;
+  std::string error;
+};
+
+struct FileStamp {
+  long long mtime_ns = -1;
+  long long size = -1;
+  bool operator==(const FileStamp&) const = default;
+};
+
+FileStamp stamp(const std::string& path) {
+  struct stat st{};
+  if (stat(path.c_str(), &st) != 0) return {};
+  return {st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec, static_cast<long long>(st.st_size)};
+}
+
+// Asks a running process for fresh stats (SIGUSR1) and reads its stats file.
+StatsRead read_stats(Supervisor& sup, const std::string& process, const std::string& path) {
+  StatsRead out;
+  FileStamp before = stamp(path);
+  bool asked = sup.state(process).running;
+  if (asked) sup.signal(process, SIGUSR1);
+  auto deadline = Clock::now() + std::chrono::duration<double>(kStatsWait);
+  for (;;) {
+    sup.reap();
+    FileStamp now = stamp(path);
+    bool fresh = !asked || (now.size > 0 && !(now == before));
+    if (fresh) {
+      auto j = nlohmann::json::parse(read_file(path), nullptr, false);
+      if (!j.is_discarded()) {
+        out.json = j;
+        return out;
+      }
+    }
+    if (Clock::now() > deadline) break;
+    std::this_thread::sleep_for(kTick);
+  }
+  // No fresh write: fall back to what is there, saying so.
+  auto j = nlohmann::json::parse(read_file(path), nullptr, false);
+  if (!j.is_discarded() && j.is_object()) {
+    out.json = j;
+    return out;
+  }
+  out.error = "no readable stats JSON at " + path + (asked ? " after SIGUSR1" : "") +
+              " (does the command pass --stats-file ${stats}?)";
+  return out;
+}
+
+// A scheduled thing: a fault, or the start of a timed check.
+struct AgendaItem {
+  double at = 0;
+  const FaultEvent* fault = nullptr;
+  std::size_t check = 0;  // index into expectations when fault == nullptr
+  bool done = false;
+};
+
+struct RunningClient {
+  std::size_t check;
+  pid_t pid;
+  Clock::time_point started;
+  std::string stdout_path;
+};
+
+class Run {
+ public:
+  Run(const Scenario& sc, const RunOptions& opt, const std::atomic<bool>& interrupted)
+      : sc_(sc),
+        opt_(opt),
+        interrupted_(interrupted),
+        topo_(sc),
+        sup_(sc, topo_, opt.logs_dir, BinaryResolver(opt.bin_dir)),
+        faults_(sc, topo_, sup_, opt.logs_dir) {
+    report_.scenario = sc.name;
+    report_.file = sc.file;
+    report_.logs_dir = opt.logs_dir;
+    report_.capture_dir = opt.capture_dir;
+    results_.resize(sc.expectations.size());
+  }
+
+  Report execute() {
+    try {
+      setup();
+      if (report_.error.empty() && !interrupted_) timeline();
+      if (report_.error.empty() && !interrupted_) settle_and_check();
+    } catch (const std::exception& e) {
+      report_.error = e.what();
+      spdlog::error("{}", e.what());
+    }
+    report_.interrupted = interrupted_.load();
+    report_.elapsed = started_ ? seconds() : 0;
+    teardown();
+    for (std::size_t i = 0; i < results_.size(); ++i) {
+      if (!results_[i]) {
+        std::string why = report_.interrupted ? "interrupted before it was measured"
+                          : !report_.error.empty() ? "setup failed: " + report_.error
+                                                   : "the run ended (duration " + fmt(sc_.duration) + "s) first";
+        results_[i] = not_run(sc_.expectations[i], why);
+      }
+      report_.results.push_back(*results_[i]);
+    }
+    return report_;
+  }
+
+ private:
+  const Scenario& sc_;
+  const RunOptions& opt_;
+  const std::atomic<bool>& interrupted_;
+  Topology topo_;
+  Supervisor sup_;
+  FaultInjector faults_;
+  std::map<std::string, std::unique_ptr<SegmentCapture>> captures_;
+  std::vector<std::optional<CheckResult>> results_;
+  std::vector<RunningClient> clients_;
+  Report report_;
+  Clock::time_point t0_;
+  bool started_ = false;
+
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - t0_).count(); }
+
+  void setup() {
+    report_.world_netns = inode_of("/proc/self/ns/net");
+    spdlog::info("building {} segment(s), {} host(s) and router(s)", sc_.segments.size(), sc_.hosts.size());
+    topo_.build();
+    for (const auto& h : sc_.hosts) report_.host_netns[h.name] = topo_.netns_inode(h.name);
+    for (const auto& seg : sc_.segments) {
+      std::string pcap = opt_.capture_dir.empty() ? "" : opt_.capture_dir + "/" + seg.name + ".pcap";
+      auto cap = std::make_unique<SegmentCapture>(topo_.bridge(seg.name), opt_.search_port, pcap);
+      cap->start();
+      captures_[seg.name] = std::move(cap);
+    }
+    // One at a time, in declaration order, each waited for: servers and relays are up
+    // before the processes declared after them start.
+    for (const auto& p : sc_.processes) {
+      sup_.start(p.name);
+      std::string why;
+      if (!sup_.wait_ready(p.name, interrupted_, why)) {
+        if (!interrupted_) report_.error = "setup: " + why + " (log: " + sup_.log_file(p.name) + ")";
+        return;
+      }
+    }
+    t0_ = Clock::now();
+    started_ = true;
+    spdlog::info("all processes ready; timeline started (duration {}s)", sc_.duration);
+  }
+
+  std::vector<AgendaItem> agenda() const {
+    std::vector<AgendaItem> items;
+    for (const auto& f : sc_.timeline) items.push_back(AgendaItem{f.at, &f, 0, false});
+    for (std::size_t i = 0; i < sc_.expectations.size(); ++i) {
+      const auto& x = sc_.expectations[i];
+      if (x.at) items.push_back(AgendaItem{*x.at, nullptr, i, false});
+    }
+    std::stable_sort(items.begin(), items.end(), [](const AgendaItem& a, const AgendaItem& b) { return a.at < b.at; });
+    return items;
+  }
+
+  void timeline() {
+    auto items = agenda();
+    std::size_t next = 0;
+    while (!interrupted_) {
+      sup_.reap();
+      double now = seconds();
+      if (now > sc_.duration) {
+        spdlog::warn("duration {}s reached", sc_.duration);
+        break;
+      }
+      while (next < items.size() && items[next].at <= now && !interrupted_) fire(items[next++]);
+      collect_clients();
+      if (next == items.size() && clients_.empty()) break;
+      std::this_thread::sleep_for(kTick);
+    }
+    // Clients cut short by the duration or an interrupt are killed by stop_all().
+  }
+
+  void fire(AgendaItem& item) {
+    if (item.fault) {
+      TimelineEntry entry{item.at, seconds(), describe(*item.fault), true, ""};
+      try {
+        entry.detail = faults_.apply(*item.fault, interrupted_);
+        spdlog::info("t={:.2f}s {}: {}", entry.actual, entry.what, entry.detail);
+      } catch (const std::exception& e) {
+        entry.ok = false;
+        entry.detail = e.what();
+        spdlog::error("t={:.2f}s {} failed: {}", entry.actual, entry.what, e.what());
+      }
+      report_.events.push_back(entry);
+      return;
+    }
+    const Expectation& x = sc_.expectations[item.check];
+    if (x.kind == ExpectKind::discover || x.kind == ExpectKind::no_discover) {
+      start_client(item.check);
+    } else {
+      results_[item.check] = evaluate_now(x);
+    }
+  }
+
+  void start_client(std::size_t index) {
+    const Expectation& x = sc_.expectations[index];
+    auto vars = run_variables(sc_, opt_.logs_dir, "");
+    std::vector<std::string> argv{"pva-client", "--timeout", fmt(x.within)};
+    for (const auto& a : x.client_args) argv.push_back(substitute(a, vars));
+    argv.push_back("--json");
+    for (const auto& pv : x.pvs) argv.push_back(pv);
+    std::string base = opt_.logs_dir + "/check" + std::to_string(index + 1) + "-" + to_string(x.kind) + "-pva-client";
+    try {
+      pid_t pid = sup_.run_oneshot(x.client, argv, base + ".json", base + ".log");
+      clients_.push_back(RunningClient{index, pid, Clock::now(), base + ".json"});
+      spdlog::info("t={:.2f}s check {}: pva-client on {} (pid {})", seconds(), index + 1, x.client, pid);
+    } catch (const std::exception& e) {
+      ClientOutcome out;
+      out.error = e.what();
+      results_[index] = finish_client(x, out);
+    }
+  }
+
+  CheckResult finish_client(const Expectation& x, const ClientOutcome& out) {
+    if (x.kind == ExpectKind::no_discover) return check_no_discover(x, out);
+    std::vector<Ipv4> server;
+    if (!x.server.empty())
+      for (const auto& l : sc_.find_host(x.server)->links) server.push_back(l.address);
+    return check_discover(x, out, server);
+  }
+
+  void collect_clients() {
+    for (auto it = clients_.begin(); it != clients_.end();) {
+      const Expectation& x = sc_.expectations[it->check];
+      auto status = sup_.oneshot_status(it->pid);
+      double age = std::chrono::duration<double>(Clock::now() - it->started).count();
+      if (!status) {
+        if (age > x.within + kClientGrace) kill(it->pid, SIGKILL);
+        ++it;
+        continue;
+      }
+      ClientOutcome out;
+      out.exit_status = *status;
+      out.stdout_text = read_file(it->stdout_path);
+      out.wall_seconds = age;
+      results_[it->check] = finish_client(x, out);
+      spdlog::info("t={:.2f}s check {}: {} {}", seconds(), it->check + 1, to_string(results_[it->check]->verdict),
+                   results_[it->check]->measured);
+      it = clients_.erase(it);
+    }
+  }
+
+  CheckResult evaluate_now(const Expectation& x) {
+    switch (x.kind) {
+      case ExpectKind::counter: {
+        auto s = read_stats(sup_, x.process, stats_path(opt_.logs_dir, x.process));
+        return check_counter(x, s.json, s.error);
+      }
+      case ExpectKind::log: return check_log(x, read_file(sup_.log_file(x.process)));
+      case ExpectKind::max_copies: return check_max_copies(x, captures_.at(x.segment)->stats());
+      default: return not_run(x, "not a point-in-time check");
+    }
+  }
+
+  // Keeps the captures open a little longer so late copies are counted, then judges
+  // the end-of-run checks while every process is still up.
+  void settle_and_check() {
+    auto until = Clock::now() + std::chrono::duration<double>(sc_.settle);
+    while (Clock::now() < until && !interrupted_) {
+      sup_.reap();
+      std::this_thread::sleep_for(kTick);
+    }
+    if (interrupted_) return;
+    for (std::size_t i = 0; i < sc_.expectations.size(); ++i) {
+      const auto& x = sc_.expectations[i];
+      if (!results_[i] && !x.at && x.kind != ExpectKind::discover && x.kind != ExpectKind::no_discover)
+        results_[i] = evaluate_now(x);
+    }
+  }
+
+  void teardown() {
+    report_.processes_started = sup_.processes_started();
+    report_.processes_stopped = sup_.stop_all();
+    for (auto& [name, cap] : captures_) cap->stop();
+    report_.teardown = topo_.teardown();
+    sup_.reap();
+    spdlog::info("torn down: {} process(es) stopped, {} link(s) deleted, {} namespace(s) released",
+                 report_.processes_stopped, report_.teardown.links_deleted, report_.teardown.anchors_stopped);
+  }
+};
+
+}  // namespace
+
+Report run_scenario(const Scenario& scenario, const RunOptions& options, const std::atomic<bool>& interrupted) {
+  Run run(scenario, options, interrupted);
+  return run.execute();
+}
+
+}  // namespace netsim

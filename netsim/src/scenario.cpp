@@ -1,0 +1,124 @@
+#include "netsim/scenario.h"
+
+#include <sstream>
+
+namespace netsim {
+
+std::string SourceLocation::str() const {
+  if (file.empty()) return line > 0 ? "line " + std::to_string(line) : std::string{};
+  return line > 0 ? file + ":" + std::to_string(line) : file;
+}
+
+namespace {
+std::string with_location(const SourceLocation& where, const std::string& message) {
+  auto loc = where.str();
+  return loc.empty() ? message : loc + ": " + message;
+}
+}  // namespace
+
+ScenarioError::ScenarioError(const SourceLocation& where, const std::string& message)
+    : std::runtime_error(with_location(where, message)), where_(where) {}
+
+const Segment* Scenario::find_segment(const std::string& n) const {
+  for (const auto& s : segments)
+    if (s.name == n) return &s;
+  return nullptr;
+}
+
+const Host* Scenario::find_host(const std::string& n) const {
+  for (const auto& h : hosts)
+    if (h.name == n) return &h;
+  return nullptr;
+}
+
+const ProcessSpec* Scenario::find_process(const std::string& n) const {
+  for (const auto& p : processes)
+    if (p.name == n) return &p;
+  return nullptr;
+}
+
+std::optional<Ipv4> Scenario::router_on(const std::string& segment) const {
+  for (const auto& h : hosts) {
+    if (!h.router) continue;
+    for (const auto& l : h.links)
+      if (l.segment == segment) return l.address;
+  }
+  return std::nullopt;
+}
+
+std::string to_string(FaultKind k) {
+  switch (k) {
+    case FaultKind::kill: return "kill";
+    case FaultKind::restart: return "restart";
+    case FaultKind::link_down: return "link_down";
+    case FaultKind::link_up: return "link_up";
+    case FaultKind::loss: return "loss";
+    case FaultKind::partition: return "partition";
+    case FaultKind::heal: return "heal";
+  }
+  return "?";
+}
+
+std::string to_string(ExpectKind k) {
+  switch (k) {
+    case ExpectKind::discover: return "discover";
+    case ExpectKind::no_discover: return "no_discover";
+    case ExpectKind::max_copies: return "max_copies";
+    case ExpectKind::counter: return "counter";
+    case ExpectKind::log: return "log";
+  }
+  return "?";
+}
+
+namespace {
+std::string join_pvs(const std::vector<std::string>& pvs) {
+  if (pvs.size() > 3) return pvs.front() + " (+" + std::to_string(pvs.size() - 1) + " more PVs)";
+  std::string out;
+  for (const auto& p : pvs) out += (out.empty() ? "" : ",") + p;
+  return out;
+}
+}  // namespace
+
+std::string describe(const FaultEvent& e) {
+  std::ostringstream o;
+  o << to_string(e.kind);
+  switch (e.kind) {
+    case FaultKind::kill: o << " " << e.process << " (signal " << e.signal << ")"; break;
+    case FaultKind::restart: o << " " << e.process; break;
+    case FaultKind::link_down:
+    case FaultKind::link_up: o << " " << e.host << "." << e.ifname; break;
+    case FaultKind::loss: o << " " << e.percent << "% on " << e.host << "." << e.ifname; break;
+    case FaultKind::partition: o << " " << e.segment_a << " | " << e.segment_b; break;
+    case FaultKind::heal:
+      if (e.segment_a.empty())
+        o << " all";
+      else
+        o << " " << e.segment_a << " | " << e.segment_b;
+      break;
+  }
+  return o.str();
+}
+
+std::string describe(const Expectation& e) {
+  std::ostringstream o;
+  o << to_string(e.kind) << " ";
+  switch (e.kind) {
+    case ExpectKind::discover:
+    case ExpectKind::no_discover:
+      o << join_pvs(e.pvs);
+      if (!e.server.empty()) o << " from " << e.server;
+      o << " on " << e.client << " within " << e.within << "s";
+      break;
+    case ExpectKind::max_copies:
+      o << "<= " << e.max_copies << " on segment " << e.segment;
+      break;
+    case ExpectKind::counter:
+      o << e.process << " " << e.counter << " " << e.op << " " << e.value;
+      break;
+    case ExpectKind::log: o << e.process << " contains \"" << e.text << "\""; break;
+  }
+  if (e.at) o << " at " << *e.at << "s";
+  return o.str();
+}
+
+}  // namespace netsim

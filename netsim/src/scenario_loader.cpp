@@ -1,0 +1,514 @@
+#include "netsim/scenario_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "netsim/substitution.h"
+
+namespace netsim {
+
+namespace {
+
+constexpr double kMaxDuration = 3600;
+
+class Loader {
+ public:
+  explicit Loader(std::string file) : file_(std::move(file)) {}
+
+  Scenario load(const std::string& text) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+      throw ScenarioError(SourceLocation{file_, e.mark.line + 1}, "invalid YAML: " + e.msg);
+    }
+    if (!root.IsMap()) throw error(root, "a scenario is a YAML mapping (name:, segments:, hosts:, ...)");
+    check_keys(root, {"name", "description", "duration", "settle", "segments", "routers", "hosts",
+                      "timeline", "expect"},
+               "scenario");
+    sc_.file = file_;
+    sc_.name = root["name"] ? scalar(root["name"], "name") : std::string{"unnamed"};
+    if (root["description"]) sc_.description = scalar(root["description"], "description");
+    if (!root["duration"])
+      throw error(root, "missing 'duration' (seconds): every scenario needs an upper bound");
+    sc_.duration = number(root["duration"], "duration", 0.1, kMaxDuration);
+    if (root["settle"]) sc_.settle = number(root["settle"], "settle", 0, 60);
+
+    if (!root["segments"]) throw error(root, "missing 'segments'");
+    load_segments(list(root["segments"], "segments"));
+    if (root["routers"]) load_hosts(list(root["routers"], "routers"), true);
+    if (root["hosts"]) load_hosts(list(root["hosts"], "hosts"), false);
+    allocate_addresses();
+    validate_routes();
+    validate_process_variables();
+    if (root["timeline"]) load_timeline(list(root["timeline"], "timeline"));
+    if (root["expect"]) load_expectations(list(root["expect"], "expect"));
+    return std::move(sc_);
+  }
+
+ private:
+  std::string file_;
+  Scenario sc_;
+  std::vector<std::vector<std::tuple<std::string, std::string, SourceLocation>>> pending_routes_;
+
+  SourceLocation at(const YAML::Node& n) const {
+    int line = n.Mark().line;
+    return SourceLocation{file_, line >= 0 ? line + 1 : 0};
+  }
+  ScenarioError error(const YAML::Node& n, const std::string& msg) const {
+    return ScenarioError(at(n), msg);
+  }
+
+  void check_keys(const YAML::Node& map, const std::set<std::string>& allowed,
+                  const std::string& what) const {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      std::string key = it->first.Scalar();
+      if (!allowed.count(key)) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        throw error(it->first, "unknown key '" + key + "' in " + what + " (expected one of: " + list + ")");
+      }
+    }
+  }
+
+  std::string scalar(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsScalar()) throw error(n, what + " must be a plain value");
+    return n.Scalar();
+  }
+
+  double number(const YAML::Node& n, const std::string& what, double lo, double hi) const {
+    double v = 0;
+    try {
+      if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "");
+      v = n.as<double>();
+    } catch (const YAML::Exception&) {
+      throw error(n, what + " must be a number");
+    }
+    if (!std::isfinite(v) || v < lo || v > hi) {
+      std::ostringstream o;
+      o << what << " must be between " << lo << " and " << hi << " (got " << n.Scalar() << ")";
+      throw error(n, o.str());
+    }
+    return v;
+  }
+
+  YAML::Node list(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsSequence()) throw error(n, what + " must be a list (lines starting with '- ')");
+    return n;
+  }
+
+  std::vector<std::string> strings(const YAML::Node& n, const std::string& what) const {
+    std::vector<std::string> out;
+    if (n.IsScalar()) {
+      out.push_back(n.Scalar());
+      return out;
+    }
+    if (!n.IsSequence()) throw error(n, what + " must be a value or a list of values");
+    for (const auto& item : n) out.push_back(scalar(item, what + " item"));
+    return out;
+  }
+
+  // A command is an argv list, or one string split on blanks (never given to a shell).
+  std::vector<std::string> command(const YAML::Node& n) const {
+    std::vector<std::string> argv;
+    if (n.IsScalar()) {
+      std::istringstream words(n.Scalar());
+      for (std::string w; words >> w;) argv.push_back(w);
+    } else {
+      argv = strings(n, "command");
+    }
+    if (argv.empty()) throw error(n, "command is empty");
+    return argv;
+  }
+
+  void check_name(const YAML::Node& n, const std::string& name, const std::string& what) const {
+    bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+    if (!ok)
+      throw error(n, what + " name '" + name + "' must use only letters, digits, '-' and '_'");
+  }
+
+  Subnet subnet_in_plan(const YAML::Node& n, const std::string& text) const {
+    auto s = parse_subnet(text);
+    if (!s) throw error(n, "'" + text + "' is not a subnet like 198.18.1.0/24 (host bits must be zero)");
+    if (s->prefix < benchmark_space().prefix || !benchmark_space().contains(s->network))
+      throw error(n, "subnet " + text + " is outside " + to_string(benchmark_space()) +
+                         ": netsim only uses the RFC 2544 benchmarking space");
+    if (s->prefix > 30) throw error(n, "subnet " + text + " is too small (at most /30)");
+    return *s;
+  }
+
+  void load_segments(const YAML::Node& seq) {
+    for (std::size_t i = 0; i < seq.size(); ++i) {
+      const YAML::Node& item = seq[i];
+      Segment seg;
+      seg.where = at(item);
+      if (item.IsScalar()) {
+        seg.name = item.Scalar();
+      } else if (item.IsMap()) {
+        check_keys(item, {"name", "subnet"}, "segment");
+        if (!item["name"]) throw error(item, "segment needs a name");
+        seg.name = scalar(item["name"], "segment name");
+      } else {
+        throw error(item, "a segment is a name or {name:, subnet:}");
+      }
+      check_name(item, seg.name, "segment");
+      if (sc_.find_segment(seg.name)) throw error(item, "segment '" + seg.name + "' is declared twice");
+      if (item.IsMap() && item["subnet"]) {
+        seg.subnet = subnet_in_plan(item["subnet"], scalar(item["subnet"], "subnet"));
+      } else {
+        if (i + 1 > 255) throw error(item, "too many segments for default subnets; give subnet:");
+        seg.subnet = Subnet{Ipv4{benchmark_space().network.value + static_cast<std::uint32_t>((i + 1) << 8)}, 24};
+      }
+      for (const auto& other : sc_.segments)
+        if (other.subnet.overlaps(seg.subnet))
+          throw error(item, "segment '" + seg.name + "' subnet " + to_string(seg.subnet) +
+                                " overlaps segment '" + other.name + "' (" + to_string(other.subnet) + ")");
+      sc_.segments.push_back(seg);
+    }
+    if (sc_.segments.empty()) throw error(seq, "at least one segment is needed");
+  }
+
+  void load_hosts(const YAML::Node& seq, bool router) {
+    const std::string what = router ? "router" : "host";
+    for (const auto& item : seq) {
+      if (!item.IsMap()) throw error(item, "a " + what + " is a mapping with name: and segments:");
+      check_keys(item, {"name", "segments", "processes", "routes"}, what);
+      Host h;
+      h.router = router;
+      h.where = at(item);
+      if (!item["name"]) throw error(item, what + " needs a name");
+      h.name = scalar(item["name"], what + " name");
+      check_name(item["name"], h.name, what);
+      if (sc_.find_host(h.name)) throw error(item["name"], "host or router '" + h.name + "' is declared twice");
+      if (!item["segments"]) throw error(item, what + " '" + h.name + "' needs segments: [...]");
+      const YAML::Node segs = item["segments"].IsScalar() ? YAML::Node() : list(item["segments"], "segments");
+      std::vector<YAML::Node> seg_items;
+      if (item["segments"].IsScalar())
+        seg_items.push_back(item["segments"]);
+      else
+        for (const auto& s : segs) seg_items.push_back(s);
+      for (const auto& s : seg_items) h.links.push_back(attachment(s, h));
+      if (h.links.empty()) throw error(item, what + " '" + h.name + "' is on no segment");
+      if (router && h.links.size() < 2)
+        throw error(item, "router '" + h.name + "' must join at least two segments");
+      if (item["routes"]) {
+        pending_routes_.emplace_back();
+        for (const auto& r : list(item["routes"], "routes")) {
+          if (!r.IsMap() || !r["to"] || !r["via"]) throw error(r, "a route is {to: SUBNET, via: ADDRESS}");
+          check_keys(r, {"to", "via"}, "route");
+          h.routes.push_back(Route{subnet_in_plan(r["to"], scalar(r["to"], "to")), Ipv4{}});
+          pending_routes_.back().emplace_back(h.name, scalar(r["via"], "via"), at(r["via"]));
+        }
+      }
+      sc_.hosts.push_back(h);
+      if (item["processes"]) {
+        for (const auto& p : list(item["processes"], "processes")) load_process(p, h);
+      }
+    }
+  }
+
+  Attachment attachment(const YAML::Node& s, const Host& h) const {
+    Attachment a;
+    a.where = at(s);
+    a.ifname = "eth" + std::to_string(h.links.size());
+    std::string address;
+    if (s.IsScalar()) {
+      a.segment = s.Scalar();
+    } else if (s.IsMap()) {
+      check_keys(s, {"segment", "address"}, "segment attachment");
+      if (!s["segment"]) throw error(s, "attachment needs segment:");
+      a.segment = scalar(s["segment"], "segment");
+      if (s["address"]) address = scalar(s["address"], "address");
+    } else {
+      throw error(s, "a segment attachment is a name or {segment:, address:}");
+    }
+    const Segment* seg = sc_.find_segment(a.segment);
+    if (!seg) throw error(s, "unknown segment '" + a.segment + "'");
+    for (const auto& l : h.links)
+      if (l.segment == a.segment) throw error(s, "'" + h.name + "' joins segment '" + a.segment + "' twice");
+    if (!address.empty()) {
+      auto ip = parse_ipv4(address);
+      if (!ip) throw error(s["address"], "'" + address + "' is not an IPv4 address");
+      if (!benchmark_space().contains(*ip))
+        throw error(s["address"], "address " + address + " is outside " + to_string(benchmark_space()) +
+                                      ": netsim only uses the RFC 2544 benchmarking space");
+      if (!seg->subnet.contains(*ip))
+        throw error(s["address"], "address " + address + " is outside segment '" + seg->name + "' (" +
+                                      to_string(seg->subnet) + ")");
+      if (*ip == seg->subnet.network || *ip == seg->subnet.broadcast())
+        throw error(s["address"], "address " + address + " is the network or broadcast address of '" +
+                                      seg->name + "'");
+      a.address = *ip;
+      a.explicit_address = true;
+    }
+    return a;
+  }
+
+  void load_process(const YAML::Node& p, const Host& h) {
+    if (!p.IsMap()) throw error(p, "a process is a mapping with command:");
+    check_keys(p, {"name", "command", "ready", "ready_timeout"}, "process");
+    ProcessSpec spec;
+    spec.where = at(p);
+    spec.host = h.name;
+    spec.name = p["name"] ? scalar(p["name"], "process name") : h.name;
+    check_name(p, spec.name, "process");
+    if (sc_.find_process(spec.name))
+      throw error(p, "process '" + spec.name + "' is declared twice (give each process a unique name:)");
+    if (!p["command"]) throw error(p, "process '" + spec.name + "' needs command:");
+    spec.command = command(p["command"]);
+    if (p["ready"]) spec.ready = scalar(p["ready"], "ready");
+    if (p["ready_timeout"]) spec.ready_timeout = number(p["ready_timeout"], "ready_timeout", 0.1, 600);
+    sc_.processes.push_back(spec);
+  }
+
+  void allocate_addresses() {
+    for (const auto& seg : sc_.segments) {
+      std::set<Ipv4> used;
+      for (const auto& h : sc_.hosts)
+        for (const auto& l : h.links)
+          if (l.segment == seg.name && l.explicit_address) {
+            if (!used.insert(l.address).second)
+              throw ScenarioError(l.where, "address " + to_string(l.address) + " is used twice on '" + seg.name + "'");
+          }
+      auto take = [&](std::uint32_t from, const Attachment& l) {
+        for (std::uint32_t n = from; n <= seg.subnet.host_count(); ++n) {
+          Ipv4 cand = seg.subnet.host(n);
+          if (used.insert(cand).second) return cand;
+        }
+        throw ScenarioError(l.where, "segment '" + seg.name + "' (" + to_string(seg.subnet) + ") has no free address left");
+      };
+      const std::uint32_t host_start = seg.subnet.host_count() >= 20 ? 10 : 1;
+      for (bool routers : {true, false})
+        for (auto& h : sc_.hosts) {
+          if (h.router != routers) continue;
+          for (auto& l : h.links)
+            if (l.segment == seg.name && !l.explicit_address) l.address = take(routers ? 1 : host_start, l);
+        }
+    }
+  }
+
+  void validate_routes() {
+    std::size_t k = 0;
+    for (auto& h : sc_.hosts) {
+      if (h.routes.empty()) continue;
+      const auto& pending = pending_routes_.at(k++);
+      for (std::size_t i = 0; i < h.routes.size(); ++i) {
+        const auto& [host, via, where] = pending[i];
+        auto ip = parse_ipv4(via);
+        if (!ip) throw ScenarioError(where, "'" + via + "' is not an IPv4 address");
+        bool direct = false;
+        for (const auto& l : h.links)
+          if (sc_.find_segment(l.segment)->subnet.contains(*ip)) direct = true;
+        if (!direct)
+          throw ScenarioError(where, "route via " + via + " is not on any segment of '" + h.name + "'");
+        h.routes[i].via = *ip;
+      }
+    }
+  }
+
+  void check_variables(const std::string& text, const SourceLocation& where, const std::string& process) const {
+    try {
+      substitute(text, run_variables(sc_, "/logs", process));
+    } catch (const SubstitutionError& e) {
+      throw ScenarioError(where, std::string(e.what()) +
+                                     " (known: ${host}, ${host.ethN}, ${host.segment}, ${logs}, ${stats})");
+    }
+  }
+
+  void validate_process_variables() const {
+    for (const auto& p : sc_.processes)
+      for (const auto& arg : p.command) check_variables(arg, p.where, p.name);
+  }
+
+  std::pair<std::string, std::string> link_ref(const YAML::Node& n) const {
+    std::string text = scalar(n, "link");
+    auto dot = text.find('.');
+    const Host* h = sc_.find_host(text.substr(0, dot));
+    if (!h) throw error(n, "unknown host '" + text.substr(0, dot) + "' in link '" + text + "' (write host.eth0)");
+    if (dot == std::string::npos) return {h->name, h->links.front().ifname};
+    std::string which = text.substr(dot + 1);
+    for (const auto& l : h->links)
+      if (l.ifname == which || l.segment == which) return {h->name, l.ifname};
+    throw error(n, "host '" + h->name + "' has no interface or segment '" + which + "'");
+  }
+
+  std::string process_ref(const YAML::Node& n) const {
+    std::string name = scalar(n, "process");
+    if (!sc_.find_process(name)) throw error(n, "unknown process '" + name + "'");
+    return name;
+  }
+
+  std::string host_ref(const YAML::Node& n) const {
+    std::string name = scalar(n, "host");
+    if (!sc_.find_host(name)) throw error(n, "unknown host '" + name + "'");
+    return name;
+  }
+
+  std::string segment_ref(const YAML::Node& n) const {
+    std::string name = scalar(n, "segment");
+    if (!sc_.find_segment(name)) throw error(n, "unknown segment '" + name + "'");
+    return name;
+  }
+
+  int signal_number(const YAML::Node& n) const {
+    std::string s = scalar(n, "signal");
+    static const std::map<std::string, int> names{{"KILL", SIGKILL}, {"TERM", SIGTERM}, {"INT", SIGINT},
+                                                  {"HUP", SIGHUP},   {"USR1", SIGUSR1}, {"STOP", SIGSTOP},
+                                                  {"CONT", SIGCONT}};
+    std::string key = s.rfind("SIG", 0) == 0 ? s.substr(3) : s;
+    if (auto it = names.find(key); it != names.end()) return it->second;
+    return static_cast<int>(number(n, "signal", 1, 64));
+  }
+
+  void load_timeline(const YAML::Node& seq) {
+    static const std::vector<std::pair<std::string, FaultKind>> kinds{
+        {"kill", FaultKind::kill},           {"restart", FaultKind::restart}, {"link_down", FaultKind::link_down},
+        {"link_up", FaultKind::link_up},     {"loss", FaultKind::loss},       {"partition", FaultKind::partition},
+        {"heal", FaultKind::heal}};
+    for (const auto& item : seq) {
+      if (!item.IsMap() || !item["at"])
+        throw error(item, "a timeline event is {at: SECONDS, <kill|restart|link_down|link_up|loss|partition|heal>: ...}");
+      check_keys(item, {"at", "kill", "restart", "link_down", "link_up", "loss", "partition", "heal", "signal", "percent"},
+                 "timeline event");
+      FaultEvent e;
+      e.where = at(item);
+      e.at = number(item["at"], "at", 0, sc_.duration);
+      int found = 0;
+      YAML::Node arg;
+      for (const auto& [key, kind] : kinds)
+        if (item[key]) {
+          ++found;
+          e.kind = kind;
+          arg = item[key];
+        }
+      if (found != 1)
+        throw error(item, "a timeline event needs exactly one of kill, restart, link_down, link_up, loss, partition, heal");
+      if (item["signal"] && e.kind != FaultKind::kill) throw error(item["signal"], "signal: applies to kill only");
+      if (item["percent"] && e.kind != FaultKind::loss) throw error(item["percent"], "percent: applies to loss only");
+      switch (e.kind) {
+        case FaultKind::kill:
+          e.process = process_ref(arg);
+          e.signal = item["signal"] ? signal_number(item["signal"]) : SIGKILL;
+          break;
+        case FaultKind::restart: e.process = process_ref(arg); break;
+        case FaultKind::link_down:
+        case FaultKind::link_up: std::tie(e.host, e.ifname) = link_ref(arg); break;
+        case FaultKind::loss:
+          std::tie(e.host, e.ifname) = link_ref(arg);
+          if (!item["percent"]) throw error(item, "loss needs percent: 0..100");
+          e.percent = static_cast<int>(number(item["percent"], "percent", 0, 100));
+          break;
+        case FaultKind::partition:
+        case FaultKind::heal: {
+          if (e.kind == FaultKind::heal && arg.IsScalar() && arg.Scalar() == "all") break;
+          if (!arg.IsSequence() || arg.size() != 2)
+            throw error(arg, to_string(e.kind) + " takes two segment names: [a, b]" +
+                                 (e.kind == FaultKind::heal ? " (or all)" : ""));
+          e.segment_a = segment_ref(arg[0]);
+          e.segment_b = segment_ref(arg[1]);
+          if (e.segment_a == e.segment_b) throw error(arg, "cannot partition a segment from itself");
+          // Partitions act on every router; segments no router joins are apart already.
+          break;
+        }
+      }
+      sc_.timeline.push_back(e);
+    }
+    std::stable_sort(sc_.timeline.begin(), sc_.timeline.end(),
+                     [](const FaultEvent& a, const FaultEvent& b) { return a.at < b.at; });
+  }
+
+  void load_expectations(const YAML::Node& seq) {
+    static const std::vector<std::pair<std::string, ExpectKind>> kinds{{"discover", ExpectKind::discover},
+                                                                       {"no_discover", ExpectKind::no_discover},
+                                                                       {"max_copies", ExpectKind::max_copies},
+                                                                       {"counter", ExpectKind::counter},
+                                                                       {"log", ExpectKind::log}};
+    for (const auto& item : seq) {
+      if (!item.IsMap()) throw error(item, "an expectation is a mapping, e.g. {discover: PV, client: HOST}");
+      Expectation x;
+      x.where = at(item);
+      int found = 0;
+      YAML::Node arg;
+      for (const auto& [key, kind] : kinds)
+        if (item[key]) {
+          ++found;
+          x.kind = kind;
+          arg = item[key];
+        }
+      if (found != 1)
+        throw error(item, "an expectation needs exactly one of discover, no_discover, max_copies, counter, log");
+      if (item["at"]) x.at = number(item["at"], "at", 0, sc_.duration);
+      switch (x.kind) {
+        case ExpectKind::discover:
+        case ExpectKind::no_discover:
+          check_keys(item, {to_string(x.kind), "client", "from", "at", "within", "args"}, to_string(x.kind));
+          x.pvs = strings(arg, "PV names");
+          if (x.pvs.empty()) throw error(arg, "no PV names given");
+          if (!item["client"]) throw error(item, to_string(x.kind) + " needs client: HOST (where pva-client runs)");
+          x.client = host_ref(item["client"]);
+          if (item["from"]) x.server = host_ref(item["from"]);
+          if (item["within"]) x.within = number(item["within"], "within", 0.1, sc_.duration);
+          if (item["args"]) {
+            x.client_args = strings(item["args"], "args");
+            for (const auto& a : x.client_args) check_variables(a, at(item["args"]), "");
+          }
+          if (!x.at) x.at = 0;
+          if (*x.at + x.within > sc_.duration)
+            throw error(item, "at + within (" + std::to_string(*x.at + x.within) + "s) exceeds duration");
+          break;
+        case ExpectKind::max_copies:
+          check_keys(item, {"max_copies", "segment", "min_datagrams"}, "max_copies");
+          x.max_copies = static_cast<long>(number(arg, "max_copies", 1, 1e9));
+          if (!item["segment"]) throw error(item, "max_copies needs segment: NAME");
+          x.segment = segment_ref(item["segment"]);
+          if (item["min_datagrams"])
+            x.min_datagrams = static_cast<long>(number(item["min_datagrams"], "min_datagrams", 0, 1e9));
+          break;
+        case ExpectKind::counter: {
+          check_keys(item, {"counter", "process", "op", "value", "at"}, "counter");
+          x.counter = scalar(arg, "counter");
+          if (!item["process"]) throw error(item, "counter needs process: NAME");
+          x.process = process_ref(item["process"]);
+          if (item["op"]) x.op = scalar(item["op"], "op");
+          static const std::set<std::string> ops{">=", "<=", "==", "!=", ">", "<"};
+          if (!ops.count(x.op)) throw error(item["op"], "op must be one of >= <= == != > <");
+          if (!item["value"]) throw error(item, "counter needs value: NUMBER");
+          x.value = number(item["value"], "value", -1e18, 1e18);
+          break;
+        }
+        case ExpectKind::log:
+          check_keys(item, {"log", "process", "at"}, "log");
+          x.text = scalar(arg, "log text");
+          if (!item["process"]) throw error(item, "log needs process: NAME");
+          x.process = process_ref(item["process"]);
+          break;
+      }
+      sc_.expectations.push_back(x);
+    }
+  }
+};
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& yaml_text, const std::string& file_name) {
+  return Loader(file_name).load(yaml_text);
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ScenarioError(SourceLocation{path, 0}, "cannot read scenario file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return parse_scenario(buf.str(), path);
+}
+
+}  // namespace netsim
