@@ -120,12 +120,23 @@ CheckResult check_discover(const Expectation& x, const ClientOutcome& out, const
     for (const auto& p : (*report)["sent_payloads"]) {
       if (p.is_number()) largest = std::max(largest, p.get<std::size_t>());
       if (p.is_string()) largest = std::max(largest, p.get<std::string>().size());
+      if (p.is_object() && p.contains("bytes") && p["bytes"].is_number())
+        largest = std::max(largest, p["bytes"].get<std::size_t>());
     }
     r.figures["largest_payload"] = largest;
+  }
+  if (x.min_datagram_bytes > 0) {
+    std::size_t largest = r.figures.value("largest_payload", std::size_t{0});
+    if (largest < static_cast<std::size_t>(x.min_datagram_bytes))
+      problems.push_back("largest search datagram " + std::to_string(largest) + " bytes, expected >= " +
+                         std::to_string(x.min_datagram_bytes));
   }
   std::ostringstream m;
   m << found << "/" << total << " found";
   if (found > 0) m << " in " << fmt(slowest) << "s via " << first_server << ", " << validated << " TCP-validated";
+  if (r.figures.contains("largest_payload"))
+    m << ", " << r.figures["datagrams_sent"].get<long>() << " search datagram(s), largest "
+      << r.figures["largest_payload"].get<std::size_t>() << " bytes";
   if (!problems.empty()) m << "; " << problems.front() << (problems.size() > 1 ? " (+" + std::to_string(problems.size() - 1) + " more)" : "");
   r.measured = m.str();
   r.verdict = problems.empty() && found == total ? Verdict::pass : Verdict::fail;

@@ -79,8 +79,9 @@ std::string FaultInjector::apply(const FaultEvent& e, const std::atomic<bool>& i
     case FaultKind::kill: {
       if (!sup_.state(e.process).running) return e.process + " was not running";
       pid_t pid = sup_.state(e.process).pid;
-      sup_.signal(e.process, e.signal);
-      if (e.signal == SIGKILL || e.signal == SIGTERM || e.signal == SIGINT) {
+      const bool ends_it = e.signal == SIGKILL || e.signal == SIGTERM || e.signal == SIGINT;
+      sup_.signal(e.process, e.signal, ends_it);
+      if (ends_it) {
         // Wait (bounded) so a later restart finds it gone.
         for (int i = 0; i < 250 && sup_.state(e.process).running; ++i) {
           sup_.reap();

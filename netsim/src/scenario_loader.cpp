@@ -450,13 +450,15 @@ class Loader {
       switch (x.kind) {
         case ExpectKind::discover:
         case ExpectKind::no_discover:
-          check_keys(item, {to_string(x.kind), "client", "from", "at", "within", "args"}, to_string(x.kind));
+          check_keys(item, {to_string(x.kind), "client", "from", "at", "within", "args", "min_datagram_bytes"}, to_string(x.kind));
           x.pvs = strings(arg, "PV names");
           if (x.pvs.empty()) throw error(arg, "no PV names given");
           if (!item["client"]) throw error(item, to_string(x.kind) + " needs client: HOST (where pva-client runs)");
           x.client = host_ref(item["client"]);
           if (item["from"]) x.server = host_ref(item["from"]);
           if (item["within"]) x.within = number(item["within"], "within", 0.1, sc_.duration);
+          if (item["min_datagram_bytes"])
+            x.min_datagram_bytes = static_cast<long>(number(item["min_datagram_bytes"], "min_datagram_bytes", 0, 65535));
           if (item["args"]) {
             x.client_args = strings(item["args"], "args");
             for (const auto& a : x.client_args) check_variables(a, at(item["args"]), "");

@@ -128,8 +128,9 @@ bool Supervisor::wait_ready(const std::string& name, const std::atomic<bool>& in
   return true;
 }
 
-void Supervisor::signal(const std::string& name, int sig) {
+void Supervisor::signal(const std::string& name, int sig, bool expect_exit) {
   ProcessState& st = states_.at(name);
+  if (expect_exit) st.stopped_by_us = true;
   if (st.running && st.pid > 0) kill(st.pid, sig);
 }
 

@@ -90,6 +90,7 @@ struct Expectation {
   std::string server;  // host whose address must answer (optional)
   double within = 5;
   std::vector<std::string> client_args;
+  long min_datagram_bytes = 0;  // discover: the client's largest search must be this big
   // max_copies
   std::string segment;
   long max_copies = 1;

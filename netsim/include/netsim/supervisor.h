@@ -50,7 +50,8 @@ class Supervisor {
   void start(const std::string& name);
   // Waits for its readiness line; false on timeout, exit or interrupt. Keeps reaping.
   bool wait_ready(const std::string& name, const std::atomic<bool>& interrupted, std::string& why);
-  void signal(const std::string& name, int sig);
+  // expect_exit: the signal is meant to end it (a kill fault), so no warning.
+  void signal(const std::string& name, int sig, bool expect_exit = false);
   // SIGTERM, then SIGKILL after grace seconds. Returns the exit code.
   int stop(const std::string& name, double grace = 3);
   // Stops every running process (declared and one-shot). Returns how many were running.
