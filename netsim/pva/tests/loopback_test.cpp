@@ -1,0 +1,276 @@
+// pva-server and pva-client as real processes, talking over 127.0.0.1 only: the client
+// is pinned to loopback with --addr-list and the auto address list off (flag and env),
+// and the server's beacons are off, so nothing leaves the host.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+std::uint16_t free_port(int type) {
+  const int fd = ::socket(AF_INET, type, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  socklen_t len = sizeof sa;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  ::close(fd);
+  return ntohs(sa.sin_port);
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (auto& s : v) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// Loopback-only environment: no inherited EPICS_PVA_* can point the client elsewhere.
+std::vector<std::string> loopback_env() { return {"EPICS_PVA_AUTO_ADDR_LIST=NO"}; }
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out, err;
+  double seconds = 0;
+};
+
+// Runs a program to completion (killed after `limit`), capturing stdout and stderr.
+ProcessResult run_process(std::vector<std::string> argv, std::chrono::seconds limit = 10s) {
+  int out_pipe[2], err_pipe[2];
+  EXPECT_EQ(::pipe2(out_pipe, O_CLOEXEC), 0);
+  EXPECT_EQ(::pipe2(err_pipe, O_CLOEXEC), 0);
+  auto env = loopback_env();
+  const auto start = Clock::now();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_pipe[1], 2);
+    auto a = c_strings(argv);
+    auto e = c_strings(env);
+    ::execve(a[0], a.data(), e.data());
+    ::_exit(127);
+  }
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  ProcessResult r;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  int open_fds = 2;
+  while (open_fds > 0 && Clock::now() - start < limit) {
+    if (::poll(fds, 2, 100) <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].revents == 0 || fds[i].fd < 0) continue;
+      char buf[4096];
+      const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n <= 0) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+        continue;
+      }
+      (i == 0 ? r.out : r.err).append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  for (auto& f : fds)
+    if (f.fd >= 0) ::close(f.fd);
+  int status = 0;
+  if (::waitpid(pid, &status, WNOHANG) == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class Loopback : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("pva-loopback-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    stats_ = dir_ / "stats.json";
+    udp_port_ = free_port(SOCK_DGRAM);
+    tcp_port_ = free_port(SOCK_STREAM);
+  }
+  void TearDown() override {
+    stop_server();
+    fs::remove_all(dir_);
+  }
+
+  void start_server(std::vector<std::string> pvs) {
+    std::vector<std::string> argv{PVA_SERVER_BIN, "--udp-port", std::to_string(udp_port_),
+                                  "--tcp-port", std::to_string(tcp_port_), "--beacon-interval",
+                                  "0", "--stats-file", stats_.string(), "-l", "warn"};
+    for (auto& p : pvs) {
+      argv.push_back("--pv");
+      argv.push_back(p);
+    }
+    auto env = loopback_env();
+    server_ = ::fork();
+    if (server_ == 0) {
+      auto a = c_strings(argv);
+      auto e = c_strings(env);
+      ::execve(a[0], a.data(), e.data());
+      ::_exit(127);
+    }
+    // The stats file is first written once the sockets are open.
+    const auto deadline = Clock::now() + 5s;
+    while (!fs::exists(stats_) && Clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    ASSERT_TRUE(fs::exists(stats_)) << "pva-server did not start";
+  }
+
+  // SIGTERM, then the exit code; fails the test if the server takes over a second.
+  int stop_server() {
+    if (server_ <= 0) return -1;
+    ::kill(server_, SIGTERM);
+    const auto deadline = Clock::now() + 1s;
+    int status = 0;
+    pid_t done = 0;
+    while ((done = ::waitpid(server_, &status, WNOHANG)) == 0 && Clock::now() < deadline)
+      std::this_thread::sleep_for(10ms);
+    if (done == 0) {
+      ADD_FAILURE() << "pva-server still running 1 s after SIGTERM";
+      ::kill(server_, SIGKILL);
+      ::waitpid(server_, &status, 0);
+    }
+    server_ = 0;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  nlohmann::json stats() const {
+    std::ifstream in(stats_);
+    return nlohmann::json::parse(in);
+  }
+
+  ProcessResult client(std::vector<std::string> args) {
+    std::vector<std::string> argv{PVA_CLIENT_BIN, "--addr-list",
+                                  "127.0.0.1:" + std::to_string(udp_port_), "--auto-addr-list",
+                                  "NO"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv);
+  }
+
+  fs::path dir_, stats_;
+  std::uint16_t udp_port_ = 0, tcp_port_ = 0;
+  pid_t server_ = 0;
+};
+
+TEST_F(Loopback, ClientFindsPvAndCompletesTcpValidation) {
+  start_server({"test:pv", "other"});
+  const auto r = client({"--json", "--timeout", "5", "test:pv", "other"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["all_found"].get<bool>());
+  ASSERT_EQ(j["pvs"].size(), 2u);
+  for (const auto& pv : j["pvs"]) {
+    EXPECT_TRUE(pv["found"].get<bool>());
+    EXPECT_TRUE(pv["tcp_validated"].get<bool>());
+    EXPECT_EQ(pv["server"], "127.0.0.1:" + std::to_string(tcp_port_));
+    EXPECT_LT(pv["seconds"].get<double>(), 1.0);
+  }
+  EXPECT_EQ(j["datagrams_sent"], 1);
+
+  EXPECT_EQ(stop_server(), 0);
+  const auto s = stats();
+  EXPECT_EQ(s["guid"], j["pvs"][0]["guid"]);
+  EXPECT_EQ(s["searches_received"], 1);
+  EXPECT_EQ(s["responses_sent"], 1);
+  EXPECT_EQ(s["tcp_validated"], 1);
+  EXPECT_EQ(s["tcp_peers"], nlohmann::json::parse(R"(["127.0.0.1"])"));
+  ASSERT_EQ(s["search_sources"].size(), 1u);
+  // What the client sent is what the server received, byte for byte.
+  EXPECT_EQ(s["search_payloads"], j["sent_payloads"]);
+}
+
+TEST_F(Loopback, ManyLongNamesAreSplitIntoDatagramsWithinTheLimitAndAllFound) {
+  std::vector<std::string> names;
+  for (int i = 1; i <= 40; ++i)
+    names.push_back("accelerator:ring:sector" + std::to_string(100 + i).substr(1) +
+                    ":beam-position-monitor:horizontal:position");
+  start_server(names);
+  std::vector<std::string> args{"--json", "--no-connect"};
+  args.insert(args.end(), names.begin(), names.end());
+  const auto r = client(args);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["all_found"].get<bool>());
+  // Like pvxs (fixtures/pva/search-large.pcap): 1337, 1337, 329.
+  ASSERT_EQ(j["sent_payloads"].size(), 3u);
+  EXPECT_EQ(j["sent_payloads"][0]["bytes"], 1337);
+  EXPECT_EQ(j["sent_payloads"][1]["bytes"], 1337);
+  EXPECT_EQ(j["sent_payloads"][2]["bytes"], 329);
+  for (const auto& pv : j["pvs"]) EXPECT_FALSE(pv["tcp_validated"].get<bool>());
+  EXPECT_EQ(stop_server(), 0);
+  EXPECT_EQ(stats()["tcp_validated"], 0);
+}
+
+TEST_F(Loopback, MissingPvExitsOneWithinTimeoutPlusOneSecondAfterBackedOffRetries) {
+  start_server({"test:pv"});
+  const auto r = client({"--json", "--timeout", "1.2", "nope"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_LT(r.seconds, 2.2);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j["all_found"].get<bool>());
+  EXPECT_FALSE(j["pvs"][0]["found"].get<bool>());
+  // Sends at 0 s and 0.5 s; the next (1.5 s) is past the deadline.
+  EXPECT_EQ(j["datagrams_sent"], 2);
+  EXPECT_EQ(stop_server(), 0);
+  EXPECT_EQ(stats()["responses_sent"], 0);
+  EXPECT_EQ(stats()["searches_received"], 2);
+}
+
+TEST_F(Loopback, HumanOutputNamesServerAndValidation) {
+  start_server({"test:pv"});
+  const auto r = client({"test:pv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("test:pv: found at 127.0.0.1:" + std::to_string(tcp_port_)),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("TCP validated"), std::string::npos);
+}
+
+TEST(ClientUsage, BadFlagsExitTwoWithALineNamingTheFlag) {
+  const std::string bin = PVA_CLIENT_BIN;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{bin, "--addr-list", "127.0.0.1", "--timeout", "abc", "pv"}, "--timeout"},
+      {{bin, "--addr-list", "127.0.0.1", "--max-datagram", "10", "pv"}, "--max-datagram"},
+      {{bin, "--addr-list", "127.0.0.1", "--max-datagram", "64", std::string(100, 'x')},
+       "--max-datagram"},
+      {{bin, "--addr-list", "not-an-ip", "pv"}, "--addr-list"},
+      {{bin, "--addr-list", "127.0.0.1"}, "pv"},
+  };
+  for (const auto& [argv, flag] : cases) {
+    const auto r = run_process(argv);
+    EXPECT_EQ(r.exit_code, 2) << argv.back() << ": " << r.err;
+    EXPECT_NE(r.err.find(flag), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+TEST(ServerUsage, MissingPvExitsTwo) {
+  const auto r = run_process({PVA_SERVER_BIN, "--udp-port", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--pv"), std::string::npos) << r.err;
+}
+
+}  // namespace

@@ -1,0 +1,332 @@
+#include "client.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "addr_list.h"
+#include "pva/codec.h"
+#include "pva/fnv1a.h"
+#include "pva/net/signals.h"
+#include "pva/net/socket.h"
+#include "pva/search_splitter.h"
+#include "pva/tcp_stream.h"
+#include "pva/udp_datagram.h"
+#include "search_schedule.h"
+
+namespace pva::client {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr std::size_t kUdpBuffer = 65536;
+
+struct ServerConn {
+  enum class State { kConnecting, kHandshake, kValidated, kFailed };
+  net::UniqueFd fd;
+  State state = State::kConnecting;
+  std::vector<std::uint8_t> in, out;
+  // The server announces its byte order with SET_BYTE_ORDER; we answer in it.
+  ByteOrder order = ByteOrder::kLittle;
+  bool terminal() const { return state == State::kValidated || state == State::kFailed; }
+};
+
+class Client {
+ public:
+  explicit Client(const ClientOptions& o) : opt_(o) {}
+  ClientReport run(std::string& setup_error);
+
+ private:
+  void send_round();
+  void on_udp_readable();
+  void on_response(const SearchResponse& r, const net::Endpoint& from);
+  void start_connection(const net::Endpoint& server);
+  void on_conn_event(const net::Endpoint& ep, ServerConn& c, short revents);
+  bool on_conn_readable(ServerConn& c);
+  bool on_frame(ServerConn& c, const TcpFrame& f);
+  bool flush(ServerConn& c);
+  void finish(const net::Endpoint& ep, ServerConn& c, bool validated);
+  bool done() const;
+
+  ClientOptions opt_;
+  ClientReport report_;
+  std::vector<SearchChannel> channels_;  // index i is report_.pvs[i]
+  Search base_;
+  net::UniqueFd udp_;
+  std::map<net::Endpoint, ServerConn> conns_;
+  Clock::time_point start_{};
+  std::vector<std::uint8_t> rx_ = std::vector<std::uint8_t>(kUdpBuffer);
+  std::map<std::string, bool> send_errors_logged_;
+};
+
+void Client::send_round() {
+  std::vector<SearchChannel> wanted;
+  for (std::size_t i = 0; i < channels_.size(); ++i)
+    if (!report_.pvs[i].found) wanted.push_back(channels_[i]);
+  auto datagrams = split_search(base_, wanted, opt_.max_datagram);
+  if (!datagrams) return;  // checked by main before we start
+  for (const auto& target : opt_.targets) {
+    const bool broadcast = is_broadcast_target(target.ip, opt_.interface_broadcasts);
+    const sockaddr_in to = target.to_sockaddr();
+    for (auto s : *datagrams) {
+      if (!broadcast) s.flags |= search_flag::kUnicast;
+      const auto bytes = encode_search(s);
+      if (::sendto(udp_.get(), bytes.data(), bytes.size(), 0,
+                   reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
+        // Log each distinct failure once: e.g. EMSGSIZE for a too large --max-datagram.
+        const std::string err = target.to_string() + ": " + std::strerror(errno);
+        if (!send_errors_logged_[err]) {
+          send_errors_logged_[err] = true;
+          spdlog::error("search of {} bytes to {} failed", bytes.size(), err);
+        }
+        continue;
+      }
+      ++report_.datagrams_sent;
+      if (report_.sent_payloads.size() < kMaxPayloadPrints)
+        report_.sent_payloads.push_back({bytes.size(), fnv1a64(bytes)});
+      spdlog::debug("sent {}-byte search ({} channels) to {}", bytes.size(), s.channels.size(),
+                    target.to_string());
+    }
+  }
+}
+
+void Client::on_udp_readable() {
+  for (int i = 0; i < 256; ++i) {
+    sockaddr_in sa{};
+    socklen_t len = sizeof sa;
+    const ssize_t n = ::recvfrom(udp_.get(), rx_.data(), rx_.size(), 0,
+                                 reinterpret_cast<sockaddr*>(&sa), &len);
+    if (n < 0) return;
+    const auto from = net::Endpoint::from_sockaddr(sa);
+    auto messages = decode_udp_datagram({rx_.data(), static_cast<std::size_t>(n)});
+    if (!messages) {
+      spdlog::info("drop {}-byte datagram from {}: {}", n, from.to_string(),
+                   reason_name(messages.error()));
+      continue;
+    }
+    for (const auto& m : *messages)
+      if (const auto* r = std::get_if<SearchResponse>(&m.body)) on_response(*r, from);
+  }
+}
+
+void Client::on_response(const SearchResponse& r, const net::Endpoint& from) {
+  // pvxs: an unspecified server address means "the IP source of this reply".
+  net::Endpoint server{from.ip, r.server_port};
+  if (!r.server_address.is_unspecified()) {
+    auto v4 = r.server_address.ipv4();
+    if (!v4) {
+      spdlog::info("ignore response from {}: IPv6 server address", from.to_string());
+      return;
+    }
+    server.ip = *v4;
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+  spdlog::info("response from {} seq {:#010x} found={} ids={} server {}", from.to_string(),
+               r.sequence_id, r.found, r.channel_ids.size(), server.to_string());
+  if (!r.found) return;
+  for (auto id : r.channel_ids) {
+    for (std::size_t i = 0; i < channels_.size(); ++i) {
+      if (channels_[i].id != id || report_.pvs[i].found) continue;
+      auto& pv = report_.pvs[i];
+      pv.found = true;
+      pv.server = server;
+      pv.guid = r.guid;
+      pv.seconds = seconds;
+      if (opt_.connect) start_connection(server);
+    }
+  }
+}
+
+void Client::start_connection(const net::Endpoint& server) {
+  if (conns_.count(server) != 0) {
+    if (conns_[server].state == ServerConn::State::kValidated)
+      for (auto& pv : report_.pvs)
+        if (pv.server == server) pv.tcp_validated = true;
+    return;
+  }
+  ServerConn& c = conns_[server];
+  auto s = net::start_tcp_connect(server);
+  if (!s.fd.valid()) {
+    spdlog::warn("TCP {}: {}", server.to_string(), s.error);
+    c.state = ServerConn::State::kFailed;
+    return;
+  }
+  c.fd = std::move(s.fd);
+}
+
+bool Client::flush(ServerConn& c) {
+  while (!c.out.empty()) {
+    const ssize_t n = ::send(c.fd.get(), c.out.data(), c.out.size(), MSG_NOSIGNAL);
+    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+    c.out.erase(c.out.begin(), c.out.begin() + n);
+  }
+  return true;
+}
+
+bool Client::on_frame(ServerConn& c, const TcpFrame& f) {
+  const auto& h = f.header;
+  if (h.is_control()) {
+    if (h.command == control::kSetByteOrder) c.order = h.byte_order();
+    return true;
+  }
+  if (h.command == command::kConnectionValidation) {
+    auto v = decode_server_validation(f.payload, h.byte_order());
+    if (!v) {
+      spdlog::warn("bad CONNECTION_VALIDATION from server: {}", reason_name(v.error()));
+      return false;
+    }
+    // "anonymous" with the null typed value (pva-notes.md step 3); pvxs servers offer it.
+    const auto reply = encode_client_validation(ClientValidation{}, c.order);
+    c.out.insert(c.out.end(), reply.begin(), reply.end());
+    return flush(c);
+  }
+  if (h.command == command::kConnectionValidated) {
+    auto v = decode_connection_validated(f.payload, h.byte_order());
+    if (!v) {
+      spdlog::warn("bad CONNECTION_VALIDATED from server: {}", reason_name(v.error()));
+      return false;
+    }
+    if (!v->status.ok()) {
+      spdlog::warn("server refused validation: {}", v->status.message);
+      return false;
+    }
+    c.state = ServerConn::State::kValidated;
+  }
+  return true;
+}
+
+bool Client::on_conn_readable(ServerConn& c) {
+  std::uint8_t buf[4096];
+  const ssize_t n = ::recv(c.fd.get(), buf, sizeof buf, 0);
+  if (n == 0) return false;
+  if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+  c.in.insert(c.in.end(), buf, buf + n);
+  while (c.state == ServerConn::State::kHandshake) {
+    auto frame = next_tcp_frame(c.in);
+    if (!frame) {
+      spdlog::warn("TCP stream from server: {}", reason_name(frame.error()));
+      return false;
+    }
+    if (!frame->has_value()) break;
+    const std::size_t consumed = (*frame)->consumed;
+    if (!on_frame(c, **frame)) return false;
+    c.in.erase(c.in.begin(), c.in.begin() + static_cast<std::ptrdiff_t>(consumed));
+  }
+  return true;
+}
+
+void Client::finish(const net::Endpoint& ep, ServerConn& c, bool validated) {
+  c.state = validated ? ServerConn::State::kValidated : ServerConn::State::kFailed;
+  c.fd.reset();
+  spdlog::info("TCP {} {}", ep.to_string(), validated ? "validated" : "failed");
+  for (auto& pv : report_.pvs)
+    if (pv.server == ep) pv.tcp_validated = validated;
+}
+
+void Client::on_conn_event(const net::Endpoint& ep, ServerConn& c, short revents) {
+  if (c.state == ServerConn::State::kConnecting) {
+    if (const int err = net::connect_error(c.fd.get()); err != 0) {
+      spdlog::warn("TCP connect {}: {}", ep.to_string(), std::strerror(err));
+      finish(ep, c, false);
+      return;
+    }
+    c.state = ServerConn::State::kHandshake;
+  }
+  bool keep = true;
+  if (revents & (POLLIN | POLLHUP | POLLERR)) keep = on_conn_readable(c);
+  if (keep && (revents & POLLOUT)) keep = flush(c);
+  if (c.state == ServerConn::State::kValidated) {
+    finish(ep, c, true);
+  } else if (!keep) {
+    finish(ep, c, false);
+  }
+}
+
+bool Client::done() const {
+  if (!report_.all_found()) return false;
+  if (!opt_.connect) return true;
+  for (const auto& [ep, c] : conns_)
+    if (!c.terminal()) return false;
+  return true;
+}
+
+ClientReport Client::run(std::string& setup_error) {
+  auto udp = net::open_udp({0, false, true});
+  if (!udp.fd.valid()) {
+    setup_error = "cannot open UDP socket: " + udp.error;
+    return report_;
+  }
+  udp_ = std::move(udp.fd);
+  net::SignalEvents signals{SIGINT, SIGTERM};
+
+  std::random_device rd;
+  base_.sequence_id = rd();
+  base_.response_address = Address::zero();  // like pvxs: "reply to the IP source"
+  base_.response_port = net::local_port(udp_.get());
+  for (std::size_t i = 0; i < opt_.pvs.size(); ++i) {
+    channels_.push_back({static_cast<std::uint32_t>(i + 1), opt_.pvs[i]});
+    report_.pvs.push_back(PvResult{opt_.pvs[i], false, {}, {}, {}, false});
+  }
+  spdlog::info("searching {} PVs from UDP port {} to {} addresses", opt_.pvs.size(),
+               base_.response_port, opt_.targets.size());
+
+  start_ = Clock::now();
+  const auto deadline =
+      start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt_.timeout_s));
+  auto next_send = start_;
+  unsigned retries = 0;
+  std::vector<pollfd> fds;
+  std::vector<std::pair<net::Endpoint, ServerConn*>> polled;
+  while (!done()) {
+    auto now = Clock::now();
+    if (now >= deadline) break;
+    if (!report_.all_found() && now >= next_send) {
+      send_round();
+      next_send = now + retry_delay(retries++);
+    }
+    auto wake = deadline;
+    if (!report_.all_found()) wake = std::min(wake, next_send);
+    const auto timeout_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1;
+
+    fds.clear();
+    polled.clear();
+    fds.push_back({signals.fd(), POLLIN, 0});
+    fds.push_back({udp_.get(), POLLIN, 0});
+    for (auto& [ep, c] : conns_) {
+      if (c.terminal()) continue;
+      const bool want_out = c.state == ServerConn::State::kConnecting || !c.out.empty();
+      fds.push_back({c.fd.get(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0});
+      polled.emplace_back(ep, &c);
+    }
+    if (::poll(fds.data(), fds.size(), static_cast<int>(std::max<long>(0, timeout_ms))) < 0 &&
+        errno != EINTR)
+      break;
+    if (fds[0].revents != 0 && signals.take()) {
+      spdlog::info("interrupted");
+      break;
+    }
+    if (fds[1].revents != 0) on_udp_readable();
+    for (std::size_t i = 0; i < polled.size(); ++i)
+      if (fds[i + 2].revents != 0) on_conn_event(polled[i].first, *polled[i].second, fds[i + 2].revents);
+  }
+  return report_;
+}
+
+}  // namespace
+
+ClientReport run_client(const ClientOptions& options, std::string& setup_error) {
+  return Client(options).run(setup_error);
+}
+
+}  // namespace pva::client

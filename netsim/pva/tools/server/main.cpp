@@ -1,0 +1,39 @@
+// pva-server: a fake PVAccess server for netsim. Answers UDP searches for the names it
+// is given exactly as pvxs does, sends beacons, and completes TCP connection validation.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "pva/net/logging.h"
+#include "server.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Fake PVAccess server: answers searches for the given PVs (see netsim/pva/README.md)",
+               "pva-server"};
+  std::vector<std::string> pvs;
+  pva::server::ServerOptions opt;
+  std::string level = "info";
+  app.add_option("--pv", pvs, "PV name to serve (repeatable)")->required();
+  app.add_option("--udp-port", opt.udp_port, "UDP search port")->check(CLI::Range(1, 65535));
+  app.add_option("--tcp-port", opt.tcp_port, "TCP server port")->check(CLI::Range(1, 65535));
+  app.add_option("--beacon-interval", opt.beacon_interval_s, "seconds between beacons, 0 = off")
+      ->check(CLI::Range(0.0, 86400.0));
+  app.add_option("--stats-file", opt.stats_file, "JSON stats file, rewritten atomically");
+  app.add_option("-l,--log-level", level, "trace|debug|info|warn|error|critical|off")
+      ->check([](const std::string& v) {
+        return pva::net::valid_log_level(v) ? std::string{} : "unknown log level '" + v + "'";
+      });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "pva-server: %s\n", e.what());
+    return 2;
+  }
+  opt.pvs.insert(pvs.begin(), pvs.end());
+  pva::net::setup_logging("pva-server", level);
+  return pva::server::run_server(opt);
+}

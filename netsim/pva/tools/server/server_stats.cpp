@@ -1,0 +1,42 @@
+#include "server_stats.h"
+
+#include "pva/fnv1a.h"
+
+namespace pva::server {
+
+ServerStats::ServerStats(const Guid& guid) : guid_hex_(hex_bytes(guid)) {}
+
+void ServerStats::search_datagram(const std::string& source,
+                                  std::span<const std::uint8_t> payload, std::size_t searches) {
+  searches_ += searches;
+  if (source_set_.insert(source).second) sources_.push_back(source);
+  if (payloads_.size() < kMaxPayloads)
+    payloads_.push_back({{"bytes", payload.size()}, {"fnv1a64", hex64(fnv1a64(payload))}});
+  dirty_ = true;
+}
+
+void ServerStats::response_sent() {
+  ++responses_;
+  dirty_ = true;
+}
+
+void ServerStats::tcp_peer(const std::string& ip) {
+  if (peer_set_.insert(ip).second) {
+    peers_.push_back(ip);
+    dirty_ = true;
+  }
+}
+
+void ServerStats::tcp_validated() {
+  ++validated_;
+  dirty_ = true;
+}
+
+nlohmann::ordered_json ServerStats::to_json() const {
+  return {{"guid", guid_hex_},           {"searches_received", searches_},
+          {"responses_sent", responses_}, {"tcp_validated", validated_},
+          {"search_sources", sources_},   {"tcp_peers", peers_},
+          {"search_payloads", payloads_}};
+}
+
+}  // namespace pva::server

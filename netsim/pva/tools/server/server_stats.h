@@ -1,0 +1,43 @@
+// The counters pva-server publishes in its --stats-file, for netsim's expectations.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pva/messages.h"
+
+namespace pva::server {
+
+class ServerStats {
+ public:
+  // Bounded so a search flood cannot grow the file without limit.
+  static constexpr std::size_t kMaxPayloads = 1000;
+
+  explicit ServerStats(const Guid& guid);
+
+  // One datagram holding SEARCH messages; `searches` of them.
+  void search_datagram(const std::string& source, std::span<const std::uint8_t> payload,
+                       std::size_t searches);
+  void response_sent();
+  void tcp_peer(const std::string& ip);
+  void tcp_validated();
+
+  nlohmann::ordered_json to_json() const;
+  bool dirty() const { return dirty_; }
+  void clean() { dirty_ = false; }
+
+ private:
+  std::string guid_hex_;
+  std::uint64_t searches_ = 0, responses_ = 0, validated_ = 0;
+  std::vector<std::string> sources_, peers_;  // first-seen order, unique
+  std::set<std::string> source_set_, peer_set_;
+  nlohmann::ordered_json payloads_ = nlohmann::ordered_json::array();
+  bool dirty_ = true;  // write the initial (all zero) file at start
+};
+
+}  // namespace pva::server
