@@ -1,0 +1,212 @@
+// Configuration: precedence flag > env > default, SnowSignal spellings, every error path.
+#include "snowsignal/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "frames.h"
+#include "mocks.h"
+
+namespace snowsignal::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::Return;
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  ConfigTest() {
+    InterfaceInfo eth0;
+    eth0.name = "eth0";
+    eth0.ipv4 = ip("198.18.1.2");
+    eth0.broadcast = ip("198.18.1.255");
+    InterfaceInfo veth1 = eth0;
+    veth1.name = "veth1";
+    InterfaceInfo noip = eth0;
+    noip.name = "noip0";
+    noip.ipv4.reset();
+    ON_CALL(interfaces_, find).WillByDefault(Return(std::nullopt));
+    ON_CALL(interfaces_, find("eth0")).WillByDefault(Return(eth0));
+    ON_CALL(interfaces_, find("veth1")).WillByDefault(Return(veth1));
+    ON_CALL(interfaces_, find("noip0")).WillByDefault(Return(noip));
+  }
+
+  ConfigOutcome parse(std::vector<std::string> args, Environment env = {}) {
+    return parse_config(std::move(args), env, interfaces_);
+  }
+
+  Config ok(std::vector<std::string> args, Environment env = {}) {
+    ConfigOutcome outcome = parse(std::move(args), std::move(env));
+    EXPECT_TRUE(outcome.config) << outcome.message;
+    return outcome.config.value_or(Config{});
+  }
+
+  // The error contract: exit status 2 and one line that names the culprit.
+  void expect_error(std::vector<std::string> args, Environment env, const std::string& names) {
+    const ConfigOutcome outcome = parse(std::move(args), std::move(env));
+    EXPECT_FALSE(outcome.config);
+    EXPECT_EQ(outcome.exit_code, 2);
+    EXPECT_THAT(outcome.message, HasSubstr(names));
+    EXPECT_THAT(outcome.message, Not(HasSubstr("\n")));
+  }
+
+  ::testing::NiceMock<MockInterfaceLookup> interfaces_;
+};
+
+TEST_F(ConfigTest, DefaultsMatchSnowSignal) {
+  const Config config = ok({});
+  EXPECT_EQ(config.interface.name, "eth0");
+  EXPECT_EQ(config.broadcast_port, 5076);
+  EXPECT_EQ(config.mesh_port, 7124);
+  EXPECT_EQ(config.log_level, LogLevel::kInfo);
+  EXPECT_TRUE(config.other_relays.empty());
+  EXPECT_FALSE(config.service_name);
+  EXPECT_EQ(config.stats_interval_s, 0u);
+  EXPECT_FALSE(config.stats_file);
+  EXPECT_EQ(config.dedup_window_ms, 500u);
+}
+
+TEST_F(ConfigTest, EnvironmentOverridesDefaults) {
+  const Config config = ok({}, {{"TARGET_INTERFACE", "veth1"},
+                                {"BDCAST_PORT", "5080"},
+                                {"MESH_PORT", "7000"},
+                                {"LOGLEVEL", "debug"},
+                                {"STATS_INTERVAL", "5"},
+                                {"STATS_FILE", "/tmp/s.json"},
+                                {"DEDUP_WINDOW_MS", "0"}});
+  EXPECT_EQ(config.interface.name, "veth1");
+  EXPECT_EQ(config.broadcast_port, 5080);
+  EXPECT_EQ(config.mesh_port, 7000);
+  EXPECT_EQ(config.log_level, LogLevel::kDebug);
+  EXPECT_EQ(config.stats_interval_s, 5u);
+  EXPECT_EQ(config.stats_file, "/tmp/s.json");
+  EXPECT_EQ(config.dedup_window_ms, 0u);
+}
+
+TEST_F(ConfigTest, FlagsOverrideEnvironment) {
+  const Config config = ok({"-t", "eth0", "-b", "5090", "-m", "7200", "-l", "error",
+                            "--stats-interval", "7", "--stats-file", "/tmp/f.json",
+                            "--dedup-window-ms", "250"},
+                           {{"TARGET_INTERFACE", "veth1"},
+                            {"BDCAST_PORT", "5080"},
+                            {"MESH_PORT", "7000"},
+                            {"LOGLEVEL", "debug"},
+                            {"STATS_INTERVAL", "5"},
+                            {"STATS_FILE", "/tmp/s.json"},
+                            {"DEDUP_WINDOW_MS", "0"}});
+  EXPECT_EQ(config.interface.name, "eth0");
+  EXPECT_EQ(config.broadcast_port, 5090);
+  EXPECT_EQ(config.mesh_port, 7200);
+  EXPECT_EQ(config.log_level, LogLevel::kError);
+  EXPECT_EQ(config.stats_interval_s, 7u);
+  EXPECT_EQ(config.stats_file, "/tmp/f.json");
+  EXPECT_EQ(config.dedup_window_ms, 250u);
+}
+
+TEST_F(ConfigTest, LongFlagsWork) {
+  const Config config = ok({"--target-interface=veth1", "--broadcast-port", "6000",
+                            "--mesh-port", "6001", "--log-level", "warning"});
+  EXPECT_EQ(config.interface.name, "veth1");
+  EXPECT_EQ(config.broadcast_port, 6000);
+  EXPECT_EQ(config.mesh_port, 6001);
+  EXPECT_EQ(config.log_level, LogLevel::kWarning);
+}
+
+TEST_F(ConfigTest, AcceptsSnowSignalDoubleLetterLogLevelFlag) {
+  EXPECT_EQ(ok({"-ll", "critical"}).log_level, LogLevel::kCritical);
+  EXPECT_EQ(ok({"-ll=debug"}).log_level, LogLevel::kDebug);
+}
+
+TEST_F(ConfigTest, LogLevelIsCaseInsensitive) {
+  EXPECT_EQ(ok({}, {{"LOGLEVEL", "WARNING"}}).log_level, LogLevel::kWarning);
+}
+
+TEST_F(ConfigTest, OtherRelaysFromFlagTakeSpacesAndCommas) {
+  const Config config = ok({"--other-relays", "198.18.2.2", "relay-c,198.18.4.2", "-b", "5076"});
+  EXPECT_EQ(config.other_relays,
+            (std::vector<std::string>{"198.18.2.2", "relay-c", "198.18.4.2"}));
+  EXPECT_EQ(config.other_relays_source, "--other-relays");
+}
+
+TEST_F(ConfigTest, OtherRelaysFromEnvironmentSplitOnCommasAndSpaces) {
+  const Config config = ok({}, {{"OTHER_RELAYS", "198.18.2.2, relay-c  198.18.4.2,"}});
+  EXPECT_EQ(config.other_relays,
+            (std::vector<std::string>{"198.18.2.2", "relay-c", "198.18.4.2"}));
+  EXPECT_EQ(config.other_relays_source, "OTHER_RELAYS");
+}
+
+TEST_F(ConfigTest, OtherRelaysFlagWinsOverEnvironment) {
+  const Config config = ok({"--other-relays", "198.18.9.9"}, {{"OTHER_RELAYS", "198.18.2.2"}});
+  EXPECT_EQ(config.other_relays, (std::vector<std::string>{"198.18.9.9"}));
+}
+
+TEST_F(ConfigTest, ServiceNameComesFromEnvironment) {
+  EXPECT_EQ(ok({}, {{"SERVICENAME", "snowsignal"}}).service_name, "snowsignal");
+}
+
+TEST_F(ConfigTest, HelpNamesEveryEnvironmentVariableAndDefault) {
+  const ConfigOutcome outcome = parse({"--help"});
+  EXPECT_FALSE(outcome.config);
+  EXPECT_EQ(outcome.exit_code, 0);
+  for (const char* text : {"TARGET_INTERFACE", "default eth0", "BDCAST_PORT", "default 5076",
+                           "MESH_PORT", "default 7124", "OTHER_RELAYS", "LOGLEVEL",
+                           "default info", "SERVICENAME", "--stats-interval", "--stats-file",
+                           "--dedup-window-ms", "default 500", "--version"}) {
+    EXPECT_THAT(outcome.message, HasSubstr(text));
+  }
+}
+
+TEST_F(ConfigTest, VersionPrintsVersionAndExitsZero) {
+  const ConfigOutcome outcome = parse({"--version"});
+  EXPECT_FALSE(outcome.config);
+  EXPECT_EQ(outcome.exit_code, 0);
+  EXPECT_THAT(outcome.message, HasSubstr("snowsignal 0."));
+}
+
+TEST_F(ConfigTest, RejectsEqualBroadcastAndMeshPorts) {
+  expect_error({"-b", "7124"}, {}, "--mesh-port");
+  expect_error({}, {{"MESH_PORT", "5076"}}, "BDCAST_PORT");
+}
+
+TEST_F(ConfigTest, RejectsPortsOutsideRange) {
+  expect_error({"-b", "0"}, {}, "--broadcast-port");
+  expect_error({"-m", "65536"}, {}, "--mesh-port");
+  expect_error({}, {{"BDCAST_PORT", "70000"}}, "BDCAST_PORT");
+  expect_error({"-b", "-5"}, {}, "--broadcast-port");
+}
+
+TEST_F(ConfigTest, RejectsNonNumericValues) {
+  expect_error({"-m", "seven"}, {}, "--mesh-port");
+  expect_error({}, {{"MESH_PORT", "71 24"}}, "MESH_PORT");
+  expect_error({"--stats-interval", "soon"}, {}, "--stats-interval");
+  expect_error({"--dedup-window-ms", "1.5"}, {}, "--dedup-window-ms");
+  expect_error({}, {{"DEDUP_WINDOW_MS", "x"}}, "DEDUP_WINDOW_MS");
+}
+
+TEST_F(ConfigTest, RejectsUnknownInterfaceNamingFlagOrEnvironment) {
+  expect_error({"-t", "nope0"}, {}, "--target-interface: no network interface named 'nope0'");
+  expect_error({}, {{"TARGET_INTERFACE", "nope0"}}, "TARGET_INTERFACE");
+}
+
+TEST_F(ConfigTest, RejectsMissingDefaultInterface) {
+  ON_CALL(interfaces_, find("eth0")).WillByDefault(Return(std::nullopt));
+  expect_error({}, {}, "--target-interface");
+}
+
+TEST_F(ConfigTest, RejectsInterfaceWithoutIpv4) {
+  expect_error({"-t", "noip0"}, {}, "has no IPv4 address");
+}
+
+TEST_F(ConfigTest, RejectsBadLogLevel) {
+  expect_error({"-l", "verbose"}, {}, "--log-level");
+  expect_error({}, {{"LOGLEVEL", "loud"}}, "LOGLEVEL");
+}
+
+TEST_F(ConfigTest, RejectsUnknownOptionAndMissingValue) {
+  expect_error({"--frobnicate"}, {}, "--frobnicate");
+  expect_error({"-b"}, {}, "-b");
+}
+
+}  // namespace
+}  // namespace snowsignal::testing

@@ -1,0 +1,177 @@
+// Validation of frames on both paths: every reason a frame is refused.
+#include "frame_view.h"
+
+#include <gtest/gtest.h>
+
+#include "frames.h"
+
+namespace snowsignal::testing {
+namespace {
+
+constexpr std::size_t kIp = 14;
+constexpr std::size_t kUdp = 34;
+
+std::optional<DropReason> verdict(const Bytes& frame, std::uint16_t port = 5076) {
+  return parse_broadcast_frame(frame, port).drop;
+}
+
+void set_be16(Bytes& frame, std::size_t offset, std::uint16_t value) {
+  frame[offset] = static_cast<std::uint8_t>(value >> 8);
+  frame[offset + 1] = static_cast<std::uint8_t>(value);
+}
+
+TEST(FrameView, AcceptsBroadcastUdpToThePortAndExposesItsFields) {
+  FrameSpec spec;
+  spec.payload = {1, 2, 3, 4, 5};
+  const Bytes frame = build_frame(spec);
+  const ParsedFrame parsed = parse_broadcast_frame(frame, 5076);
+  ASSERT_FALSE(parsed.drop);
+  EXPECT_EQ(parsed.view.source_mac, mac(kClientMac));
+  EXPECT_EQ(parsed.view.ip_source, ip("198.18.1.10"));
+  EXPECT_EQ(parsed.view.ip_destination, ip("198.18.1.255"));
+  EXPECT_EQ(parsed.view.udp_source_port, 40000);
+  EXPECT_EQ(parsed.view.udp_destination_port, 5076);
+  EXPECT_EQ(parsed.view.ip_header_size, 20u);
+  EXPECT_EQ(parsed.view.frame_size(), 14u + 20 + 8 + 5);
+  EXPECT_EQ(Bytes(parsed.view.udp_payload.begin(), parsed.view.udp_payload.end()), spec.payload);
+}
+
+TEST(FrameView, AcceptsEthernetPaddingAfterTheDatagram) {
+  FrameSpec spec;
+  spec.payload = {1};
+  // libtins pads to the 60-byte Ethernet minimum, as frames arrive from the wire.
+  const Bytes frame = build_frame(spec);
+  ASSERT_EQ(frame.size(), 60u);
+  const ParsedFrame parsed = parse_broadcast_frame(frame, 5076);
+  ASSERT_FALSE(parsed.drop);
+  EXPECT_EQ(parsed.view.frame_size(), 14u + 20 + 8 + 1);
+  EXPECT_EQ(parsed.view.udp_payload.size(), 1u);
+}
+
+TEST(FrameView, AcceptsIpOptions) {
+  Tins::IP ip_header("198.18.1.255", "198.18.1.10");
+  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
+  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
+  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
+  ip_header.add_option(Tins::IP::option(Tins::IP::END));
+  Tins::EthernetII frame = Tins::EthernetII(Tins::EthernetII::BROADCAST, Tins::EthernetII::address_type(kClientMac)) / ip_header /
+                           Tins::UDP(5076, 1234) / Tins::RawPDU(Bytes(10, 7));
+  const Bytes bytes = frame.serialize();
+  const ParsedFrame parsed = parse_broadcast_frame(bytes, 5076);
+  ASSERT_FALSE(parsed.drop);
+  EXPECT_EQ(parsed.view.ip_header_size, 24u);
+  EXPECT_EQ(parsed.view.udp_payload.size(), 10u);
+}
+
+TEST(FrameView, RejectsFrameShorterThanEthernetHeaderAsMalformed) {
+  const Bytes frame(13, 0xff);
+  EXPECT_EQ(verdict(frame), DropReason::kMalformed);
+}
+
+TEST(FrameView, RejectsTruncatedIpHeaderAsMalformed) {
+  Bytes frame = build_frame();
+  frame.resize(kIp + 19);
+  EXPECT_EQ(verdict(frame), DropReason::kMalformed);
+}
+
+TEST(FrameView, RejectsDatagramCutShortOfItsTotalLengthAsMalformed) {
+  Bytes frame = build_frame();
+  frame.pop_back();
+  EXPECT_EQ(verdict(frame), DropReason::kMalformed);
+}
+
+TEST(FrameView, RejectsUnicastDestinationAsNotBroadcast) {
+  FrameSpec spec;
+  spec.eth_dst = "02:00:00:00:01:01";
+  EXPECT_EQ(verdict(build_frame(spec)), DropReason::kNotBroadcast);
+}
+
+TEST(FrameView, RejectsMulticastDestinationAsNotBroadcast) {
+  FrameSpec spec;
+  spec.eth_dst = "01:00:5e:00:00:01";
+  EXPECT_EQ(verdict(build_frame(spec)), DropReason::kNotBroadcast);
+}
+
+TEST(FrameView, RejectsNonIpv4EthertypeAsNotIpv4) {
+  Bytes frame = build_frame();
+  set_be16(frame, 12, 0x86dd);  // IPv6
+  EXPECT_EQ(verdict(frame), DropReason::kNotIpv4);
+}
+
+TEST(FrameView, RejectsIpVersionOtherThan4AsMalformed) {
+  Bytes frame = build_frame();
+  frame[kIp] = 0x65;
+  EXPECT_EQ(verdict(frame), DropReason::kMalformed);
+}
+
+TEST(FrameView, RejectsIhlBelowFiveAsMalformed) {
+  Bytes frame = build_frame();
+  frame[kIp] = 0x44;
+  EXPECT_EQ(verdict(frame), DropReason::kMalformed);
+}
+
+TEST(FrameView, RejectsIhlBeyondTotalLengthAsMalformed) {
+  FrameSpec spec;
+  spec.payload = {};
+  Bytes frame = build_frame(spec);  // total length 28
+  frame[kIp] = 0x48;                // header would be 32 bytes
+  EXPECT_EQ(verdict(frame), DropReason::kMalformed);
+}
+
+TEST(FrameView, RejectsTotalLengthLargerThanTheBytesAsMalformed) {
+  Bytes frame = build_frame();
+  set_be16(frame, kIp + 2, static_cast<std::uint16_t>(frame.size() - kIp + 1));
+  EXPECT_EQ(verdict(frame), DropReason::kMalformed);
+}
+
+TEST(FrameView, RejectsFirstFragmentWithMoreFragmentsFlagAsFragment) {
+  Bytes frame = build_frame();
+  set_be16(frame, kIp + 6, 0x2000);
+  EXPECT_EQ(verdict(frame), DropReason::kFragment);
+}
+
+TEST(FrameView, RejectsLaterFragmentWithOffsetAsFragment) {
+  Bytes frame = build_frame();
+  set_be16(frame, kIp + 6, 0x00b9);
+  EXPECT_EQ(verdict(frame), DropReason::kFragment);
+}
+
+TEST(FrameView, AcceptsDontFragmentFlag) {
+  Bytes frame = build_frame();
+  set_be16(frame, kIp + 6, 0x4000);
+  EXPECT_EQ(verdict(frame), std::nullopt);
+}
+
+TEST(FrameView, RejectsNonUdpProtocolAsNotUdp) {
+  Bytes frame = build_frame();
+  frame[kIp + 9] = 6;  // TCP
+  EXPECT_EQ(verdict(frame), DropReason::kNotUdp);
+}
+
+TEST(FrameView, RejectsIpPayloadShorterThanUdpHeaderAsMalformed) {
+  Bytes frame = build_frame();
+  set_be16(frame, kIp + 2, 20 + 7);
+  EXPECT_EQ(verdict(frame), DropReason::kMalformed);
+}
+
+TEST(FrameView, RejectsUdpLengthShorterThanIpPayloadAsMalformed) {
+  Bytes frame = build_frame();
+  set_be16(frame, kUdp + 4, static_cast<std::uint16_t>(frame.size() - kUdp - 1));
+  EXPECT_EQ(verdict(frame), DropReason::kMalformed);
+}
+
+TEST(FrameView, RejectsUdpLengthLongerThanIpPayloadAsMalformed) {
+  Bytes frame = build_frame();
+  set_be16(frame, kUdp + 4, static_cast<std::uint16_t>(frame.size() - kUdp + 1));
+  EXPECT_EQ(verdict(frame), DropReason::kMalformed);
+}
+
+TEST(FrameView, RejectsOtherDestinationPortAsWrongPort) {
+  FrameSpec spec;
+  spec.dport = 5075;
+  EXPECT_EQ(verdict(build_frame(spec)), DropReason::kWrongPort);
+  EXPECT_EQ(verdict(build_frame(spec), 5075), std::nullopt);
+}
+
+}  // namespace
+}  // namespace snowsignal::testing

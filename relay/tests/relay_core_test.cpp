@@ -1,0 +1,332 @@
+// The relay core driven through its seams with mocks: classification of captured frames,
+// forwarding to peers, validation and re-broadcast of mesh datagrams, the dedup rules.
+#include "snowsignal/relay_core.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "frames.h"
+#include "mocks.h"
+
+namespace snowsignal::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using ::testing::_;
+using ::testing::ElementsAreArray;
+using ::testing::NiceMock;
+using ::testing::Return;
+using ::testing::ReturnRef;
+using ::testing::StrictMock;
+
+const Ipv4Address kPeerA = ip("198.18.1.2");
+const Ipv4Address kPeerC = ip("198.18.3.2");
+const Ipv4Address kSelf = ip("198.18.2.2");
+constexpr const char* kDockerMac = "02:42:ac:11:00:01";
+
+class RelayCoreTest : public ::testing::Test {
+ protected:
+  RelayCoreTest() {
+    interface_.name = "eth0";
+    interface_.index = 3;
+    interface_.mac = mac(kOurMac);
+    interface_.ipv4 = kSelf;
+    interface_.broadcast = ip("198.18.2.255");
+    interface_.mtu = 1500;
+    interface_.host_macs = {mac(kOurMac), mac(kDockerMac)};
+    ON_CALL(peers_, peers()).WillByDefault(ReturnRef(peer_list_));
+    ON_CALL(peers_, self_relay()).WillByDefault(Return(false));
+    ON_CALL(clock_, now()).WillByDefault([this] { return now_; });
+    ON_CALL(mesh_, last_error()).WillByDefault(Return("Connection refused"));
+    ON_CALL(sink_, last_error()).WillByDefault(Return("Network is down"));
+  }
+
+  RelayCore& core(milliseconds window = milliseconds(500)) {
+    if (!core_) {
+      core_ = std::make_unique<RelayCore>(RelaySettings{5076, 7124, window}, interface_, mesh_,
+                                          sink_, peers_, clock_);
+    }
+    return *core_;
+  }
+
+  // The frame a relay on segment A captured from a client there, as its peer sends it.
+  static Bytes frame_from_segment_a(FrameSpec spec = {}) { return build_frame(spec); }
+
+  // What we must emit for it on segment B: our MAC, our subnet's broadcast address.
+  static Bytes expected_on_segment_b(FrameSpec spec = {}) {
+    spec.eth_src = kOurMac;
+    spec.ip_dst = "198.18.2.255";
+    return build_frame(spec);
+  }
+
+  std::uint64_t dropped(DropReason reason) { return core().counters().dropped_for(reason); }
+
+  void expect_capture_dropped(const Bytes& frame, DropReason reason, bool truncated = false) {
+    EXPECT_CALL(mesh_, send_to).Times(0);
+    core().on_captured(frame, truncated);
+    EXPECT_EQ(dropped(reason), 1u) << drop_reason_name(reason);
+    EXPECT_EQ(core().counters().captured, 1u);
+    EXPECT_EQ(core().counters().forwarded, 0u);
+  }
+
+  void expect_mesh_dropped(Ipv4Address from, const Bytes& datagram, DropReason reason,
+                           bool truncated = false) {
+    EXPECT_CALL(sink_, send).Times(0);
+    core().on_mesh_datagram(from, datagram, truncated);
+    EXPECT_EQ(dropped(reason), 1u) << drop_reason_name(reason);
+    EXPECT_EQ(core().counters().mesh_received, 1u);
+    EXPECT_EQ(core().counters().rebroadcast, 0u);
+  }
+
+  InterfaceInfo interface_;
+  std::vector<Ipv4Address> peer_list_{kPeerA, kPeerC};  // sorted, as the directory keeps it
+  TimePoint now_{std::chrono::seconds(100)};
+  NiceMock<MockPeerDirectory> peers_;
+  NiceMock<MockClock> clock_;
+  StrictMock<MockMeshSocket> mesh_;
+  StrictMock<MockFrameSink> sink_;
+  std::unique_ptr<RelayCore> core_;
+};
+
+// ---- capture side -------------------------------------------------------------------
+
+TEST_F(RelayCoreTest, CapturedBroadcastGoesToEveryPeerAsSSPlusTheWholeFrame) {
+  const Bytes frame = build_frame();
+  EXPECT_CALL(mesh_, send_to(kPeerA, 7124, ElementsAreArray(mesh_v1(frame))))
+      .WillOnce(Return(SendStatus::kOk));
+  EXPECT_CALL(mesh_, send_to(kPeerC, 7124, ElementsAreArray(mesh_v1(frame))))
+      .WillOnce(Return(SendStatus::kOk));
+  core().on_captured(frame, false);
+  EXPECT_EQ(core().counters().captured, 1u);
+  EXPECT_EQ(core().counters().forwarded, 2u);
+}
+
+TEST_F(RelayCoreTest, CapturedFullMtuFrameIsForwardedIntact) {
+  FrameSpec spec;
+  spec.payload = Bytes(1472, 0x42);
+  const Bytes frame = build_frame(spec);
+  EXPECT_CALL(mesh_, send_to(_, 7124, ElementsAreArray(mesh_v1(frame))))
+      .Times(2)
+      .WillRepeatedly(Return(SendStatus::kOk));
+  core().on_captured(frame, false);
+}
+
+TEST_F(RelayCoreTest, CapturedFrameFromOurInterfaceMacIsOwnMac) {
+  FrameSpec spec;
+  spec.eth_src = kOurMac;
+  expect_capture_dropped(build_frame(spec), DropReason::kOwnMac);
+}
+
+TEST_F(RelayCoreTest, CapturedFrameFromAnyOtherMacOfThisHostIsOwnMac) {
+  FrameSpec spec;
+  spec.eth_src = kDockerMac;
+  expect_capture_dropped(build_frame(spec), DropReason::kOwnMac);
+}
+
+TEST_F(RelayCoreTest, CapturedUnicastFrameIsNotBroadcast) {
+  FrameSpec spec;
+  spec.eth_dst = "02:00:00:00:02:0a";
+  expect_capture_dropped(build_frame(spec), DropReason::kNotBroadcast);
+}
+
+TEST_F(RelayCoreTest, CapturedFrameToOtherPortIsWrongPort) {
+  FrameSpec spec;
+  spec.dport = 5075;
+  expect_capture_dropped(build_frame(spec), DropReason::kWrongPort);
+}
+
+TEST_F(RelayCoreTest, CapturedNonUdpFrameIsNotUdp) {
+  Bytes frame = build_frame();
+  frame[14 + 9] = 1;  // ICMP
+  expect_capture_dropped(frame, DropReason::kNotUdp);
+}
+
+TEST_F(RelayCoreTest, CapturedFirstFragmentIsFragment) {
+  Bytes frame = build_frame();
+  frame[14 + 6] = 0x20;  // more fragments
+  expect_capture_dropped(frame, DropReason::kFragment);
+}
+
+TEST_F(RelayCoreTest, CapturedRuntIsMalformed) {
+  expect_capture_dropped(Bytes(10, 0xff), DropReason::kMalformed);
+}
+
+TEST_F(RelayCoreTest, TruncatedCaptureIsOversizeNotRelayedInPart) {
+  expect_capture_dropped(build_frame(), DropReason::kOversize, true);
+}
+
+TEST_F(RelayCoreTest, UnreachablePeerIsCountedAndRetriedWithTheNextFrame) {
+  const Bytes frame = build_frame();
+  EXPECT_CALL(mesh_, send_to(kPeerA, _, _))
+      .WillOnce(Return(SendStatus::kUnreachable))
+      .WillOnce(Return(SendStatus::kOk));
+  EXPECT_CALL(mesh_, send_to(kPeerC, _, _)).Times(2).WillRepeatedly(Return(SendStatus::kOk));
+  EXPECT_CALL(mesh_, last_error()).Times(::testing::AtMost(1));
+  core(milliseconds(0)).on_captured(frame, false);
+  core().on_captured(frame, false);
+  EXPECT_EQ(core().counters().send_errors, 1u);
+  EXPECT_EQ(core().counters().forwarded, 3u);
+}
+
+// ---- mesh side ----------------------------------------------------------------------
+
+TEST_F(RelayCoreTest, MeshFrameFromPeerIsRewrittenForOurSegmentAndBroadcast) {
+  EXPECT_CALL(sink_, send(ElementsAreArray(expected_on_segment_b()))).WillOnce(Return(true));
+  core().on_mesh_datagram(kPeerA, mesh_v1(frame_from_segment_a()), false);
+  EXPECT_EQ(core().counters().mesh_received, 1u);
+  EXPECT_EQ(core().counters().rebroadcast, 1u);
+}
+
+TEST_F(RelayCoreTest, MeshFrameFromUnknownPeerIsCountedAndNeverBroadcast) {
+  expect_mesh_dropped(ip("198.18.9.9"), mesh_v1(build_frame()), DropReason::kUnknownPeer);
+}
+
+TEST_F(RelayCoreTest, MeshDatagramWithoutMagicIsBadMagic) {
+  expect_mesh_dropped(kPeerA, build_frame(), DropReason::kBadMagic);
+}
+
+TEST_F(RelayCoreTest, MeshDatagramWithRuntFrameIsMalformed) {
+  expect_mesh_dropped(kPeerA, mesh_v1(Bytes(13, 0xff)), DropReason::kMalformed);
+}
+
+TEST_F(RelayCoreTest, MeshFrameWithUnicastDestinationIsNotBroadcast) {
+  FrameSpec spec;
+  spec.eth_dst = "02:00:00:00:02:0a";
+  expect_mesh_dropped(kPeerA, mesh_v1(build_frame(spec)), DropReason::kNotBroadcast);
+}
+
+TEST_F(RelayCoreTest, MeshFrameToOtherPortIsWrongPort) {
+  FrameSpec spec;
+  spec.dport = 22;
+  expect_mesh_dropped(kPeerA, mesh_v1(build_frame(spec)), DropReason::kWrongPort);
+}
+
+TEST_F(RelayCoreTest, MeshFrameThatIsAFragmentIsFragment) {
+  Bytes frame = build_frame();
+  frame[14 + 7] = 0x10;  // offset 16 * 8 bytes
+  expect_mesh_dropped(kPeerA, mesh_v1(frame), DropReason::kFragment);
+}
+
+TEST_F(RelayCoreTest, MeshFrameCarryingOurOwnMacIsOwnMac) {
+  FrameSpec spec;
+  spec.eth_src = kOurMac;
+  expect_mesh_dropped(kPeerA, mesh_v1(build_frame(spec)), DropReason::kOwnMac);
+}
+
+TEST_F(RelayCoreTest, MeshFrameLargerThanOurMtuIsOversize) {
+  interface_.mtu = 1000;
+  FrameSpec spec;
+  spec.payload = Bytes(1337, 1);
+  expect_mesh_dropped(kPeerA, mesh_v1(build_frame(spec)), DropReason::kOversize);
+}
+
+TEST_F(RelayCoreTest, TruncatedMeshDatagramIsOversize) {
+  expect_mesh_dropped(kPeerA, mesh_v1(build_frame()), DropReason::kOversize, true);
+}
+
+TEST_F(RelayCoreTest, FailedBroadcastIsASendError) {
+  EXPECT_CALL(sink_, send).WillOnce(Return(false));
+  EXPECT_CALL(sink_, last_error());
+  core().on_mesh_datagram(kPeerA, mesh_v1(build_frame()), false);
+  EXPECT_EQ(core().counters().send_errors, 1u);
+  EXPECT_EQ(core().counters().rebroadcast, 0u);
+}
+
+TEST_F(RelayCoreTest, DrainMeshReadsEveryWaitingDatagram) {
+  const Bytes datagram = mesh_v1(build_frame());
+  EXPECT_CALL(mesh_, receive)
+      .WillOnce([&](std::span<Byte> buffer) {
+        std::memcpy(buffer.data(), datagram.data(), datagram.size());
+        return MeshDatagram{kPeerA, datagram.size(), false};
+      })
+      .WillOnce([&](std::span<Byte> buffer) {
+        std::memcpy(buffer.data(), datagram.data(), datagram.size());
+        return MeshDatagram{ip("198.18.9.9"), datagram.size(), false};
+      })
+      .WillOnce(Return(std::nullopt));
+  EXPECT_CALL(sink_, send(ElementsAreArray(expected_on_segment_b()))).WillOnce(Return(true));
+  EXPECT_EQ(core().drain_mesh(16), 2u);
+  EXPECT_EQ(core().counters().mesh_received, 2u);
+  EXPECT_EQ(dropped(DropReason::kUnknownPeer), 1u);
+}
+
+// ---- dedup rules --------------------------------------------------------------------
+
+TEST_F(RelayCoreTest, RuleA_CaptureOfADatagramWeJustRebroadcastIsAnEcho) {
+  EXPECT_CALL(sink_, send).WillOnce(Return(true));
+  core().on_mesh_datagram(kPeerA, mesh_v1(frame_from_segment_a()), false);
+  // Another relay on our segment re-broadcast it too; we capture that copy.
+  FrameSpec copy;
+  copy.eth_src = "02:00:00:00:02:03";
+  copy.ip_dst = "198.18.2.255";
+  now_ += milliseconds(20);
+  expect_capture_dropped(build_frame(copy), DropReason::kEcho);
+}
+
+TEST_F(RelayCoreTest, RuleB_MeshCopyOfADatagramCapturedHereIsFromTheOriginSegment) {
+  EXPECT_CALL(mesh_, send_to).Times(2).WillRepeatedly(Return(SendStatus::kOk));
+  core().on_captured(build_frame(), false);
+  now_ += milliseconds(5);
+  EXPECT_CALL(sink_, send).Times(0);
+  core().on_mesh_datagram(kPeerC, mesh_v1(build_frame()), false);
+  EXPECT_EQ(dropped(DropReason::kOriginSegment), 1u);
+}
+
+TEST_F(RelayCoreTest, RuleC_SecondMeshCopyFromAnotherRelayIsADuplicate) {
+  EXPECT_CALL(sink_, send).WillOnce(Return(true));
+  core().on_mesh_datagram(kPeerA, mesh_v1(frame_from_segment_a()), false);
+  now_ += milliseconds(3);
+  core().on_mesh_datagram(kPeerC, mesh_v1(frame_from_segment_a()), false);
+  EXPECT_EQ(dropped(DropReason::kDuplicate), 1u);
+  EXPECT_EQ(core().counters().rebroadcast, 1u);
+}
+
+TEST_F(RelayCoreTest, SameDatagramAfterTheWindowIsRelayedAgain) {
+  EXPECT_CALL(sink_, send).Times(2).WillRepeatedly(Return(true));
+  core().on_mesh_datagram(kPeerA, mesh_v1(frame_from_segment_a()), false);
+  now_ += milliseconds(500);
+  core().on_mesh_datagram(kPeerA, mesh_v1(frame_from_segment_a()), false);
+  EXPECT_EQ(core().counters().rebroadcast, 2u);
+}
+
+TEST_F(RelayCoreTest, DifferentDatagramsAreNotDuplicates) {
+  FrameSpec other;
+  other.payload[0] = 0x01;
+  EXPECT_CALL(sink_, send).Times(2).WillRepeatedly(Return(true));
+  core().on_mesh_datagram(kPeerA, mesh_v1(frame_from_segment_a()), false);
+  core().on_mesh_datagram(kPeerA, mesh_v1(frame_from_segment_a(other)), false);
+  EXPECT_EQ(core().counters().rebroadcast, 2u);
+}
+
+TEST_F(RelayCoreTest, ZeroWindowBehavesLikeSnowSignal) {
+  RelayCore& relay = core(milliseconds(0));
+  EXPECT_CALL(mesh_, send_to).Times(2).WillRepeatedly(Return(SendStatus::kOk));
+  relay.on_captured(build_frame(), false);
+  EXPECT_CALL(sink_, send).Times(2).WillRepeatedly(Return(true));
+  relay.on_mesh_datagram(kPeerA, mesh_v1(build_frame()), false);
+  relay.on_mesh_datagram(kPeerC, mesh_v1(build_frame()), false);
+  EXPECT_EQ(relay.counters().rebroadcast, 2u);
+  EXPECT_EQ(dropped(DropReason::kOriginSegment) + dropped(DropReason::kDuplicate), 0u);
+}
+
+// ---- self-relay mode (no peers: SnowSignal's test mode) -----------------------------
+
+TEST_F(RelayCoreTest, SelfRelayModeSendsToOurselvesAndRebroadcastsOurOwnCapture) {
+  peer_list_ = {kSelf};
+  ON_CALL(peers_, self_relay()).WillByDefault(Return(true));
+  const Bytes frame = build_frame();
+  EXPECT_CALL(mesh_, send_to(kSelf, 7124, ElementsAreArray(mesh_v1(frame))))
+      .WillOnce(Return(SendStatus::kOk));
+  core().on_captured(frame, false);
+  now_ += milliseconds(1);
+  // Rule (b) would call this our own segment's datagram; in self-relay mode it must not.
+  EXPECT_CALL(sink_, send(ElementsAreArray(expected_on_segment_b()))).WillOnce(Return(true));
+  core().on_mesh_datagram(kSelf, mesh_v1(frame), false);
+  EXPECT_EQ(core().counters().rebroadcast, 1u);
+  EXPECT_EQ(dropped(DropReason::kOriginSegment), 0u);
+}
+
+}  // namespace
+}  // namespace snowsignal::testing
