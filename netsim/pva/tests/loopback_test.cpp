@@ -20,6 +20,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pcap_fixtures.h"
+#include "pva/codec.h"
+#include "pva/fnv1a.h"
+#include "pva/udp_datagram.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -222,6 +227,37 @@ TEST_F(Loopback, ManyLongNamesAreSplitIntoDatagramsWithinTheLimitAndAllFound) {
   for (const auto& pv : j["pvs"]) EXPECT_FALSE(pv["tcp_validated"].get<bool>());
   EXPECT_EQ(stop_server(), 0);
   EXPECT_EQ(stats()["tcp_validated"], 0);
+}
+
+TEST_F(Loopback, ClientSearchesMatchPvxgetsByteForByteApartFromPortAndUnicastFlag) {
+  // The 40 names pvxget searched for in fixtures/pva/search-large.pcap.
+  const auto capture = pva::test::read_udp("search-large.pcap");
+  ASSERT_EQ(capture.size(), 6u);
+  std::vector<pva::Search> pvxs;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < 3; ++i) {
+    auto msgs = pva::decode_udp_datagram(capture[i].payload);
+    ASSERT_TRUE(msgs.ok());
+    pvxs.push_back(std::get<pva::Search>(msgs->front().body));
+    for (const auto& c : pvxs.back().channels) names.push_back(c.name);
+  }
+  start_server(names);
+  std::vector<std::string> args{"--json", "--no-connect"};
+  args.insert(args.end(), names.begin(), names.end());
+  const auto r = client(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(stop_server(), 0);
+  const std::string source = stats()["search_sources"][0];
+  const auto port = static_cast<std::uint16_t>(std::stoi(source.substr(source.rfind(':') + 1)));
+  ASSERT_EQ(j["sent_payloads"].size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    auto expected = pvxs[i];
+    expected.response_port = port;                 // ours, not pvxget's
+    expected.flags = static_cast<std::uint8_t>(expected.flags | pva::search_flag::kUnicast);  // we sent to 127.0.0.1, pvxget broadcast
+    EXPECT_EQ(j["sent_payloads"][i]["fnv1a64"], pva::hex64(pva::fnv1a64(pva::encode_search(expected))))
+        << "datagram " << i;
+  }
 }
 
 TEST_F(Loopback, MissingPvExitsOneWithinTimeoutPlusOneSecondAfterBackedOffRetries) {

@@ -19,6 +19,12 @@ inline constexpr std::uint8_t kReplyRequired = 0x01;  // answer even if nothing 
 inline constexpr std::uint8_t kUnicast = 0x80;        // sent to a unicast address
 }  // namespace search_flag
 
+// pvxs clients put the constant "find" in every SEARCH's sequence id (they match
+// replies by channel id instead), so their repeats are byte-identical; their first
+// channel id is 0x12345678 (both visible in fixtures/pva/search-*.pcap).
+inline constexpr std::uint32_t kPvxsSearchSequenceId = 0x66696e64;  // "find"
+inline constexpr std::uint32_t kPvxsFirstChannelId = 0x12345678;
+
 struct SearchChannel {
   std::uint32_t id = 0;  // instance (search) id, echoed by the server
   std::string name;

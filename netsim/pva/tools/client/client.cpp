@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstring>
 #include <map>
-#include <random>
 
 #include <spdlog/spdlog.h>
 
@@ -269,12 +268,13 @@ ClientReport Client::run(std::string& setup_error) {
   udp_ = std::move(udp.fd);
   net::SignalEvents signals{SIGINT, SIGTERM};
 
-  std::random_device rd;
-  base_.sequence_id = rd();
+  // Like pvxs, so our datagrams are byte-identical to pvxget's for the same names and
+  // port, and repeats are identical too (relays de-duplicate those within 500 ms).
+  base_.sequence_id = kPvxsSearchSequenceId;
   base_.response_address = Address::zero();  // like pvxs: "reply to the IP source"
   base_.response_port = net::local_port(udp_.get());
   for (std::size_t i = 0; i < opt_.pvs.size(); ++i) {
-    channels_.push_back({static_cast<std::uint32_t>(i + 1), opt_.pvs[i]});
+    channels_.push_back({kPvxsFirstChannelId + static_cast<std::uint32_t>(i), opt_.pvs[i]});
     report_.pvs.push_back(PvResult{opt_.pvs[i], false, {}, {}, {}, false});
   }
   spdlog::info("searching {} PVs from UDP port {} to {} addresses", opt_.pvs.size(),
