@@ -34,8 +34,10 @@ std::string loss_ruleset(const std::map<std::string, int>& port_percent) {
   for (const auto& [port, pct] : port_percent) {
     if (pct <= 0) continue;
     // Frames from the host enter the bridge on its port; frames to it leave by it.
-    body << "    iifname \"" << port << "\" numgen random mod 100 < " << pct << " drop\n";
-    body << "    oifname \"" << port << "\" numgen random mod 100 < " << pct << " drop\n";
+    // numgen's range is 0..99, so total loss is a plain drop.
+    std::string match = pct >= 100 ? "" : "numgen random mod 100 < " + std::to_string(pct) + " ";
+    body << "    iifname \"" << port << "\" " << match << "drop\n";
+    body << "    oifname \"" << port << "\" " << match << "drop\n";
   }
   body << "  }\n";
   return replace_table("bridge netsim_loss", body.str());

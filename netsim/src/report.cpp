@@ -13,9 +13,15 @@ int Report::passed() const {
 
 int Report::failed() const { return static_cast<int>(results.size()) - passed(); }
 
+int Report::events_failed() const {
+  int n = 0;
+  for (const auto& e : events) n += !e.ok;
+  return n;
+}
+
 int Report::exit_code() const {
   if (interrupted) return 130;
-  if (!error.empty() || failed() > 0) return 1;
+  if (!error.empty() || failed() > 0 || events_failed() > 0) return 1;
   return 0;
 }
 
@@ -41,6 +47,7 @@ std::string render_text(const Report& r) {
   for (const auto& p : r.teardown.problems) o << "; problem: " << p;
   o << "\n";
   o << "result: " << r.passed() << " passed, " << r.failed() << " failed";
+  if (r.events_failed() > 0) o << ", " << r.events_failed() << " timeline event(s) failed";
   if (r.exit_code() == 0)
     o << ": PASS";
   else if (r.interrupted)
@@ -76,6 +83,7 @@ nlohmann::json to_json(const Report& r) {
   j["elapsed_seconds"] = r.elapsed;
   j["passed"] = r.passed();
   j["failed"] = r.failed();
+  j["events_failed"] = r.events_failed();
   j["exit_code"] = r.exit_code();
   j["teardown"] = {{"processes_started", r.processes_started},
                    {"processes_stopped", r.processes_stopped},

@@ -39,7 +39,8 @@ struct Report {
 
   int passed() const;
   int failed() const;  // FAIL and NOT RUN
-  // 130 interrupted, 1 any failure or setup error, 0 all passed.
+  int events_failed() const;
+  // 130 interrupted, 1 any failure, failed timeline event or setup error, 0 all passed.
   int exit_code() const;
 };
 

@@ -1,0 +1,171 @@
+#include "netsim/expectations.h"
+
+#include <gtest/gtest.h>
+
+namespace netsim {
+namespace {
+
+Expectation discover(std::vector<std::string> pvs, double within = 5) {
+  Expectation x;
+  x.kind = ExpectKind::discover;
+  x.pvs = std::move(pvs);
+  x.client = "client";
+  x.server = "server";
+  x.within = within;
+  return x;
+}
+
+ClientOutcome client(const std::string& json, int status = 0) {
+  ClientOutcome o;
+  o.exit_status = status;
+  o.stdout_text = json;
+  return o;
+}
+
+const char* kFound = R"({"all_found":true,"pvs":[{"name":"P","found":true,"server":"198.18.2.10:5075",
+"guid":"ab","seconds":0.25,"tcp_validated":true}],"sent_payloads":[{"bytes":1337,"fnv1a64":"x"}],"datagrams_sent":3})";
+
+const std::vector<Ipv4> kServer{*parse_ipv4("198.18.2.10")};
+
+TEST(CheckDiscover, PassesWhenFoundValidatedInTimeFromTheRightServer) {
+  CheckResult r = check_discover(discover({"P"}), client(kFound), kServer);
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.measured;
+  EXPECT_EQ(r.figures["found"], 1);
+  EXPECT_EQ(r.figures["slowest_seconds"], 0.25);
+  EXPECT_EQ(r.figures["largest_payload"], 1337);
+  EXPECT_NE(r.measured.find("1/1 found in 0.25s via 198.18.2.10:5075"), std::string::npos) << r.measured;
+}
+
+TEST(CheckDiscover, FailsWhenAnsweredByAnotherServer) {
+  CheckResult r = check_discover(discover({"P"}), client(kFound), {*parse_ipv4("198.18.3.10")});
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.measured.find("answered by 198.18.2.10:5075"), std::string::npos) << r.measured;
+}
+
+TEST(CheckDiscover, FailsWhenSlowerThanWithin) {
+  EXPECT_EQ(check_discover(discover({"P"}, 0.1), client(kFound), kServer).verdict, Verdict::fail);
+}
+
+TEST(CheckDiscover, FailsWithoutTcpValidation) {
+  std::string json = kFound;
+  json.replace(json.find("\"tcp_validated\":true"), 20, "\"tcp_validated\":false");
+  CheckResult r = check_discover(discover({"P"}), client(json, 1), kServer);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.measured.find("not validated"), std::string::npos) << r.measured;
+}
+
+TEST(CheckDiscover, FailsWhenAPvIsMissing) {
+  CheckResult r = check_discover(discover({"P", "Q"}), client(kFound, 1), kServer);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.measured.find("1/2 found"), std::string::npos) << r.measured;
+}
+
+TEST(CheckDiscover, FailsWhenTheLargestSearchIsTooSmall) {
+  Expectation x = discover({"P"});
+  x.min_datagram_bytes = 1400;
+  CheckResult r = check_discover(x, client(kFound), kServer);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.measured.find("largest search datagram 1337 bytes"), std::string::npos) << r.measured;
+}
+
+TEST(CheckDiscover, FailsWhenTheClientPrintedNoJson) {
+  CheckResult r = check_discover(discover({"P"}), client("Segmentation fault", 139), kServer);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.measured.find("no JSON"), std::string::npos);
+  ClientOutcome none;
+  none.error = "pva-client not found";
+  EXPECT_EQ(check_discover(discover({"P"}), none, kServer).measured, "pva-client not found");
+}
+
+TEST(CheckNoDiscover, PassesWhenNothingWasFoundAfterSearching) {
+  Expectation x = discover({"P"}, 3);
+  x.kind = ExpectKind::no_discover;
+  CheckResult r = check_no_discover(
+      x, client(R"({"all_found":false,"pvs":[{"name":"P","found":false}],"datagrams_sent":3})", 1));
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.measured;
+  EXPECT_NE(r.measured.find("3 search datagrams sent"), std::string::npos);
+}
+
+TEST(CheckNoDiscover, FailsWhenFound) {
+  Expectation x = discover({"P"}, 3);
+  x.kind = ExpectKind::no_discover;
+  EXPECT_EQ(check_no_discover(x, client(kFound)).verdict, Verdict::fail);
+}
+
+TEST(CheckNoDiscover, FailsWhenTheClientNeverSearchedOrNeverRan) {
+  Expectation x = discover({"P"}, 3);
+  x.kind = ExpectKind::no_discover;
+  EXPECT_EQ(check_no_discover(x, client(R"({"pvs":[],"datagrams_sent":0})", 1)).verdict, Verdict::fail);
+  EXPECT_EQ(check_no_discover(x, client("", 127)).verdict, Verdict::fail);
+}
+
+TEST(CheckMaxCopies, ComparesTheMostCopiedDatagramWithTheBound) {
+  Expectation x;
+  x.kind = ExpectKind::max_copies;
+  x.segment = "b";
+  x.max_copies = 1;
+  EXPECT_EQ(check_max_copies(x, CopyStats{4, 2, 1, "w"}).verdict, Verdict::pass);
+  CheckResult r = check_max_copies(x, CopyStats{5, 2, 3, "198.18.1.10:4000 (80 bytes)"});
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_EQ(r.figures["max_copies"], 3);
+}
+
+TEST(CheckMaxCopies, FailsWhenNothingWasSeenBecauseThatProvesNothing) {
+  Expectation x;
+  x.kind = ExpectKind::max_copies;
+  EXPECT_EQ(check_max_copies(x, CopyStats{}).verdict, Verdict::fail);
+  x.min_datagrams = 0;
+  EXPECT_EQ(check_max_copies(x, CopyStats{}).verdict, Verdict::pass);
+}
+
+TEST(CheckCounter, ReadsDottedPathsAndCompares) {
+  auto stats = nlohmann::json::parse(R"({"captured":4,"dropped":{"unknown_peer":2},"peers":["a","b"]})");
+  Expectation x;
+  x.kind = ExpectKind::counter;
+  x.process = "relay";
+  x.counter = "dropped.unknown_peer";
+  x.op = ">=";
+  x.value = 1;
+  CheckResult r = check_counter(x, stats, "");
+  EXPECT_EQ(r.verdict, Verdict::pass);
+  EXPECT_EQ(r.measured, "dropped.unknown_peer = 2");
+  x.op = "==";
+  x.value = 3;
+  EXPECT_EQ(check_counter(x, stats, "").verdict, Verdict::fail);
+  EXPECT_EQ(*counter_value(stats, "peers"), 2) << "a list counts its members";
+  EXPECT_FALSE(counter_value(stats, "captured.x"));
+}
+
+TEST(CheckCounter, AnAbsentDropReasonCountsAsZeroButAnAbsentCounterFails) {
+  auto stats = nlohmann::json::parse(R"({"captured":4,"dropped":{}})");
+  Expectation x;
+  x.kind = ExpectKind::counter;
+  x.counter = "dropped.oversize";
+  x.op = "==";
+  x.value = 0;
+  EXPECT_EQ(check_counter(x, stats, "").verdict, Verdict::pass);
+  x.counter = "forwarded";
+  EXPECT_EQ(check_counter(x, stats, "").verdict, Verdict::fail);
+  EXPECT_EQ(check_counter(x, std::nullopt, "no stats file").measured, "no stats file");
+}
+
+TEST(Compare, EveryOperator) {
+  EXPECT_TRUE(compare(2, ">=", 2));
+  EXPECT_TRUE(compare(1, "<=", 2));
+  EXPECT_TRUE(compare(2, "==", 2));
+  EXPECT_TRUE(compare(1, "!=", 2));
+  EXPECT_TRUE(compare(3, ">", 2));
+  EXPECT_TRUE(compare(1, "<", 2));
+  EXPECT_FALSE(compare(1, "~", 1));
+}
+
+TEST(CheckLog, CountsOccurrences) {
+  Expectation x;
+  x.kind = ExpectKind::log;
+  x.text = "ready";
+  EXPECT_EQ(check_log(x, "a ready\nb ready\n").figures["occurrences"], 2);
+  EXPECT_EQ(check_log(x, "nothing").verdict, Verdict::fail);
+}
+
+}  // namespace
+}  // namespace netsim

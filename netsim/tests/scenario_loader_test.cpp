@@ -1,0 +1,209 @@
+#include "netsim/scenario_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+
+namespace netsim {
+namespace {
+
+const char* kValid = R"(name: demo
+duration: 20
+segments:
+  - name: a
+    subnet: 198.18.1.0/24
+  - name: b
+routers:
+  - name: r
+    segments: [a, b]
+hosts:
+  - name: relay-a
+    segments: [{segment: a, address: 198.18.1.2}]
+    processes:
+      - name: relay-a
+        command: [snowsignal, -t, eth0, --other-relays, "${client}"]
+        ready: "relay ready:"
+  - name: client
+    segments: [a, b]
+    routes:
+      - {to: 198.18.9.0/24, via: 198.18.1.1}
+timeline:
+  - {at: 3, kill: relay-a}
+  - {at: 1, loss: client.eth1, percent: 20}
+  - {at: 2, partition: [a, b]}
+  - {at: 4, heal: all}
+expect:
+  - discover: [P1, P2]
+    client: client
+    from: relay-a
+    within: 4
+  - no_discover: P3
+    client: client
+    at: 5
+  - {max_copies: 2, segment: b}
+  - {counter: dropped.unknown_peer, process: relay-a, op: ">=", value: 1}
+  - {log: "relay ready:", process: relay-a}
+)";
+
+TEST(ScenarioLoader, LoadsAValidScenarioWithEveryKind) {
+  Scenario sc = parse_scenario(kValid, "demo.yaml");
+  EXPECT_EQ(sc.name, "demo");
+  EXPECT_EQ(sc.duration, 20);
+  ASSERT_EQ(sc.segments.size(), 2u);
+  EXPECT_EQ(to_string(sc.segments[1].subnet), "198.18.2.0/24") << "segment n defaults to 198.18.n.0/24";
+  ASSERT_EQ(sc.hosts.size(), 3u);
+  EXPECT_TRUE(sc.hosts[0].router);
+  ASSERT_EQ(sc.processes.size(), 1u);
+  EXPECT_EQ(sc.processes[0].host, "relay-a");
+  EXPECT_EQ(sc.processes[0].ready, "relay ready:");
+  ASSERT_EQ(sc.timeline.size(), 4u);
+  EXPECT_EQ(sc.timeline[0].kind, FaultKind::loss) << "timeline is sorted by time";
+  EXPECT_EQ(sc.timeline[0].ifname, "eth1");
+  EXPECT_EQ(sc.timeline[0].percent, 20);
+  EXPECT_EQ(sc.timeline[3].kind, FaultKind::heal);
+  EXPECT_TRUE(sc.timeline[3].segment_a.empty());
+  ASSERT_EQ(sc.expectations.size(), 5u);
+  EXPECT_EQ(sc.expectations[0].pvs, (std::vector<std::string>{"P1", "P2"}));
+  EXPECT_EQ(*sc.expectations[0].at, 0) << "discover runs at t=0 unless told";
+  EXPECT_FALSE(sc.expectations[3].at) << "counters are read at the end unless told";
+  EXPECT_EQ(sc.expectations[3].counter, "dropped.unknown_peer");
+  EXPECT_EQ(sc.expectations[0].where.line, 27);
+}
+
+TEST(ScenarioLoader, AllocatesRoutersFromDot1AndHostsFromDot10AroundExplicitOnes) {
+  Scenario sc = parse_scenario(kValid, "demo.yaml");
+  const Host* r = sc.find_host("r");
+  EXPECT_EQ(to_string(r->links[0].address), "198.18.1.1");
+  EXPECT_EQ(to_string(r->links[1].address), "198.18.2.1");
+  EXPECT_EQ(to_string(sc.find_host("relay-a")->links[0].address), "198.18.1.2");
+  const Host* c = sc.find_host("client");
+  EXPECT_EQ(c->links[0].ifname, "eth0");
+  EXPECT_EQ(to_string(c->links[0].address), "198.18.1.10");
+  EXPECT_EQ(c->links[1].ifname, "eth1");
+  EXPECT_EQ(to_string(c->links[1].address), "198.18.2.10");
+  EXPECT_EQ(to_string(*sc.router_on("b")), "198.18.2.1");
+}
+
+TEST(ScenarioLoader, SkipsExplicitAddressesWhenAllocating) {
+  Scenario sc = parse_scenario(R"(duration: 5
+segments: [a]
+hosts:
+  - {name: x, segments: [{segment: a, address: 198.18.1.10}]}
+  - {name: y, segments: [a]}
+)", "t.yaml");
+  EXPECT_EQ(to_string(sc.find_host("y")->links[0].address), "198.18.1.11");
+}
+
+struct BadCase {
+  const char* name;
+  const char* yaml;
+  int line;
+  const char* message;
+};
+
+class ScenarioLoaderErrors : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ScenarioLoaderErrors, ReportFileLineAndCause) {
+  const BadCase& c = GetParam();
+  try {
+    parse_scenario(c.yaml, "bad.yaml");
+    FAIL() << "accepted: " << c.yaml;
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.where().line, c.line) << e.what();
+    EXPECT_EQ(e.where().file, "bad.yaml");
+    std::string what = e.what();
+    EXPECT_NE(what.find(c.message), std::string::npos) << what;
+    EXPECT_EQ(what.rfind("bad.yaml:" + std::to_string(c.line) + ": ", 0), 0u) << what;
+  }
+}
+
+const BadCase kBadCases[] = {
+    {"InvalidYaml", "duration: 5\nsegments: [a\n", 3, "invalid YAML"},
+    {"MissingDuration", "segments: [a]\n", 1, "missing 'duration'"},
+    {"UnknownTopLevelKey", "duration: 5\nsegmnts: [a]\n", 2, "unknown key 'segmnts'"},
+    {"DurationNotANumber", "duration: soon\nsegments: [a]\n", 1, "duration must be a number"},
+    {"SubnetOutsideBenchmarkSpace", "duration: 5\nsegments:\n  - name: a\n    subnet: 10.0.0.0/24\n", 4,
+     "outside 198.18.0.0/15"},
+    {"SubnetPartlyOutside", "duration: 5\nsegments:\n  - {name: a, subnet: 198.16.0.0/14}\n", 3,
+     "outside 198.18.0.0/15"},
+    {"SubnetWithHostBits", "duration: 5\nsegments:\n  - {name: a, subnet: 198.18.1.7/24}\n", 3, "not a subnet"},
+    {"OverlappingSegments", "duration: 5\nsegments:\n  - {name: a, subnet: 198.18.0.0/16}\n  - b\n", 4, "overlaps"},
+    {"AddressOutsideBenchmarkSpace",
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments:\n      - {segment: a, address: 192.168.1.5}\n", 6,
+     "outside 198.18.0.0/15"},
+    {"AddressOutsideItsSegment",
+     "duration: 5\nsegments: [a, b]\nhosts:\n  - name: h\n    segments:\n      - {segment: a, address: 198.18.2.5}\n", 6,
+     "outside segment 'a'"},
+    {"BroadcastAddressGiven",
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments:\n      - {segment: a, address: 198.18.1.255}\n", 6,
+     "broadcast"},
+    {"DuplicateAddress",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [{segment: a, address: 198.18.1.5}]}\n"
+     "  - {name: i, segments: [{segment: a, address: 198.18.1.5}]}\n",
+     5, "used twice"},
+    {"UnknownSegment", "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [z]\n", 5, "unknown segment 'z'"},
+    {"DuplicateHost", "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [a]}\n  - {name: h, segments: [a]}\n",
+     5, "declared twice"},
+    {"BadHostName", "duration: 5\nsegments: [a]\nhosts:\n  - {name: h.x, segments: [a]}\n", 4, "must use only"},
+    {"RouterOnOneSegment", "duration: 5\nsegments: [a]\nrouters:\n  - {name: r, segments: [a]}\n", 4,
+     "at least two segments"},
+    {"RouteOutsideBenchmarkSpace",
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    routes:\n      - {to: 10.1.0.0/16, via: 198.18.1.1}\n",
+     7, "outside 198.18.0.0/15"},
+    {"ProcessWithoutCommand",
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - name: p\n", 7,
+     "needs command"},
+    {"UnknownVariableInCommand",
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - command: [x, \"${nobody}\"]\n",
+     7, "unknown variable ${nobody}"},
+    {"TimelineAfterDuration",
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - command: [x]\n"
+     "timeline:\n  - {at: 9, kill: h}\n",
+     9, "at must be between"},
+    {"TimelineUnknownProcess", "duration: 5\nsegments: [a]\ntimeline:\n  - at: 1\n    kill: ghost\n", 5,
+     "unknown process 'ghost'"},
+    {"TimelineTwoActions",
+     "duration: 5\nsegments: [a, b]\ntimeline:\n  - {at: 1, partition: [a, b], heal: all}\n", 4, "exactly one"},
+    {"LossWithoutPercent", "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [a]}\ntimeline:\n  - {at: 1, loss: h.eth0}\n",
+     6, "percent"},
+    {"LossOnUnknownInterface",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [a]}\ntimeline:\n  - {at: 1, loss: h.eth3, percent: 5}\n", 6,
+     "no interface or segment 'eth3'"},
+    {"ExpectationWithoutKind", "duration: 5\nsegments: [a]\nexpect:\n  - {client: x}\n", 4, "exactly one of"},
+    {"DiscoverUnknownClient", "duration: 5\nsegments: [a]\nexpect:\n  - discover: P\n    client: nobody\n", 5,
+     "unknown host 'nobody'"},
+    {"DiscoverBeyondDuration",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - {discover: P, client: c, at: 3, within: 4}\n",
+     6, "exceeds duration"},
+    {"CounterBadOp",
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - command: [x]\n"
+     "expect:\n  - counter: captured\n    process: h\n    op: '=~'\n    value: 1\n",
+     11, "op must be"},
+    {"MaxCopiesUnknownSegment", "duration: 5\nsegments: [a]\nexpect:\n  - max_copies: 1\n    segment: q\n", 5,
+     "unknown segment 'q'"},
+};
+
+INSTANTIATE_TEST_SUITE_P(EveryError, ScenarioLoaderErrors, ::testing::ValuesIn(kBadCases),
+                         [](const ::testing::TestParamInfo<BadCase>& p) { return std::string(p.param.name); });
+
+TEST(ScenarioLoader, MissingFileIsAScenarioError) {
+  EXPECT_THROW(load_scenario_file("/nonexistent/netsim.yaml"), ScenarioError);
+}
+
+TEST(ScenarioLoader, EveryShippedScenarioLoads) {
+  std::string dir = std::string(SNOWSIGNAL_FIXTURES_DIR) + "/scenarios";
+  DIR* d = opendir(dir.c_str());
+  ASSERT_NE(d, nullptr) << dir;
+  int n = 0;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() < 5 || name.substr(name.size() - 5) != ".yaml") continue;
+    ++n;
+    EXPECT_NO_THROW(load_scenario_file(dir + "/" + name)) << name;
+  }
+  closedir(d);
+  EXPECT_GE(n, 6);
+}
+
+}  // namespace
+}  // namespace netsim

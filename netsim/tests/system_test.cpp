@@ -1,0 +1,325 @@
+// System tests: run the netsim binary for real (it builds namespaces), as the invoking
+// user and, when that is root, as the unprivileged user sstest. After every run they
+// check that nothing is left: no process started by the run, no namespace it made.
+#include <dirent.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+const char* kPython = "/usr/bin/python3";
+const char* kUnprivilegedUser = "sstest";
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string bin_dir() {
+  const char* env = getenv("NETSIM_BIN_DIR");
+  return env && *env ? env : NETSIM_DEFAULT_BIN_DIR;
+}
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string templ = (fs::temp_directory_path() / "netsim-test-XXXXXX").string();
+    path = mkdtemp(templ.data());
+    chmod(path.c_str(), 0777);  // the unprivileged run writes its logs here too
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+enum class Mode { invoker, unprivileged };
+
+std::string mode_name(Mode m) { return m == Mode::invoker ? "AsInvoker" : "AsUnprivilegedUser"; }
+
+struct Child {
+  pid_t pid = -1;
+  std::string out, err;
+};
+
+// Starts netsim with stdout/stderr to files. Unprivileged: setpriv execs netsim
+// directly as sstest, so the pid we hold (and signal) is netsim's own.
+Child spawn_netsim(Mode mode, const std::vector<std::string>& args, const std::string& dir) {
+  std::vector<std::string> argv;
+  if (mode == Mode::unprivileged) {
+    argv = {"/usr/bin/setpriv", std::string("--reuid=") + kUnprivilegedUser,
+            std::string("--regid=") + kUnprivilegedUser, "--clear-groups", "--"};
+  }
+  argv.push_back(NETSIM_EXE);
+  argv.insert(argv.end(), args.begin(), args.end());
+  Child c;
+  c.out = dir + "/netsim.out";
+  c.err = dir + "/netsim.err";
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  c.pid = fork();
+  if (c.pid == 0) {
+    int o = open(c.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    int e = open(c.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    dup2(o, 1);
+    dup2(e, 2);
+    setenv("NETSIM_BIN_DIR", bin_dir().c_str(), 1);
+    setenv("TMPDIR", dir.c_str(), 1);
+    execv(cargv[0], cargv.data());
+    _exit(127);
+  }
+  return c;
+}
+
+// Exit code, or -1 after killing it at the deadline.
+int wait_exit(pid_t pid, double timeout_s) {
+  auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+  int status = 0;
+  while (Clock::now() < deadline) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  return -1;
+}
+
+bool wait_for_text(const std::string& path, const std::string& text, double timeout_s) {
+  auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+  while (Clock::now() < deadline) {
+    if (slurp(path).find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// Processes anywhere on the machine whose command line holds token, or whose network
+// namespace is one of the run's (by inode).
+std::vector<std::string> leftovers(const std::string& token, const std::set<unsigned long>& netns_inodes) {
+  std::vector<std::string> found;
+  DIR* proc = opendir("/proc");
+  while (dirent* e = readdir(proc)) {
+    std::string pid = e->d_name;
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = slurp("/proc/" + pid + "/cmdline");
+    for (auto& ch : cmdline)
+      if (ch == '\0') ch = ' ';
+    if (!token.empty() && cmdline.find(token) != std::string::npos) found.push_back(pid + " " + cmdline);
+    struct stat st{};
+    if (stat(("/proc/" + pid + "/ns/net").c_str(), &st) == 0 && netns_inodes.count(st.st_ino))
+      found.push_back(pid + " in a run's netns: " + cmdline);
+  }
+  closedir(proc);
+  return found;
+}
+
+std::set<unsigned long> inodes_from_report(const nlohmann::json& report) {
+  std::set<unsigned long> inodes;
+  inodes.insert(report["namespaces"]["world_netns_inode"].get<unsigned long>());
+  for (const auto& [host, ino] : report["namespaces"]["host_netns_inodes"].items()) inodes.insert(ino.get<unsigned long>());
+  return inodes;
+}
+
+std::string token() { return std::to_string(900000 + (getpid() % 90000)); }
+
+// A host sleeping with a recognisable argument, and an expectation at `at`.
+std::string sleeper_scenario(const std::string& tok, double duration, const std::string& expectation) {
+  return "name: sleeper\nduration: " + std::to_string(duration) +
+         "\nsegments: [lan]\nhosts:\n  - name: a\n    segments: [lan]\n    processes:\n"
+         "      - name: sleeper\n        command: [sleep, \"" + tok + "\"]\n  - name: b\n    segments: [lan]\n"
+         "expect:\n" + expectation;
+}
+
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  chmod(path.c_str(), 0644);
+}
+
+class NetsimRun : public ::testing::TestWithParam<Mode> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Mode::unprivileged) {
+      if (geteuid() != 0) GTEST_SKIP() << "unprivileged variant needs root to switch to " << kUnprivilegedUser;
+      if (!getpwnam(kUnprivilegedUser)) GTEST_SKIP() << "no user " << kUnprivilegedUser << " on this machine";
+      if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/setpriv";
+    }
+  }
+  TempDir dir;
+};
+
+TEST_P(NetsimRun, TwoHostsOnOneSegmentExchangeUdpDatagrams) {
+  if (access(kPython, X_OK) != 0) GTEST_SKIP() << "needs " << kPython << " for the UDP echo peers";
+  std::string scenario = dir.path + "/pair.yaml";
+  write(scenario, std::string(R"Y(name: pair
+duration: 15
+settle: 0
+segments: [lan]
+hosts:
+  - name: a
+    segments: [lan]
+    processes:
+      - name: echo
+        command: [)Y") + kPython + R"Y(, -u, -c, "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('0.0.0.0',9999))\nprint('echo ready',flush=True)\nwhile True:\n d,a=s.recvfrom(100)\n print('echo', d.decode(), 'from', a[0], flush=True)\n s.sendto(d,a)"]
+        ready: echo ready
+  - name: b
+    segments: [lan]
+    processes:
+      - name: ping
+        command: [)Y" + kPython + R"Y(, -u, -c, "import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.settimeout(5)\ns.sendto(b'ping',(sys.argv[1],9999))\nd,a=s.recvfrom(100)\nprint('reply', d.decode(), 'from', a[0], flush=True)", "${a}"]
+expect:
+  - log: "reply ping from 198.18.1.10"
+    process: ping
+    at: 3
+  - log: "echo ping from 198.18.1.11"
+    process: echo
+    at: 3
+)Y");
+  Child c = spawn_netsim(GetParam(), {"run", "--json", scenario}, dir.path);
+  int rc = wait_exit(c.pid, 60);
+  std::string out = slurp(c.out);
+  ASSERT_EQ(rc, 0) << out << slurp(c.err);
+  auto report = nlohmann::json::parse(out);
+  EXPECT_EQ(report["passed"], 2);
+  EXPECT_TRUE(leftovers("", inodes_from_report(report)).empty());
+}
+
+TEST_P(NetsimRun, FailedExpectationStillTearsDownEverything) {
+  std::string tok = token();
+  std::string scenario = dir.path + "/fail.yaml";
+  write(scenario, sleeper_scenario(tok, 10, "  - log: text the sleeper never prints\n    process: sleeper\n    at: 1\n"));
+  Child c = spawn_netsim(GetParam(), {"run", "--json", scenario}, dir.path);
+  int rc = wait_exit(c.pid, 60);
+  std::string out = slurp(c.out);
+  ASSERT_EQ(rc, 1) << out << slurp(c.err);
+  auto report = nlohmann::json::parse(out);
+  EXPECT_EQ(report["expectations"][0]["verdict"], "FAIL");
+  EXPECT_EQ(report["teardown"]["namespaces_released"], 2);
+  EXPECT_GE(report["teardown"]["links_deleted"], 3);
+  auto left = leftovers(tok, inodes_from_report(report));
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
+TEST_P(NetsimRun, SigintMidRunStopsTearsDownAndExits130) {
+  std::string tok = token();
+  std::string scenario = dir.path + "/long.yaml";
+  write(scenario, sleeper_scenario(tok, 120, "  - log: never\n    process: sleeper\n    at: 100\n"));
+  Child c = spawn_netsim(GetParam(), {"run", "--json", scenario}, dir.path);
+  ASSERT_TRUE(wait_for_text(c.err, "timeline started", 30)) << slurp(c.err);
+  ASSERT_FALSE(leftovers(tok, {}).empty()) << "the sleeper should be running before the interrupt";
+  kill(c.pid, SIGINT);
+  int rc = wait_exit(c.pid, 30);
+  std::string out = slurp(c.out);
+  ASSERT_EQ(rc, 130) << out << slurp(c.err);
+  auto report = nlohmann::json::parse(out);
+  EXPECT_TRUE(report["interrupted"].get<bool>());
+  EXPECT_EQ(report["expectations"][0]["verdict"], "NOT RUN");
+  auto left = leftovers(tok, inodes_from_report(report));
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
+TEST_P(NetsimRun, SigkillOfNetsimStillLeavesNothingBecausePid1TakesItAllDown) {
+  std::string tok = token();
+  std::string scenario = dir.path + "/long.yaml";
+  write(scenario, sleeper_scenario(tok, 120, "  - log: never\n    process: sleeper\n    at: 100\n"));
+  Child c = spawn_netsim(GetParam(), {"run", scenario}, dir.path);
+  ASSERT_TRUE(wait_for_text(c.err, "timeline started", 30)) << slurp(c.err);
+  ASSERT_FALSE(leftovers(tok, {}).empty());
+  kill(c.pid, SIGKILL);
+  EXPECT_EQ(wait_exit(c.pid, 10), 128 + SIGKILL);
+  // The kernel tears the pid namespace down asynchronously; give it a bounded moment.
+  std::vector<std::string> left;
+  for (int i = 0; i < 100; ++i) {
+    left = leftovers(tok, {});
+    if (left.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
+INSTANTIATE_TEST_SUITE_P(Netsim, NetsimRun, ::testing::Values(Mode::invoker, Mode::unprivileged),
+                         [](const ::testing::TestParamInfo<Mode>& p) { return mode_name(p.param); });
+
+TEST(NetsimCli, BadScenarioExits2WithFileAndLine) {
+  TempDir dir;
+  std::string scenario = dir.path + "/bad.yaml";
+  write(scenario, "duration: 5\nsegments:\n  - name: a\n    subnet: 10.0.0.0/24\n");
+  Child c = spawn_netsim(Mode::invoker, {"run", scenario}, dir.path);
+  EXPECT_EQ(wait_exit(c.pid, 30), 2);
+  std::string err = slurp(c.err);
+  EXPECT_NE(err.find(scenario + ":4: subnet 10.0.0.0/24 is outside 198.18.0.0/15"), std::string::npos) << err;
+}
+
+TEST(NetsimCli, CheckValidatesAndPrintsTheAddressPlanWithoutBuilding) {
+  TempDir dir;
+  Child c = spawn_netsim(Mode::invoker, {"check", std::string(SNOWSIGNAL_FIXTURES_DIR) + "/scenarios/two-segments.yaml"},
+                         dir.path);
+  EXPECT_EQ(wait_exit(c.pid, 30), 0);
+  std::string out = slurp(c.out);
+  EXPECT_NE(out.find("router (router):  eth0=198.18.1.1 on a  eth1=198.18.2.1 on b"), std::string::npos) << out;
+  EXPECT_NE(out.find("--other-relays 198.18.2.2"), std::string::npos) << out;
+}
+
+TEST(NetsimCli, UnknownOptionIsAUsageErrorExit2) {
+  TempDir dir;
+  Child c = spawn_netsim(Mode::invoker, {"run", "--no-such-option", "x.yaml"}, dir.path);
+  EXPECT_EQ(wait_exit(c.pid, 30), 2);
+}
+
+// The shipped scenarios against the real snowsignal and pva tools.
+class ShippedScenario : public ::testing::TestWithParam<std::tuple<std::string, Mode>> {};
+
+TEST_P(ShippedScenario, PassesAgainstTheRealRelayAndPvaTools) {
+  const auto& [name, mode] = GetParam();
+  for (const char* tool : {"snowsignal", "pva-server", "pva-client"})
+    if (access((bin_dir() + "/" + tool).c_str(), X_OK) != 0)
+      GTEST_SKIP() << tool << " not built in " << bin_dir() << " (build it, or set NETSIM_BIN_DIR)";
+  if (mode == Mode::unprivileged && (geteuid() != 0 || !getpwnam(kUnprivilegedUser)))
+    GTEST_SKIP() << "unprivileged variant needs root and user " << kUnprivilegedUser;
+  TempDir dir;
+  std::string file = std::string(SNOWSIGNAL_FIXTURES_DIR) + "/scenarios/" + name + ".yaml";
+  Child c = spawn_netsim(mode, {"run", "--json", file}, dir.path);
+  int rc = wait_exit(c.pid, 120);
+  std::string out = slurp(c.out);
+  ASSERT_EQ(rc, 0) << out << slurp(c.err);
+  auto report = nlohmann::json::parse(out);
+  EXPECT_TRUE(leftovers("", inodes_from_report(report)).empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, ShippedScenario,
+    ::testing::Values(std::make_tuple("two-segments", Mode::invoker), std::make_tuple("no-relay", Mode::invoker),
+                      std::make_tuple("three-segments", Mode::invoker), std::make_tuple("relay-restart", Mode::invoker),
+                      std::make_tuple("large-search", Mode::invoker),
+                      std::make_tuple("two-relays-one-segment", Mode::invoker),
+                      std::make_tuple("two-segments", Mode::unprivileged)),
+    [](const ::testing::TestParamInfo<std::tuple<std::string, Mode>>& p) {
+      std::string n = std::get<0>(p.param) + "_" + mode_name(std::get<1>(p.param));
+      for (auto& ch : n)
+        if (ch == '-') ch = '_';
+      return n;
+    });
+
+}  // namespace
