@@ -162,9 +162,21 @@ class Loopback : public ::testing::Test {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
+  // Polls the stats file until `key` reaches `value`; the server writes it within
+  // 100 ms of a change.
+  bool stats_reach(const std::string& key, int value, std::chrono::milliseconds limit = 1500ms) {
+    const auto deadline = Clock::now() + limit;
+    while (Clock::now() < deadline) {
+      if (stats().value(key, -1) == value) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
   nlohmann::json stats() const {
     std::ifstream in(stats_);
-    return nlohmann::json::parse(in);
+    auto j = nlohmann::json::parse(in, nullptr, false);  // absent file: empty object
+    return j.is_discarded() ? nlohmann::json::object() : j;
   }
 
   ProcessResult client(std::vector<std::string> args) {
@@ -205,6 +217,31 @@ TEST_F(Loopback, ClientFindsPvAndCompletesTcpValidation) {
   ASSERT_EQ(s["search_sources"].size(), 1u);
   // What the client sent is what the server received, byte for byte.
   EXPECT_EQ(s["search_payloads"], j["sent_payloads"]);
+}
+
+TEST_F(Loopback, StatsFileFollowsChangesWhileRunningAndOnSigusr1) {
+  start_server({"test:pv"});
+  EXPECT_EQ(stats()["searches_received"], 0);
+  const auto r = client({"--json", "--no-connect", "test:pv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(stats_reach("responses_sent", 1));
+  fs::remove(stats_);
+  ::kill(server_, SIGUSR1);
+  // Well before the next periodic (1 s) write, so it is SIGUSR1's doing.
+  EXPECT_TRUE(stats_reach("searches_received", 1, 300ms));
+}
+
+TEST_F(Loopback, ServerExitsZeroOnSigint) {
+  start_server({"test:pv"});
+  ::kill(server_, SIGINT);
+  const auto deadline = Clock::now() + 1s;
+  int status = 0;
+  pid_t done = 0;
+  while ((done = ::waitpid(server_, &status, WNOHANG)) == 0 && Clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(done, server_) << "still running 1 s after SIGINT";
+  server_ = 0;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 TEST_F(Loopback, ManyLongNamesAreSplitIntoDatagramsWithinTheLimitAndAllFound) {

@@ -69,10 +69,15 @@ TEST(SearchResponder, DiscoveryPingWithReplyRequiredIsAnswered) {
   EXPECT_TRUE(decide_search_reply(s, kSource, kServed, kSelf).response.has_value());
 }
 
-TEST(SearchResponder, SearchWithoutTcpProtocolIsNotAnswered) {
+TEST(SearchResponder, SearchWithoutTcpProtocolClaimsNothing) {
   auto s = search_for({{1, "test:pv"}});
   s.protocols = {"tls"};
   EXPECT_FALSE(decide_search_reply(s, kSource, kServed, kSelf).response.has_value());
+  s.flags = search_flag::kReplyRequired;  // then pvxs still answers, with found=0
+  const auto d = decide_search_reply(s, kSource, kServed, kSelf);
+  ASSERT_TRUE(d.response.has_value());
+  EXPECT_FALSE(d.response->found);
+  EXPECT_TRUE(d.claimed.empty());
 }
 
 TEST(SearchResponder, IPv6ResponseAddressOrPortZeroCannotBeAnswered) {

@@ -8,13 +8,9 @@ SearchDecision decide_search_reply(const Search& search, const net::Endpoint& so
                                    const std::set<std::string>& served,
                                    const ServerIdentity& self) {
   SearchDecision d;
+  // pvxs udp_collector.cpp queues names only when the search offers "tcp".
   const bool offers_tcp =
       std::find(search.protocols.begin(), search.protocols.end(), "tcp") != search.protocols.end();
-  const bool bare_ping = search.protocols.empty() && search.channels.empty();
-  if (!offers_tcp && !bare_ping) {
-    d.no_reply_reason = "no tcp protocol offered";
-    return d;
-  }
   SearchResponse r;
   r.guid = self.guid;
   r.sequence_id = search.sequence_id;
@@ -22,13 +18,14 @@ SearchDecision decide_search_reply(const Search& search, const net::Endpoint& so
   r.server_port = self.tcp_port;
   r.protocol = "tcp";
   for (const auto& c : search.channels) {
-    if (served.count(c.name) == 0) continue;
+    if (!offers_tcp || served.count(c.name) == 0) continue;
     d.claimed.push_back(c.name);
     r.channel_ids.push_back(c.id);
   }
   r.found = !r.channel_ids.empty();
+  // pvxs server.cpp: "pvlist breaks unless we honor mustReply".
   if (!r.found && (search.flags & search_flag::kReplyRequired) == 0) {
-    d.no_reply_reason = "nothing claimed";
+    d.no_reply_reason = offers_tcp ? "nothing claimed" : "no tcp protocol offered";
     return d;
   }
   net::Endpoint to;

@@ -25,8 +25,8 @@ struct SearchDecision {
 };
 
 // pvxs rules (server.cpp onSearch, udp_collector.cpp):
-//  - answer only searches offering protocol "tcp" (or a bare discovery ping);
-//  - claim the channels we serve, echoing their instance ids;
+//  - claim the channels we serve, echoing their instance ids, only when the search
+//    offers protocol "tcp";
 //  - nothing claimed: no answer unless flag 0x01 (then found=0, count 0);
 //  - reply to the response address if specified, else to the datagram's IP source,
 //    at the response port from the payload.
