@@ -31,8 +31,8 @@ std::uint16_t ipv4_header_checksum(std::span<const Byte> header) {
 
 std::uint16_t udp_checksum(Ipv4Address source, Ipv4Address destination,
                            std::span<const Byte> udp_header_and_data) {
-  std::uint64_t sum = std::uint64_t{source.value} + destination.value + kProtocolUdp +
-                      udp_header_and_data.size();
+  std::uint64_t sum =
+      std::uint64_t{source.value} + destination.value + kProtocolUdp + udp_header_and_data.size();
   sum = ones_complement_sum(udp_header_and_data, sum);
   const std::uint16_t checksum = finish_checksum(sum);
   return checksum == 0 ? std::uint16_t{0xffff} : checksum;

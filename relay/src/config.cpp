@@ -1,7 +1,6 @@
 #include "snowsignal/config.h"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -23,21 +22,43 @@ struct ConfigError : std::runtime_error {
 
 // One setting from the command line or the environment, and where it came from.
 struct Setting {
-  std::optional<std::string> value;
-  std::string source;  // "--flag" or "ENV_NAME"
+  std::string value;
+  std::string source;  // "--flag", "ENV_NAME", or "--flag (default)"
+  bool defaulted = false;
 };
 
-Setting pick(const CLI::Option* option, const std::string& flag_value, const Environment& env,
-             const std::string& env_name) {
-  if (option->count() > 0) return {flag_value, option->get_name()};
-  if (auto it = env.find(env_name); it != env.end() && !it->second.empty()) {
-    return {it->second, env_name};
-  }
-  return {std::nullopt, ""};
+std::string with_env_and_default(const std::string& help, const std::string& env,
+                                 const std::string& fallback) {
+  return help + " (env " + env + ", default " + fallback + ")";
 }
 
+// An option that can also come from an environment variable: flag > env > default.
+class EnvOption {
+ public:
+  EnvOption(CLI::App& app, const std::string& flags, std::string env, std::string fallback,
+            const std::string& help, const std::string& type)
+      : env_(std::move(env)), fallback_(std::move(fallback)) {
+    option_ =
+        app.add_option(flags, value_, with_env_and_default(help, env_, fallback_))->type_name(type);
+  }
+
+  Setting resolve(const Environment& env) const {
+    if (option_->count() > 0) return {value_, option_->get_name(), false};
+    if (auto it = env.find(env_); it != env.end() && !it->second.empty()) {
+      return {it->second, env_, false};
+    }
+    return {fallback_, option_->get_name() + " (default)", true};
+  }
+
+ private:
+  std::string env_;
+  std::string fallback_;
+  std::string value_;
+  CLI::Option* option_ = nullptr;
+};
+
 unsigned long parse_number(const Setting& setting, unsigned long max, const char* what) {
-  const std::string& text = *setting.value;
+  const std::string& text = setting.value;
   unsigned long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value > max) {
@@ -46,16 +67,14 @@ unsigned long parse_number(const Setting& setting, unsigned long max, const char
   return value;
 }
 
-std::uint16_t parse_port(const Setting& setting, std::uint16_t fallback) {
-  if (!setting.value) return fallback;
+std::uint16_t parse_port(const Setting& setting) {
   const unsigned long port = parse_number(setting, 65535, "a port number (1..65535)");
   if (port == 0) throw ConfigError(setting.source + ": '0' is not a port number (1..65535)");
   return static_cast<std::uint16_t>(port);
 }
 
 LogLevel parse_log_level(const Setting& setting) {
-  if (!setting.value) return LogLevel::kInfo;
-  std::string name = *setting.value;
+  std::string name = setting.value;
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (name == "debug") return LogLevel::kDebug;
@@ -63,7 +82,7 @@ LogLevel parse_log_level(const Setting& setting) {
   if (name == "warning") return LogLevel::kWarning;
   if (name == "error") return LogLevel::kError;
   if (name == "critical") return LogLevel::kCritical;
-  throw ConfigError(setting.source + ": '" + *setting.value +
+  throw ConfigError(setting.source + ": '" + setting.value +
                     "' is not a log level (debug, info, warning, error, critical)");
 }
 
@@ -95,11 +114,12 @@ void rewrite_snowsignal_spellings(std::vector<std::string>& args) {
 }
 
 InterfaceInfo find_interface(const Setting& setting, const InterfaceLookup& interfaces) {
-  const std::string name = setting.value.value_or("eth0");
-  const std::string source = setting.value ? setting.source : "--target-interface (default)";
+  const std::string& name = setting.value;
   std::optional<InterfaceInfo> info = interfaces.find(name);
-  if (!info) throw ConfigError(source + ": no network interface named '" + name + "'");
-  if (!info->ipv4) throw ConfigError(source + ": interface '" + name + "' has no IPv4 address");
+  if (!info) throw ConfigError(setting.source + ": no network interface named '" + name + "'");
+  if (!info->ipv4) {
+    throw ConfigError(setting.source + ": interface '" + name + "' has no IPv4 address");
+  }
   return *info;
 }
 
@@ -113,46 +133,37 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
       "Every option can also be set by the environment variable named in its help; a flag "
       "wins over the environment, which wins over the default.",
       "snowsignal"};
-  std::string target, broadcast_port, mesh_port, log_level, stats_interval, stats_file,
-      dedup_window;
+  const EnvOption target(app, "-t,--target-interface", "TARGET_INTERFACE", "eth0",
+                         "Interface to capture broadcasts on and re-broadcast to", "NAME");
+  const EnvOption broadcast_port(app, "-b,--broadcast-port", "BDCAST_PORT", "5076",
+                                 "UDP destination port of the broadcasts to relay", "PORT");
+  const EnvOption mesh_port(app, "-m,--mesh-port", "MESH_PORT", "7124",
+                            "UDP port of the mesh between relays, received on all addresses",
+                            "PORT");
   std::vector<std::string> other_relays;
+  const CLI::Option* relays_opt =
+      app.add_option("--other-relays", other_relays,
+                     with_env_and_default("Other relays: IPv4 addresses or host names, space or "
+                                          "comma separated; names are re-resolved every 10 s",
+                                          "OTHER_RELAYS", "none"))
+          ->delimiter(',')
+          ->type_name("HOST");
+  const EnvOption log_level(app, "-l,--log-level", "LOGLEVEL", "info",
+                            "debug, info, warning, error or critical; -ll is accepted as in "
+                            "SnowSignal",
+                            "LEVEL");
+  const EnvOption stats_interval(app, "--stats-interval", "STATS_INTERVAL", "0",
+                                 "Log counters (and write --stats-file) every SECONDS; 0 = off",
+                                 "SECONDS");
+  const EnvOption stats_file(app, "--stats-file", "STATS_FILE", "none",
+                             "Write counters as JSON to PATH (atomically) at every stats "
+                             "interval, on SIGUSR1 and at exit",
+                             "PATH");
+  const EnvOption dedup_window(app, "--dedup-window-ms", "DEDUP_WINDOW_MS", "500",
+                               "How long a relayed datagram is remembered to stop echoes and "
+                               "duplicates; 0 = off, pure SnowSignal behaviour",
+                               "MS");
   bool version = false;
-
-  auto* target_opt = app.add_option("-t,--target-interface", target,
-                                    "Interface to capture broadcasts on and re-broadcast to "
-                                    "(env TARGET_INTERFACE, default eth0)")
-                        ->type_name("NAME");
-  auto* bport_opt = app.add_option("-b,--broadcast-port", broadcast_port,
-                                   "UDP destination port of the broadcasts to relay "
-                                   "(env BDCAST_PORT, default 5076)")
-                       ->type_name("PORT");
-  auto* mport_opt = app.add_option("-m,--mesh-port", mesh_port,
-                                   "UDP port of the mesh between relays, received on all "
-                                   "addresses (env MESH_PORT, default 7124)")
-                       ->type_name("PORT");
-  auto* relays_opt = app.add_option("--other-relays", other_relays,
-                                    "Other relays: IPv4 addresses or host names, space or comma "
-                                    "separated; names are re-resolved every 10 s "
-                                    "(env OTHER_RELAYS, default none)")
-                         ->delimiter(',')
-                         ->type_name("HOST");
-  auto* level_opt = app.add_option("-l,--log-level", log_level,
-                                   "debug, info, warning, error or critical; -ll is accepted "
-                                   "as in SnowSignal (env LOGLEVEL, default info)")
-                       ->type_name("LEVEL");
-  auto* interval_opt = app.add_option("--stats-interval", stats_interval,
-                                      "Log counters (and write --stats-file) every SECONDS; "
-                                      "0 = off (env STATS_INTERVAL, default 0)")
-                           ->type_name("SECONDS");
-  auto* file_opt = app.add_option("--stats-file", stats_file,
-                                  "Write counters as JSON to PATH (atomically) at every stats "
-                                  "interval, on SIGUSR1 and at exit (env STATS_FILE, default none)")
-                       ->type_name("PATH");
-  auto* dedup_opt = app.add_option("--dedup-window-ms", dedup_window,
-                                   "How long a relayed datagram is remembered to stop echoes and "
-                                   "duplicates; 0 = off, pure SnowSignal behaviour "
-                                   "(env DEDUP_WINDOW_MS, default 500)")
-                        ->type_name("MS");
   app.add_flag("--version", version, "Print the version and exit");
   app.footer(
       "Discovery: env SERVICENAME=<name> adds the A records of tasks.<name> (Docker Swarm) as "
@@ -173,13 +184,13 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
 
   try {
     Config config;
-    config.broadcast_port = parse_port(pick(bport_opt, broadcast_port, env, "BDCAST_PORT"), 5076);
-    config.mesh_port = parse_port(pick(mport_opt, mesh_port, env, "MESH_PORT"), 7124);
+    config.broadcast_port = parse_port(broadcast_port.resolve(env));
+    config.mesh_port = parse_port(mesh_port.resolve(env));
     if (config.broadcast_port == config.mesh_port) {
       throw ConfigError("--broadcast-port/BDCAST_PORT and --mesh-port/MESH_PORT are both " +
                         std::to_string(config.mesh_port) + "; they must differ");
     }
-    config.log_level = parse_log_level(pick(level_opt, log_level, env, "LOGLEVEL"));
+    config.log_level = parse_log_level(log_level.resolve(env));
 
     if (relays_opt->count() > 0) {
       for (const std::string& value : other_relays) {
@@ -194,19 +205,15 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
       config.service_name = it->second;
     }
 
-    if (Setting s = pick(interval_opt, stats_interval, env, "STATS_INTERVAL"); s.value) {
-      config.stats_interval_s =
-          static_cast<unsigned>(parse_number(s, 86400, "a number of seconds (0..86400)"));
+    config.stats_interval_s = static_cast<unsigned>(
+        parse_number(stats_interval.resolve(env), 86400, "a number of seconds (0..86400)"));
+    if (const Setting file = stats_file.resolve(env); !file.defaulted) {
+      config.stats_file = file.value;
     }
-    if (Setting s = pick(file_opt, stats_file, env, "STATS_FILE"); s.value) {
-      config.stats_file = *s.value;
-    }
-    if (Setting s = pick(dedup_opt, dedup_window, env, "DEDUP_WINDOW_MS"); s.value) {
-      config.dedup_window_ms =
-          static_cast<unsigned>(parse_number(s, 60000, "a number of milliseconds (0..60000)"));
-    }
+    config.dedup_window_ms = static_cast<unsigned>(
+        parse_number(dedup_window.resolve(env), 60000, "a number of milliseconds (0..60000)"));
     // Last: the only check that looks at the machine.
-    config.interface = find_interface(pick(target_opt, target, env, "TARGET_INTERFACE"), interfaces);
+    config.interface = find_interface(target.resolve(env), interfaces);
     return {std::move(config), 0, ""};
   } catch (const ConfigError& e) {
     return {std::nullopt, 2, std::string("snowsignal: ") + e.what()};

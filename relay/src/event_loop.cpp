@@ -41,7 +41,9 @@ SignalFd::SignalFd() {
   if (fd_ < 0) throw std::runtime_error(std::string("signalfd: ") + std::strerror(errno));
 }
 
-SignalFd::~SignalFd() { ::close(fd_); }
+SignalFd::~SignalFd() {
+  ::close(fd_);
+}
 
 int SignalFd::read_signal() {
   signalfd_siginfo info{};

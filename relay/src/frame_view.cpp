@@ -8,7 +8,9 @@ namespace snowsignal {
 
 namespace {
 
-ParsedFrame reject(DropReason reason) { return ParsedFrame{reason, {}}; }
+ParsedFrame reject(DropReason reason) {
+  return ParsedFrame{reason, {}};
+}
 
 MacAddress mac_at(const Byte* p) {
   MacAddress mac;
@@ -18,7 +20,9 @@ MacAddress mac_at(const Byte* p) {
 
 }  // namespace
 
-MacAddress source_mac_of(std::span<const Byte> frame) { return mac_at(frame.data() + 6); }
+MacAddress source_mac_of(std::span<const Byte> frame) {
+  return mac_at(frame.data() + 6);
+}
 
 ParsedFrame parse_broadcast_frame(std::span<const Byte> frame, std::uint16_t port) {
   if (frame.size() < kEthernetHeaderSize) return reject(DropReason::kMalformed);

@@ -19,7 +19,7 @@ inline constexpr std::uint16_t kEthertypeIpv4 = 0x0800;
 inline constexpr std::uint8_t kProtocolUdp = 17;
 
 struct FrameView {
-  std::span<const Byte> bytes;   // the frame as given, possibly with Ethernet padding
+  std::span<const Byte> bytes;  // the frame as given, possibly with Ethernet padding
   MacAddress source_mac;
   std::size_t ip_header_size = 0;
   std::size_t ip_total_length = 0;  // IPv4 total length: header + UDP header + payload

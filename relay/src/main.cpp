@@ -41,11 +41,16 @@ Environment process_environment() {
 
 spdlog::level::level_enum to_spdlog(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return spdlog::level::debug;
-    case LogLevel::kInfo: return spdlog::level::info;
-    case LogLevel::kWarning: return spdlog::level::warn;
-    case LogLevel::kError: return spdlog::level::err;
-    case LogLevel::kCritical: return spdlog::level::critical;
+    case LogLevel::kDebug:
+      return spdlog::level::debug;
+    case LogLevel::kInfo:
+      return spdlog::level::info;
+    case LogLevel::kWarning:
+      return spdlog::level::warn;
+    case LogLevel::kError:
+      return spdlog::level::err;
+    case LogLevel::kCritical:
+      return spdlog::level::critical;
   }
   return spdlog::level::info;
 }
@@ -93,8 +98,8 @@ class Daemon {
     core_->set_capture_kernel_drops(source_.kernel_drops());
     spdlog::info("counters: {}", stats_line(core_->counters()));
     if (!config_.stats_file) return;
-    const std::string error = write_file_atomically(
-        *config_.stats_file, stats_json(core_->counters(), peers_.peers()));
+    const std::string error =
+        write_file_atomically(*config_.stats_file, stats_json(core_->counters(), peers_.peers()));
     if (!error.empty()) spdlog::error("cannot write --stats-file: {}", error);
   }
 
@@ -111,8 +116,8 @@ class Daemon {
 int run(int argc, char** argv) {
   SignalFd signals;  // first, before anything could start a thread
   const TinsInterfaceLookup interfaces;
-  const ConfigOutcome outcome =
-      parse_config(std::vector<std::string>(argv + 1, argv + argc), process_environment(), interfaces);
+  const ConfigOutcome outcome = parse_config(std::vector<std::string>(argv + 1, argv + argc),
+                                             process_environment(), interfaces);
   if (!outcome.config) {
     std::fprintf(outcome.exit_code == 0 ? stdout : stderr, "%s\n", outcome.message.c_str());
     return outcome.exit_code;
@@ -145,4 +150,6 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace snowsignal
 
-int main(int argc, char** argv) { return snowsignal::run(argc, argv); }
+int main(int argc, char** argv) {
+  return snowsignal::run(argc, argv);
+}

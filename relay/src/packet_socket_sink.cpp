@@ -22,7 +22,9 @@ PacketSocketSink::PacketSocketSink(int interface_index, const std::string& inter
   }
 }
 
-PacketSocketSink::~PacketSocketSink() { ::close(fd_); }
+PacketSocketSink::~PacketSocketSink() {
+  ::close(fd_);
+}
 
 bool PacketSocketSink::send(std::span<const Byte> frame) {
   sockaddr_ll address{};

@@ -1,17 +1,17 @@
 #include "pcap_frame_source.h"
 
 #include <pcap/pcap.h>
+#include <tins/sniffer.h>
 
 #include <algorithm>
 #include <climits>
 #include <stdexcept>
-#include <tins/sniffer.h>
 
 namespace snowsignal {
 
 namespace {
 
-constexpr unsigned kSnapLength = 65535;            // whole frames, never SnowSignal's 1024
+constexpr unsigned kSnapLength = 65535;              // whole frames, never SnowSignal's 1024
 constexpr unsigned kKernelBuffer = 4 * 1024 * 1024;  // absorbs bursts between poll wakes
 
 void deliver(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {

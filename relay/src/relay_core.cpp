@@ -45,12 +45,13 @@ bool is_routine(DropReason reason, Side side) {
   }
 }
 
-const char* side_name(Side side) { return side == Side::kCapture ? "captured frame" : "mesh datagram"; }
+const char* side_name(Side side) {
+  return side == Side::kCapture ? "captured frame" : "mesh datagram";
+}
 
 bool is_host_mac(const InterfaceInfo& interface, const MacAddress& mac) {
-  return mac == interface.mac ||
-         std::find(interface.host_macs.begin(), interface.host_macs.end(), mac) !=
-             interface.host_macs.end();
+  return mac == interface.mac || std::find(interface.host_macs.begin(), interface.host_macs.end(),
+                                           mac) != interface.host_macs.end();
 }
 
 }  // namespace
@@ -101,11 +102,11 @@ void log_drop(RateLimiter<kWarnKeys>& warnings, TimePoint now, DropReason reason
     return;
   }
   if (!spdlog::should_log(spdlog::level::warn)) return;
-  const std::size_t key = static_cast<std::size_t>(side) * kDropReasonCount +
-                          static_cast<std::size_t>(reason);
+  const std::size_t key =
+      static_cast<std::size_t>(side) * kDropReasonCount + static_cast<std::size_t>(reason);
   if (auto suppressed = warnings.admit(key, now)) {
-    spdlog::warn("dropped {} from {}: {} ({} similar suppressed in the last {} s)",
-                 side_name(side), from.to_string(), drop_reason_name(reason), *suppressed,
+    spdlog::warn("dropped {} from {}: {} ({} similar suppressed in the last {} s)", side_name(side),
+                 from.to_string(), drop_reason_name(reason), *suppressed,
                  std::chrono::duration_cast<std::chrono::seconds>(kWarnInterval).count());
   }
 }
@@ -145,9 +146,8 @@ void RelayCore::on_captured(std::span<const Byte> frame, bool truncated) {
 
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("captured {} bytes {}:{} -> {}:{}, forwarding to {} peer(s)", frame.size(),
-                  view.ip_source.to_string(), view.udp_source_port,
-                  view.ip_destination.to_string(), view.udp_destination_port,
-                  s.peers.peers().size());
+                  view.ip_source.to_string(), view.udp_source_port, view.ip_destination.to_string(),
+                  view.udp_destination_port, s.peers.peers().size());
   }
   for (const Ipv4Address& peer : s.peers.peers()) {
     const SendStatus status = s.mesh.send_to(peer, s.settings.mesh_port, datagram);
@@ -159,16 +159,16 @@ void RelayCore::on_captured(std::span<const Byte> frame, bool truncated) {
     const bool unreachable = status == SendStatus::kUnreachable;
     if (auto suppressed =
             s.warnings.admit(unreachable ? kMeshUnreachableKey : kMeshSendErrorKey, now)) {
-      spdlog::warn("mesh send to {}:{} failed: {}{} ({} similar suppressed); will retry with "
-                   "the next frame",
-                   peer.to_string(), s.settings.mesh_port, s.mesh.last_error(),
-                   unreachable ? " (peer not reachable yet?)" : "", *suppressed);
+      spdlog::warn(
+          "mesh send to {}:{} failed: {}{} ({} similar suppressed); will retry with "
+          "the next frame",
+          peer.to_string(), s.settings.mesh_port, s.mesh.last_error(),
+          unreachable ? " (peer not reachable yet?)" : "", *suppressed);
     }
   }
 }
 
-void RelayCore::on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagram,
-                                 bool truncated) {
+void RelayCore::on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagram, bool truncated) {
   State& s = *state_;
   ++counters_.mesh_received;
   const auto drop = [&](DropReason reason) {
@@ -208,8 +208,8 @@ void RelayCore::on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagra
   const std::size_t size = rewrite_for_segment(view, s.segment, s.frame_out);
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("mesh {} -> re-broadcast {} bytes {}:{} -> {}:{}", from.to_string(), size,
-                  view.ip_source.to_string(), view.udp_source_port,
-                  view.ip_destination.to_string(), view.udp_destination_port);
+                  view.ip_source.to_string(), view.udp_source_port, view.ip_destination.to_string(),
+                  view.udp_destination_port);
   }
   if (s.sink.send({s.frame_out.data(), size})) {
     ++counters_.rebroadcast;

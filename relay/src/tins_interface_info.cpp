@@ -6,11 +6,11 @@
 #include <netpacket/packet.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <tins/network_interface.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
-#include <tins/network_interface.h>
 
 namespace snowsignal {
 

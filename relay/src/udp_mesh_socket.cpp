@@ -48,7 +48,9 @@ UdpMeshSocket::UdpMeshSocket(std::uint16_t port) {
   }
 }
 
-UdpMeshSocket::~UdpMeshSocket() { ::close(fd_); }
+UdpMeshSocket::~UdpMeshSocket() {
+  ::close(fd_);
+}
 
 SendStatus UdpMeshSocket::send_to(Ipv4Address peer, std::uint16_t port,
                                   std::span<const Byte> payload) {

@@ -14,6 +14,12 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::Return;
 
+// A value for every environment variable, each different from its default.
+const Environment kEveryVariable = {{"TARGET_INTERFACE", "veth1"}, {"BDCAST_PORT", "5080"},
+                                    {"MESH_PORT", "7000"},         {"LOGLEVEL", "debug"},
+                                    {"STATS_INTERVAL", "5"},       {"STATS_FILE", "/tmp/s.json"},
+                                    {"DEDUP_WINDOW_MS", "0"}};
+
 class ConfigTest : public ::testing::Test {
  protected:
   ConfigTest() {
@@ -68,13 +74,7 @@ TEST_F(ConfigTest, DefaultsMatchSnowSignal) {
 }
 
 TEST_F(ConfigTest, EnvironmentOverridesDefaults) {
-  const Config config = ok({}, {{"TARGET_INTERFACE", "veth1"},
-                                {"BDCAST_PORT", "5080"},
-                                {"MESH_PORT", "7000"},
-                                {"LOGLEVEL", "debug"},
-                                {"STATS_INTERVAL", "5"},
-                                {"STATS_FILE", "/tmp/s.json"},
-                                {"DEDUP_WINDOW_MS", "0"}});
+  const Config config = ok({}, kEveryVariable);
   EXPECT_EQ(config.interface.name, "veth1");
   EXPECT_EQ(config.broadcast_port, 5080);
   EXPECT_EQ(config.mesh_port, 7000);
@@ -85,16 +85,10 @@ TEST_F(ConfigTest, EnvironmentOverridesDefaults) {
 }
 
 TEST_F(ConfigTest, FlagsOverrideEnvironment) {
-  const Config config = ok({"-t", "eth0", "-b", "5090", "-m", "7200", "-l", "error",
-                            "--stats-interval", "7", "--stats-file", "/tmp/f.json",
-                            "--dedup-window-ms", "250"},
-                           {{"TARGET_INTERFACE", "veth1"},
-                            {"BDCAST_PORT", "5080"},
-                            {"MESH_PORT", "7000"},
-                            {"LOGLEVEL", "debug"},
-                            {"STATS_INTERVAL", "5"},
-                            {"STATS_FILE", "/tmp/s.json"},
-                            {"DEDUP_WINDOW_MS", "0"}});
+  const Config config =
+      ok({"-t", "eth0", "-b", "5090", "-m", "7200", "-l", "error", "--stats-interval", "7",
+          "--stats-file", "/tmp/f.json", "--dedup-window-ms", "250"},
+         kEveryVariable);
   EXPECT_EQ(config.interface.name, "eth0");
   EXPECT_EQ(config.broadcast_port, 5090);
   EXPECT_EQ(config.mesh_port, 7200);
@@ -105,8 +99,8 @@ TEST_F(ConfigTest, FlagsOverrideEnvironment) {
 }
 
 TEST_F(ConfigTest, LongFlagsWork) {
-  const Config config = ok({"--target-interface=veth1", "--broadcast-port", "6000",
-                            "--mesh-port", "6001", "--log-level", "warning"});
+  const Config config = ok({"--target-interface=veth1", "--broadcast-port", "6000", "--mesh-port",
+                            "6001", "--log-level", "warning"});
   EXPECT_EQ(config.interface.name, "veth1");
   EXPECT_EQ(config.broadcast_port, 6000);
   EXPECT_EQ(config.mesh_port, 6001);
@@ -124,15 +118,13 @@ TEST_F(ConfigTest, LogLevelIsCaseInsensitive) {
 
 TEST_F(ConfigTest, OtherRelaysFromFlagTakeSpacesAndCommas) {
   const Config config = ok({"--other-relays", "198.18.2.2", "relay-c,198.18.4.2", "-b", "5076"});
-  EXPECT_EQ(config.other_relays,
-            (std::vector<std::string>{"198.18.2.2", "relay-c", "198.18.4.2"}));
+  EXPECT_EQ(config.other_relays, (std::vector<std::string>{"198.18.2.2", "relay-c", "198.18.4.2"}));
   EXPECT_EQ(config.other_relays_source, "--other-relays");
 }
 
 TEST_F(ConfigTest, OtherRelaysFromEnvironmentSplitOnCommasAndSpaces) {
   const Config config = ok({}, {{"OTHER_RELAYS", "198.18.2.2, relay-c  198.18.4.2,"}});
-  EXPECT_EQ(config.other_relays,
-            (std::vector<std::string>{"198.18.2.2", "relay-c", "198.18.4.2"}));
+  EXPECT_EQ(config.other_relays, (std::vector<std::string>{"198.18.2.2", "relay-c", "198.18.4.2"}));
   EXPECT_EQ(config.other_relays_source, "OTHER_RELAYS");
 }
 
@@ -149,10 +141,10 @@ TEST_F(ConfigTest, HelpNamesEveryEnvironmentVariableAndDefault) {
   const ConfigOutcome outcome = parse({"--help"});
   EXPECT_FALSE(outcome.config);
   EXPECT_EQ(outcome.exit_code, 0);
-  for (const char* text : {"TARGET_INTERFACE", "default eth0", "BDCAST_PORT", "default 5076",
-                           "MESH_PORT", "default 7124", "OTHER_RELAYS", "LOGLEVEL",
-                           "default info", "SERVICENAME", "--stats-interval", "--stats-file",
-                           "--dedup-window-ms", "default 500", "--version"}) {
+  for (const char* text :
+       {"TARGET_INTERFACE", "default eth0", "BDCAST_PORT", "default 5076", "MESH_PORT",
+        "default 7124", "OTHER_RELAYS", "LOGLEVEL", "default info", "SERVICENAME",
+        "--stats-interval", "--stats-file", "--dedup-window-ms", "default 500", "--version"}) {
     EXPECT_THAT(outcome.message, HasSubstr(text));
   }
 }

@@ -2,9 +2,9 @@
 #include "frame_rewrite.h"
 
 #include <gtest/gtest.h>
+#include <tins/sniffer.h>
 
 #include <array>
-#include <tins/sniffer.h>
 
 #include "checksum.h"
 #include "frames.h"
@@ -58,14 +58,7 @@ TEST(FrameRewrite, KeepsLimitedBroadcastDestination) {
 }
 
 TEST(FrameRewrite, MatchesLibtinsWithIpOptionsAndOddPayload) {
-  Tins::IP ip_header("198.18.1.255", "198.18.1.10");
-  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
-  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
-  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
-  ip_header.add_option(Tins::IP::option(Tins::IP::END));
-  Tins::EthernetII frame = Tins::EthernetII(Tins::EthernetII::BROADCAST, Tins::EthernetII::address_type(kClientMac)) / ip_header /
-                           Tins::UDP(5076, 1234) / Tins::RawPDU(Bytes(33, 0xa5));
-  const Bytes original = frame.serialize();
+  const Bytes original = build_frame_with_ip_options(Bytes(33, 0xa5));
   EXPECT_EQ(rewrite(original), libtins_expectation(original, "198.18.2.255"));
 }
 
@@ -126,8 +119,8 @@ std::vector<Bytes> broadcasts_in(const std::string& name) {
   std::vector<Bytes> frames;
   for (Tins::Packet packet; (packet = sniffer.next_packet());) {
     Bytes bytes = packet.pdu()->serialize();
-    if (bytes.size() >= 6 && std::all_of(bytes.begin(), bytes.begin() + 6,
-                                         [](Byte b) { return b == 0xff; })) {
+    if (bytes.size() >= 6 &&
+        std::all_of(bytes.begin(), bytes.begin() + 6, [](Byte b) { return b == 0xff; })) {
       frames.push_back(std::move(bytes));
     }
   }

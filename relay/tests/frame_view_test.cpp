@@ -49,14 +49,7 @@ TEST(FrameView, AcceptsEthernetPaddingAfterTheDatagram) {
 }
 
 TEST(FrameView, AcceptsIpOptions) {
-  Tins::IP ip_header("198.18.1.255", "198.18.1.10");
-  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
-  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
-  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
-  ip_header.add_option(Tins::IP::option(Tins::IP::END));
-  Tins::EthernetII frame = Tins::EthernetII(Tins::EthernetII::BROADCAST, Tins::EthernetII::address_type(kClientMac)) / ip_header /
-                           Tins::UDP(5076, 1234) / Tins::RawPDU(Bytes(10, 7));
-  const Bytes bytes = frame.serialize();
+  const Bytes bytes = build_frame_with_ip_options(Bytes(10, 7));
   const ParsedFrame parsed = parse_broadcast_frame(bytes, 5076);
   ASSERT_FALSE(parsed.drop);
   EXPECT_EQ(parsed.view.ip_header_size, 24u);

@@ -2,14 +2,14 @@
 // are checked against an independent implementation.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <vector>
-
 #include <tins/ethernetII.h>
 #include <tins/ip.h>
 #include <tins/rawpdu.h>
 #include <tins/udp.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "snowsignal/net_types.h"
 
@@ -37,9 +37,26 @@ inline Bytes build_frame(const FrameSpec& spec) {
   return frame.serialize();
 }
 
-inline Bytes build_frame() { return build_frame(FrameSpec{}); }
+inline Bytes build_frame() {
+  return build_frame(FrameSpec{});
+}
 
-inline Ipv4Address ip(const char* dotted) { return *Ipv4Address::parse(dotted); }
+// A broadcast whose IPv4 header carries 4 bytes of options (IHL 6).
+inline Bytes build_frame_with_ip_options(const Bytes& payload) {
+  Tins::IP ip_header("198.18.1.255", "198.18.1.10");
+  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
+  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
+  ip_header.add_option(Tins::IP::option(Tins::IP::NOOP));
+  ip_header.add_option(Tins::IP::option(Tins::IP::END));
+  Tins::EthernetII frame =
+      Tins::EthernetII(Tins::EthernetII::BROADCAST, Tins::EthernetII::address_type(kClientMac)) /
+      ip_header / Tins::UDP(5076, 1234) / Tins::RawPDU(payload);
+  return frame.serialize();
+}
+
+inline Ipv4Address ip(const char* dotted) {
+  return *Ipv4Address::parse(dotted);
+}
 
 inline MacAddress mac(const std::string& text) {
   const Tins::HWAddress<6> hw(text);

@@ -28,8 +28,7 @@ class MockFrameSink : public FrameSink {
 class MockMeshSocket : public MeshSocket {
  public:
   MOCK_METHOD(int, selectable_fd, (), (const, override));
-  MOCK_METHOD(SendStatus, send_to, (Ipv4Address, std::uint16_t, std::span<const Byte>),
-              (override));
+  MOCK_METHOD(SendStatus, send_to, (Ipv4Address, std::uint16_t, std::span<const Byte>), (override));
   MOCK_METHOD(std::optional<MeshDatagram>, receive, (std::span<Byte>), (override));
   MOCK_METHOD(const char*, last_error, (), (const, override));
 };

@@ -20,7 +20,9 @@ const Ipv4Address kDockerBridge = ip("172.17.0.1");
 
 class PeerDirectoryTest : public ::testing::Test {
  protected:
-  PeerDirectoryTest() { ON_CALL(resolver_, resolve).WillByDefault(Return(std::vector<Ipv4Address>{})); }
+  PeerDirectoryTest() {
+    ON_CALL(resolver_, resolve).WillByDefault(Return(std::vector<Ipv4Address>{}));
+  }
 
   ResolvingPeerDirectory make(std::vector<std::string> hosts,
                               std::optional<std::string> service = std::nullopt) {

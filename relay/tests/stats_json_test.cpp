@@ -27,9 +27,9 @@ TEST(StatsJson, HasTheContractKeysAndEveryDropReason) {
   EXPECT_EQ(json["send_errors"], 1);
   EXPECT_EQ(json["dropped"]["unknown_peer"], 1);
   EXPECT_EQ(json["dropped"].size(), kDropReasonCount);
-  for (const char* reason : {"own_mac", "not_broadcast", "wrong_port", "not_udp", "fragment",
-                             "malformed", "oversize", "bad_magic", "echo", "origin_segment",
-                             "duplicate"}) {
+  for (const char* reason :
+       {"own_mac", "not_broadcast", "wrong_port", "not_udp", "fragment", "malformed", "oversize",
+        "bad_magic", "echo", "origin_segment", "duplicate"}) {
     EXPECT_EQ(json["dropped"][reason], 0) << reason;
   }
   EXPECT_EQ(json["peers"], nlohmann::json::array({"198.18.2.2", "198.18.3.2"}));
@@ -45,7 +45,8 @@ TEST(StatsLine, ListsOnlyNonZeroDropReasons) {
 }
 
 TEST(WriteFileAtomically, ReplacesTheFileAndLeavesNoTemporary) {
-  const auto dir = std::filesystem::temp_directory_path() / ("snowsignal-stats-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("snowsignal-stats-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "stats.json").string();
   ASSERT_EQ(write_file_atomically(path, "{\"a\":1}"), "");

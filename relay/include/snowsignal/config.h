@@ -24,9 +24,9 @@ struct Config {
   std::string other_relays_source;
   std::optional<std::string> service_name;  // SERVICENAME: discover tasks.<name>
   LogLevel log_level = LogLevel::kInfo;
-  unsigned stats_interval_s = 0;            // 0: no periodic stats
+  unsigned stats_interval_s = 0;  // 0: no periodic stats
   std::optional<std::string> stats_file;
-  unsigned dedup_window_ms = 500;           // 0: no dedup (pure SnowSignal behaviour)
+  unsigned dedup_window_ms = 500;  // 0: no dedup (pure SnowSignal behaviour)
 };
 
 struct ConfigOutcome {

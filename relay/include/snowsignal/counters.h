@@ -30,18 +30,18 @@ inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropRea
 
 constexpr std::string_view drop_reason_name(DropReason reason) {
   constexpr std::array<std::string_view, kDropReasonCount> kNames = {
-      "own_mac",   "not_broadcast", "not_ipv4",     "not_udp",   "wrong_port",
-      "fragment",  "malformed",     "oversize",     "unknown_peer", "bad_magic",
-      "echo",      "origin_segment", "duplicate"};
+      "own_mac",  "not_broadcast",  "not_ipv4", "not_udp",      "wrong_port",
+      "fragment", "malformed",      "oversize", "unknown_peer", "bad_magic",
+      "echo",     "origin_segment", "duplicate"};
   return kNames[static_cast<std::size_t>(reason)];
 }
 
 struct Counters {
-  std::uint64_t captured = 0;        // frames handed to us by the capture
-  std::uint64_t forwarded = 0;       // mesh datagrams sent (one per peer per frame)
-  std::uint64_t mesh_received = 0;   // datagrams read from the mesh socket
-  std::uint64_t rebroadcast = 0;     // frames emitted on the target interface
-  std::uint64_t send_errors = 0;     // failed mesh sends and failed L2 sends
+  std::uint64_t captured = 0;              // frames handed to us by the capture
+  std::uint64_t forwarded = 0;             // mesh datagrams sent (one per peer per frame)
+  std::uint64_t mesh_received = 0;         // datagrams read from the mesh socket
+  std::uint64_t rebroadcast = 0;           // frames emitted on the target interface
+  std::uint64_t send_errors = 0;           // failed mesh sends and failed L2 sends
   std::uint64_t capture_kernel_drops = 0;  // frames the kernel dropped before we read them
   std::array<std::uint64_t, kDropReasonCount> dropped{};
 

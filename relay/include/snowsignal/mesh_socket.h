@@ -20,15 +20,16 @@ enum class SendStatus {
 
 struct MeshDatagram {
   Ipv4Address from;
-  std::size_t size = 0;       // bytes stored in the caller's buffer
-  bool truncated = false;     // the datagram was larger than the buffer
+  std::size_t size = 0;    // bytes stored in the caller's buffer
+  bool truncated = false;  // the datagram was larger than the buffer
 };
 
 class MeshSocket {
  public:
   virtual ~MeshSocket() = default;
   virtual int selectable_fd() const = 0;
-  virtual SendStatus send_to(Ipv4Address peer, std::uint16_t port, std::span<const Byte> payload) = 0;
+  virtual SendStatus send_to(Ipv4Address peer, std::uint16_t port,
+                             std::span<const Byte> payload) = 0;
   // Non-blocking; nullopt when nothing is waiting.
   virtual std::optional<MeshDatagram> receive(std::span<Byte> buffer) = 0;
   virtual const char* last_error() const = 0;

@@ -15,7 +15,9 @@ using Byte = std::uint8_t;
 struct MacAddress {
   std::array<Byte, 6> octets{};
 
-  static constexpr MacAddress broadcast() { return MacAddress{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}; }
+  static constexpr MacAddress broadcast() {
+    return MacAddress{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+  }
   friend constexpr bool operator==(const MacAddress&, const MacAddress&) = default;
   std::string to_string() const;
 };
