@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "background_name_resolver.h"
 #include "capture_filter.h"
 #include "dns_name_resolver.h"
 #include "event_loop.h"
@@ -129,7 +130,7 @@ int run(int argc, char** argv) {
   spdlog::set_level(to_spdlog(config.log_level));
   spdlog::flush_on(spdlog::level::info);
 
-  DnsNameResolver resolver;
+  BackgroundNameResolver resolver(std::make_unique<DnsNameResolver>());
   ResolvingPeerDirectory peers(resolver, config.other_relays, config.service_name,
                                config.interface.host_ipv4s, *config.interface.ipv4);
   if (auto unresolved = peers.start()) {
