@@ -170,7 +170,7 @@ class NetsimRun : public ::testing::TestWithParam<Mode> {
   TempDir dir;
 };
 
-TEST_P(NetsimRun, TwoHostsOnOneSegmentExchangeUdpDatagrams) {
+TEST_P(NetsimRun, TwoHostsOnOneSegmentExchangeUdpDatagramsAndTheSegmentPcapHasThem) {
   if (access(kPython, X_OK) != 0) GTEST_SKIP() << "needs " << kPython << " for the UDP echo peers";
   std::string scenario = dir.path + "/pair.yaml";
   write(scenario, std::string(R"Y(name: pair
@@ -197,12 +197,16 @@ expect:
     process: echo
     at: 3
 )Y");
-  Child c = spawn_netsim(GetParam(), {"run", "--json", scenario}, dir.path);
+  std::string pcaps = dir.path + "/pcaps";
+  Child c = spawn_netsim(GetParam(), {"run", "--json", "--capture", pcaps, scenario}, dir.path);
   int rc = wait_exit(c.pid, 60);
   std::string out = slurp(c.out);
   ASSERT_EQ(rc, 0) << out << slurp(c.err);
   auto report = nlohmann::json::parse(out);
   EXPECT_EQ(report["passed"], 2);
+  std::string pcap = slurp(pcaps + "/lan.pcap");
+  EXPECT_EQ(pcap.substr(0, 4), std::string("\xd4\xc3\xb2\xa1", 4)) << "one pcap per segment, named after it";
+  EXPECT_NE(pcap.find("ping"), std::string::npos) << "the exchange was captured on the bridge";
   EXPECT_TRUE(leftovers("", inodes_from_report(report)).empty());
 }
 
@@ -314,6 +318,7 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_tuple("three-segments", Mode::invoker), std::make_tuple("relay-restart", Mode::invoker),
                       std::make_tuple("large-search", Mode::invoker),
                       std::make_tuple("two-relays-one-segment", Mode::invoker),
+                      std::make_tuple("faults", Mode::invoker),
                       std::make_tuple("two-segments", Mode::unprivileged)),
     [](const ::testing::TestParamInfo<std::tuple<std::string, Mode>>& p) {
       std::string n = std::get<0>(p.param) + "_" + mode_name(std::get<1>(p.param));
