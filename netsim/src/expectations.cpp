@@ -65,6 +65,13 @@ std::string to_string(Verdict v) {
   return "?";
 }
 
+static CheckResult failed(const Expectation& x, const std::string& why) {
+  CheckResult r = base(x);
+  r.verdict = Verdict::fail;
+  r.measured = why;
+  return r;
+}
+
 CheckResult not_run(const Expectation& x, const std::string& why) {
   CheckResult r = base(x);
   r.verdict = Verdict::not_run;
@@ -73,14 +80,10 @@ CheckResult not_run(const Expectation& x, const std::string& why) {
 }
 
 CheckResult check_discover(const Expectation& x, const ClientOutcome& out, const std::vector<Ipv4>& server_addresses) {
-  CheckResult r = base(x);
   std::string why;
   auto report = parse_client_json(out, why);
-  if (!report) {
-    r.verdict = Verdict::fail;
-    r.measured = why;
-    return r;
-  }
+  if (!report) return failed(x, why);
+  CheckResult r = base(x);
   int found = 0, validated = 0;
   double slowest = 0;
   std::vector<std::string> problems;
@@ -144,15 +147,11 @@ CheckResult check_discover(const Expectation& x, const ClientOutcome& out, const
 }
 
 CheckResult check_no_discover(const Expectation& x, const ClientOutcome& out) {
-  CheckResult r = base(x);
   std::string why;
   auto report = parse_client_json(out, why);
-  if (!report) {
-    // Without the client's report we cannot tell "not found" from "never asked".
-    r.verdict = Verdict::fail;
-    r.measured = why;
-    return r;
-  }
+  // Without the client's report we cannot tell "not found" from "never asked".
+  if (!report) return failed(x, why);
+  CheckResult r = base(x);
   int found = 0;
   std::string who;
   for (const auto& name : x.pvs) {
@@ -223,21 +222,13 @@ bool compare(double a, const std::string& op, double b) {
 }
 
 CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::json>& stats, const std::string& read_error) {
+  if (!stats) return failed(x, read_error);
   CheckResult r = base(x);
-  if (!stats) {
-    r.verdict = Verdict::fail;
-    r.measured = read_error;
-    return r;
-  }
   auto v = counter_value(*stats, x.counter);
   // A counter a relay has not needed yet may be absent from "dropped": read it as 0
   // for dropped.* only, where absence means "never happened".
   if (!v && x.counter.rfind("dropped.", 0) == 0 && stats->contains("dropped")) v = 0;
-  if (!v) {
-    r.verdict = Verdict::fail;
-    r.measured = "no numeric '" + x.counter + "' in the stats JSON";
-    return r;
-  }
+  if (!v) return failed(x, "no numeric '" + x.counter + "' in the stats JSON");
   r.figures = {{"value", *v}};
   r.measured = x.counter + " = " + fmt(*v);
   r.verdict = compare(*v, x.op, x.value) ? Verdict::pass : Verdict::fail;

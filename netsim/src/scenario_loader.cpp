@@ -359,6 +359,25 @@ class Loader {
     return name;
   }
 
+  // The one key of `kinds` present in item (its kind into `kind`, its value returned).
+  template <typename Kind>
+  YAML::Node one_of(const YAML::Node& item, const std::vector<std::pair<std::string, Kind>>& kinds, Kind& kind,
+                    const std::string& what) const {
+    int found = 0;
+    YAML::Node arg;
+    std::string names;
+    for (const auto& [key, k] : kinds) {
+      names += (names.empty() ? "" : ", ") + key;
+      if (item[key]) {
+        ++found;
+        kind = k;
+        arg = item[key];
+      }
+    }
+    if (found != 1) throw error(item, what + " needs exactly one of " + names);
+    return arg;
+  }
+
   int signal_number(const YAML::Node& n) const {
     std::string s = scalar(n, "signal");
     static const std::map<std::string, int> names{{"KILL", SIGKILL}, {"TERM", SIGTERM}, {"INT", SIGINT},
@@ -382,16 +401,7 @@ class Loader {
       FaultEvent e;
       e.where = at(item);
       e.at = number(item["at"], "at", 0, sc_.duration);
-      int found = 0;
-      YAML::Node arg;
-      for (const auto& [key, kind] : kinds)
-        if (item[key]) {
-          ++found;
-          e.kind = kind;
-          arg = item[key];
-        }
-      if (found != 1)
-        throw error(item, "a timeline event needs exactly one of kill, restart, link_down, link_up, loss, partition, heal");
+      YAML::Node arg = one_of(item, kinds, e.kind, "a timeline event");
       if (item["signal"] && e.kind != FaultKind::kill) throw error(item["signal"], "signal: applies to kill only");
       if (item["percent"] && e.kind != FaultKind::loss) throw error(item["percent"], "percent: applies to loss only");
       switch (e.kind) {
@@ -436,16 +446,7 @@ class Loader {
       if (!item.IsMap()) throw error(item, "an expectation is a mapping, e.g. {discover: PV, client: HOST}");
       Expectation x;
       x.where = at(item);
-      int found = 0;
-      YAML::Node arg;
-      for (const auto& [key, kind] : kinds)
-        if (item[key]) {
-          ++found;
-          x.kind = kind;
-          arg = item[key];
-        }
-      if (found != 1)
-        throw error(item, "an expectation needs exactly one of discover, no_discover, max_copies, counter, log");
+      YAML::Node arg = one_of(item, kinds, x.kind, "an expectation");
       if (item["at"]) x.at = number(item["at"], "at", 0, sc_.duration);
       switch (x.kind) {
         case ExpectKind::discover:
