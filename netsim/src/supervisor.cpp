@@ -1,10 +1,9 @@
 #include "netsim/supervisor.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <fstream>
@@ -21,7 +20,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kPollInterval = std::chrono::milliseconds(20);
 
 std::size_t file_size(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return stat(path.c_str(), &st) == 0 ? static_cast<std::size_t>(st.st_size) : 0;
 }
 }  // namespace
@@ -36,15 +35,16 @@ std::string read_file(const std::string& path, std::size_t from) {
 }
 
 bool BinaryResolver::is_ours(const std::string& name) {
-  return name == "snowsignal" || name == "pva-server" || name == "pva-client" || name == "netsim";
+  return name == "snowsignal" || name == "pva-server" || name == "pva-client" ||
+         name == "netsim" || name == "mesh-inject";
 }
 
 std::string BinaryResolver::resolve(const std::string& name) const {
   if (is_ours(name)) {
     std::string path = bin_dir_ + "/" + name;
     if (access(path.c_str(), X_OK) != 0)
-      throw std::runtime_error(name + " not found in " + bin_dir_ +
-                               " (build the '" + name + "' target, or set NETSIM_BIN_DIR)");
+      throw std::runtime_error(name + " not found in " + bin_dir_ + " (build the '" + name +
+                               "' target, or set NETSIM_BIN_DIR)");
     return path;
   }
   return find_tool(name);
@@ -60,12 +60,15 @@ std::string default_bin_dir() {
   return slash == std::string::npos ? "." : exe.substr(0, slash);
 }
 
-Supervisor::Supervisor(const Scenario& scenario, const Topology& topology, std::string logs_dir, BinaryResolver bins)
+Supervisor::Supervisor(const Scenario& scenario, const Topology& topology, std::string logs_dir,
+                       BinaryResolver bins)
     : sc_(scenario), topo_(topology), logs_(std::move(logs_dir)), bins_(std::move(bins)) {
   for (const auto& p : sc_.processes) states_[p.name] = ProcessState{};
 }
 
-std::string Supervisor::log_file(const std::string& name) const { return log_path(logs_, name); }
+std::string Supervisor::log_file(const std::string& name) const {
+  return log_path(logs_, name);
+}
 
 std::vector<std::string> Supervisor::argv_of(const std::string& name) const {
   const ProcessSpec* spec = sc_.find_process(name);
@@ -97,7 +100,8 @@ void Supervisor::start(const std::string& name) {
   }());
 }
 
-bool Supervisor::wait_ready(const std::string& name, const std::atomic<bool>& interrupted, std::string& why) {
+bool Supervisor::wait_ready(const std::string& name, const std::atomic<bool>& interrupted,
+                            std::string& why) {
   const ProcessSpec* spec = sc_.find_process(name);
   ProcessState& st = states_.at(name);
   auto deadline = Clock::now() + std::chrono::duration<double>(spec->ready_timeout);
@@ -109,7 +113,8 @@ bool Supervisor::wait_ready(const std::string& name, const std::atomic<bool>& in
       break;
     }
     if (!st.running) {
-      why = name + " exited with status " + std::to_string(st.last_exit) + " before logging \"" + spec->ready + "\"";
+      why = name + " exited with status " + std::to_string(st.last_exit) + " before logging \"" +
+            spec->ready + "\"";
       return false;
     }
     if (interrupted) {
