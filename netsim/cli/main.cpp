@@ -1,13 +1,12 @@
 // netsim: build a network of namespaces from a scenario file, run processes in it,
 // inject faults, check expectations, tear everything down. See netsim/README.md.
 #include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -26,7 +25,9 @@ constexpr int kExitInterrupted = 130;
 
 std::atomic<bool> g_interrupted{false};
 
-void on_signal(int) { g_interrupted = true; }
+void on_signal(int) {
+  g_interrupted = true;
+}
 
 const char* kDescription = R"(netsim: a network emulator for snowsignal, made of Linux namespaces.
 
@@ -46,6 +47,38 @@ Exit status: 0 all expectations passed, 1 one failed (or setup failed),
 2 bad scenario or usage, 130 interrupted (SIGINT/SIGTERM; torn down first).
 Format reference: netsim/README.md.)";
 
+const char* kFooter = R"(
+A minimal scenario (client on a finds a PV served on b through two relays):
+
+  name: demo
+  duration: 20                       # every run ends by itself
+  segments: [a, b]                   # 198.18.1.0/24, 198.18.2.0/24
+  routers:
+    - {name: r, segments: [a, b]}    # .1 on each, ip_forward=1
+  hosts:
+    - name: relay-a
+      segments: [a]
+      processes:
+        - command: [snowsignal, -t, eth0, --other-relays, "${relay-b}", --stats-file, "${stats}"]
+          ready: "relay ready:"      # wait for this log text
+    - name: relay-b
+      segments: [b]
+      processes:
+        - command: [snowsignal, -t, eth0, --other-relays, "${relay-a}", --stats-file, "${stats}"]
+          ready: "relay ready:"
+    - name: ioc
+      segments: [b]
+      processes:
+        - {command: [pva-server, --pv, "X:Y"], ready: "pva-server ready:"}
+    - {name: desk, segments: [a]}
+  timeline:                          # kill restart link_down link_up loss partition heal
+    - {at: 5, kill: relay-b}
+  expect:                            # discover no_discover max_copies counter log
+    - {discover: "X:Y", from: ioc, client: desk, at: 0, within: 3}
+    - {no_discover: "X:Y", client: desk, at: 6, within: 3}
+    - {max_copies: 1, segment: b}
+    - {counter: forwarded, process: relay-a, op: ">=", value: 1})";
+
 bool make_dir(const std::string& path) {
   std::string partial;
   for (std::size_t i = 0; i <= path.size(); ++i) {
@@ -59,10 +92,12 @@ bool make_dir(const std::string& path) {
 
 std::string fresh_logs_dir(const std::string& scenario_name) {
   const char* tmp = getenv("TMPDIR");
-  std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/netsim-" + scenario_name + "-XXXXXX";
+  std::string templ =
+      std::string(tmp && *tmp ? tmp : "/tmp") + "/netsim-" + scenario_name + "-XXXXXX";
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
-  if (!mkdtemp(buf.data())) throw std::runtime_error("cannot create a logs directory: " + std::string(strerror(errno)));
+  if (!mkdtemp(buf.data()))
+    throw std::runtime_error("cannot create a logs directory: " + std::string(strerror(errno)));
   return buf.data();
 }
 
@@ -78,11 +113,13 @@ void print_plan(const netsim::Scenario& sc) {
   std::cout << "scenario " << sc.name << ": ok (" << sc.file << ")\n";
   if (!sc.description.empty()) std::cout << "  " << sc.description << "\n";
   std::cout << "duration " << sc.duration << "s\nsegments:\n";
-  for (const auto& s : sc.segments) std::cout << "  " << s.name << "  " << to_string(s.subnet) << "\n";
+  for (const auto& s : sc.segments)
+    std::cout << "  " << s.name << "  " << to_string(s.subnet) << "\n";
   std::cout << "hosts:\n";
   for (const auto& h : sc.hosts) {
     std::cout << "  " << h.name << (h.router ? " (router)" : "") << ":";
-    for (const auto& l : h.links) std::cout << "  " << l.ifname << "=" << to_string(l.address) << " on " << l.segment;
+    for (const auto& l : h.links)
+      std::cout << "  " << l.ifname << "=" << to_string(l.address) << " on " << l.segment;
     std::cout << "\n";
   }
   std::cout << "processes:\n";
@@ -99,7 +136,8 @@ void print_plan(const netsim::Scenario& sc) {
   for (const auto& x : sc.expectations) std::cout << "  " << describe(x) << "\n";
 }
 
-int run(const std::string& file, std::string logs, std::string capture, std::string bin_dir, bool json) {
+int run(const std::string& file, std::string logs, std::string capture, std::string bin_dir,
+        bool json) {
   netsim::Scenario sc = netsim::load_scenario_file(file);
   if (bin_dir.empty()) bin_dir = netsim::default_bin_dir();
   logs = logs.empty() ? fresh_logs_dir(sc.name) : absolute(logs);
@@ -110,7 +148,7 @@ int run(const std::string& file, std::string logs, std::string capture, std::str
   }
   // From here on we are PID 1 of a private world (the original process waits for us).
   netsim::enter_private_world();
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
@@ -133,6 +171,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
 
   CLI::App app{kDescription, "netsim"};
+  app.footer(kFooter);
   app.require_subcommand(1);
   bool verbose = false, quiet = false;
   app.add_flag("-v,--verbose", verbose, "Debug logging on stderr");
@@ -140,19 +179,26 @@ int main(int argc, char** argv) {
 
   std::string file, logs, capture, bin_dir;
   bool json = false;
-  auto* run_cmd = app.add_subcommand("run", "Build the scenario's network, run it, check it, tear it down");
+  auto* run_cmd =
+      app.add_subcommand("run", "Build the scenario's network, run it, check it, tear it down");
   run_cmd->add_option("scenario", file, "Scenario YAML file")->required()->check(CLI::ExistingFile);
-  run_cmd->add_option("--logs", logs, "Directory for process logs (default: a fresh /tmp/netsim-NAME-XXXXXX)");
-  run_cmd->add_option("--capture", capture, "Write one pcap per segment (SEGMENT.pcap) into this directory");
+  run_cmd->add_option("--logs", logs,
+                      "Directory for process logs (default: a fresh /tmp/netsim-NAME-XXXXXX)");
+  run_cmd->add_option("--capture", capture,
+                      "Write one pcap per segment (SEGMENT.pcap) into this directory");
   run_cmd->add_option("--bin-dir", bin_dir,
-                      "Where snowsignal, pva-server and pva-client are (default: $NETSIM_BIN_DIR, else netsim's own directory)");
+                      "Where snowsignal, pva-server and pva-client are (default: $NETSIM_BIN_DIR, "
+                      "else netsim's own directory)");
   run_cmd->add_flag("--json", json, "Print the report as JSON on stdout");
   run_cmd->add_flag("-v,--verbose", verbose, "Debug logging on stderr");
   run_cmd->add_flag("-q,--quiet", quiet, "Only warnings and errors on stderr");
 
   std::string check_file;
-  auto* check_cmd = app.add_subcommand("check", "Validate a scenario and print its plan (addresses, commands); builds nothing");
-  check_cmd->add_option("scenario", check_file, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  auto* check_cmd = app.add_subcommand(
+      "check", "Validate a scenario and print its plan (addresses, commands); builds nothing");
+  check_cmd->add_option("scenario", check_file, "Scenario YAML file")
+      ->required()
+      ->check(CLI::ExistingFile);
 
   try {
     app.parse(argc, argv);
@@ -160,7 +206,9 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
-  spdlog::set_level(verbose ? spdlog::level::debug : quiet ? spdlog::level::warn : spdlog::level::info);
+  spdlog::set_level(verbose ? spdlog::level::debug
+                    : quiet ? spdlog::level::warn
+                            : spdlog::level::info);
 
   try {
     if (*check_cmd) {
