@@ -4,7 +4,8 @@
 
 namespace netsim {
 
-void CopyCounter::add(std::uint32_t src_ip, std::uint16_t src_port, const std::vector<std::uint8_t>& payload) {
+void CopyCounter::add(std::uint32_t src_ip, std::uint16_t src_port,
+                      const std::vector<std::uint8_t>& payload) {
   ++frames_;
   ++counts_[Key{src_ip, src_port, payload}];
 }

@@ -38,7 +38,8 @@ std::optional<nlohmann::json> parse_client_json(const ClientOutcome& out, std::s
     auto j = nlohmann::json::parse(out.stdout_text, nullptr, false);
     if (!j.is_discarded() && j.is_object()) found = j;
   }
-  if (!found) why = "pva-client printed no JSON (exit status " + std::to_string(out.exit_status) + ")";
+  if (!found)
+    why = "pva-client printed no JSON (exit status " + std::to_string(out.exit_status) + ")";
   return found;
 }
 
@@ -58,9 +59,12 @@ std::string server_ip(const std::string& server) {
 
 std::string to_string(Verdict v) {
   switch (v) {
-    case Verdict::pass: return "PASS";
-    case Verdict::fail: return "FAIL";
-    case Verdict::not_run: return "NOT RUN";
+    case Verdict::pass:
+      return "PASS";
+    case Verdict::fail:
+      return "FAIL";
+    case Verdict::not_run:
+      return "NOT RUN";
   }
   return "?";
 }
@@ -79,7 +83,8 @@ CheckResult not_run(const Expectation& x, const std::string& why) {
   return r;
 }
 
-CheckResult check_discover(const Expectation& x, const ClientOutcome& out, const std::vector<Ipv4>& server_addresses) {
+CheckResult check_discover(const Expectation& x, const ClientOutcome& out,
+                           const std::vector<Ipv4>& server_addresses) {
   std::string why;
   auto report = parse_client_json(out, why);
   if (!report) return failed(x, why);
@@ -106,7 +111,8 @@ CheckResult check_discover(const Expectation& x, const ClientOutcome& out, const
     if (secs > x.within) problems.push_back(name + " found after " + fmt(secs) + "s");
     if (!server_addresses.empty()) {
       auto ip = parse_ipv4(server_ip(server));
-      bool ours = ip && std::find(server_addresses.begin(), server_addresses.end(), *ip) != server_addresses.end();
+      bool ours = ip && std::find(server_addresses.begin(), server_addresses.end(), *ip) !=
+                            server_addresses.end();
       if (!ours) problems.push_back(name + " answered by " + server + ", not by " + x.server);
     }
   }
@@ -131,16 +137,20 @@ CheckResult check_discover(const Expectation& x, const ClientOutcome& out, const
   if (x.min_datagram_bytes > 0) {
     std::size_t largest = r.figures.value("largest_payload", std::size_t{0});
     if (largest < static_cast<std::size_t>(x.min_datagram_bytes))
-      problems.push_back("largest search datagram " + std::to_string(largest) + " bytes, expected >= " +
-                         std::to_string(x.min_datagram_bytes));
+      problems.push_back("largest search datagram " + std::to_string(largest) +
+                         " bytes, expected >= " + std::to_string(x.min_datagram_bytes));
   }
   std::ostringstream m;
   m << found << "/" << total << " found";
-  if (found > 0) m << " in " << fmt(slowest) << "s via " << first_server << ", " << validated << " TCP-validated";
+  if (found > 0)
+    m << " in " << fmt(slowest) << "s via " << first_server << ", " << validated
+      << " TCP-validated";
   if (r.figures.contains("largest_payload"))
     m << ", " << r.figures["datagrams_sent"].get<long>() << " search datagram(s), largest "
       << r.figures["largest_payload"].get<std::size_t>() << " bytes";
-  if (!problems.empty()) m << "; " << problems.front() << (problems.size() > 1 ? " (+" + std::to_string(problems.size() - 1) + " more)" : "");
+  if (!problems.empty())
+    m << "; " << problems.front()
+      << (problems.size() > 1 ? " (+" + std::to_string(problems.size() - 1) + " more)" : "");
   r.measured = m.str();
   r.verdict = problems.empty() && found == total ? Verdict::pass : Verdict::fail;
   return r;
@@ -158,7 +168,9 @@ CheckResult check_no_discover(const Expectation& x, const ClientOutcome& out) {
     const nlohmann::json* pv = find_pv(*report, name);
     if (pv && pv->value("found", false)) {
       ++found;
-      if (who.empty()) who = name + " from " + pv->value("server", "?") + " after " + fmt(pv->value("seconds", 0.0)) + "s";
+      if (who.empty())
+        who = name + " from " + pv->value("server", "?") + " after " +
+              fmt(pv->value("seconds", 0.0)) + "s";
     }
   }
   r.figures = {{"found", found},
@@ -168,9 +180,10 @@ CheckResult check_no_discover(const Expectation& x, const ClientOutcome& out) {
   int sent = report->value("datagrams_sent", 0);
   if (found == 0) {
     r.verdict = sent > 0 || !report->contains("datagrams_sent") ? Verdict::pass : Verdict::fail;
-    r.measured = "0/" + std::to_string(x.pvs.size()) + " found in " + fmt(x.within) + "s (" + std::to_string(sent) +
-                 " search datagrams sent)";
-    if (r.verdict == Verdict::fail) r.measured += ": the client never searched, so this proves nothing";
+    r.measured = "0/" + std::to_string(x.pvs.size()) + " found in " + fmt(x.within) + "s (" +
+                 std::to_string(sent) + " search datagrams sent)";
+    if (r.verdict == Verdict::fail)
+      r.measured += ": the client never searched, so this proves nothing";
   } else {
     r.verdict = Verdict::fail;
     r.measured = std::to_string(found) + " found: " + who;
@@ -180,9 +193,13 @@ CheckResult check_no_discover(const Expectation& x, const ClientOutcome& out) {
 
 CheckResult check_max_copies(const Expectation& x, const CopyStats& s) {
   CheckResult r = base(x);
-  r.figures = {{"max_copies", s.max_copies}, {"datagrams", s.datagrams}, {"frames", s.frames}, {"worst", s.worst}};
+  r.figures = {{"max_copies", s.max_copies},
+               {"datagrams", s.datagrams},
+               {"frames", s.frames},
+               {"worst", s.worst}};
   std::ostringstream m;
-  m << "max " << s.max_copies << " copies of one datagram (" << s.datagrams << " distinct, " << s.frames << " frames)";
+  m << "max " << s.max_copies << " copies of one datagram (" << s.datagrams << " distinct, "
+    << s.frames << " frames)";
   if (!s.worst.empty()) m << ", worst " << s.worst;
   if (s.datagrams < x.min_datagrams) {
     r.verdict = Verdict::fail;
@@ -199,7 +216,8 @@ std::optional<double> counter_value(const nlohmann::json& stats, const std::stri
   std::size_t start = 0;
   while (start <= dotted_path.size()) {
     auto dot = dotted_path.find('.', start);
-    std::string key = dotted_path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string key =
+        dotted_path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (!node->is_object() || !node->contains(key)) return std::nullopt;
     node = &(*node)[key];
     if (dot == std::string::npos) break;
@@ -221,7 +239,8 @@ bool compare(double a, const std::string& op, double b) {
   return false;
 }
 
-CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::json>& stats, const std::string& read_error) {
+CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::json>& stats,
+                          const std::string& read_error) {
   if (!stats) return failed(x, read_error);
   CheckResult r = base(x);
   auto v = counter_value(*stats, x.counter);
@@ -242,7 +261,8 @@ CheckResult check_log(const Expectation& x, const std::string& log_text) {
        pos = log_text.find(x.text, pos + x.text.size()))
     ++count;
   r.figures = {{"occurrences", count}, {"log_bytes", log_text.size()}};
-  r.measured = std::to_string(count) + " occurrence(s) in " + std::to_string(log_text.size()) + " bytes of log";
+  r.measured = std::to_string(count) + " occurrence(s) in " + std::to_string(log_text.size()) +
+               " bytes of log";
   r.verdict = count > 0 ? Verdict::pass : Verdict::fail;
   return r;
 }

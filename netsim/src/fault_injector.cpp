@@ -22,8 +22,8 @@ void write_text(const std::string& path, const std::string& text) {
 // "table X {}; delete table X" first makes the load idempotent: nft -f applies the
 // file atomically, so the old rules are replaced in one step.
 std::string replace_table(const std::string& family_and_name, const std::string& body) {
-  return "table " + family_and_name + " {}\ndelete table " + family_and_name + "\ntable " + family_and_name +
-         " {\n" + body + "}\n";
+  return "table " + family_and_name + " {}\ndelete table " + family_and_name + "\ntable " +
+         family_and_name + " {\n" + body + "}\n";
 }
 
 }  // namespace
@@ -43,11 +43,13 @@ std::string loss_ruleset(const std::map<std::string, int>& port_percent) {
   return replace_table("bridge netsim_loss", body.str());
 }
 
-std::string partition_ruleset(const Scenario& sc, const std::set<std::pair<std::string, std::string>>& pairs) {
+std::string partition_ruleset(const Scenario& sc,
+                              const std::set<std::pair<std::string, std::string>>& pairs) {
   std::ostringstream body;
   body << "  chain forward_partition {\n    type filter hook forward priority 0; policy accept;\n";
   for (const auto& [a, b] : pairs) {
-    std::string na = to_string(sc.find_segment(a)->subnet), nb = to_string(sc.find_segment(b)->subnet);
+    std::string na = to_string(sc.find_segment(a)->subnet),
+                nb = to_string(sc.find_segment(b)->subnet);
     body << "    ip saddr " << na << " ip daddr " << nb << " drop\n";
     body << "    ip saddr " << nb << " ip daddr " << na << " drop\n";
   }
@@ -55,8 +57,8 @@ std::string partition_ruleset(const Scenario& sc, const std::set<std::pair<std::
   return replace_table("ip netsim_partition", body.str());
 }
 
-FaultInjector::FaultInjector(const Scenario& scenario, const Topology& topology, Supervisor& supervisor,
-                             std::string logs_dir)
+FaultInjector::FaultInjector(const Scenario& scenario, const Topology& topology,
+                             Supervisor& supervisor, std::string logs_dir)
     : sc_(scenario), topo_(topology), sup_(supervisor), logs_(std::move(logs_dir)) {}
 
 void FaultInjector::write_loss_rules() {
@@ -90,7 +92,8 @@ std::string FaultInjector::apply(const FaultEvent& e, const std::atomic<bool>& i
           if (sup_.state(e.process).running) usleep(20000);
         }
       }
-      return "sent signal " + std::to_string(e.signal) + " to " + e.process + " (pid " + std::to_string(pid) + ")" +
+      return "sent signal " + std::to_string(e.signal) + " to " + e.process + " (pid " +
+             std::to_string(pid) + ")" +
              (sup_.state(e.process).running ? ", still running" : ", exited");
     }
     case FaultKind::restart: {
@@ -98,7 +101,8 @@ std::string FaultInjector::apply(const FaultEvent& e, const std::atomic<bool>& i
       sup_.start(e.process);
       std::string why;
       if (!sup_.wait_ready(e.process, interrupted, why)) throw std::runtime_error(why);
-      return e.process + " restarted (pid " + std::to_string(sup_.state(e.process).pid) + ") and ready";
+      return e.process + " restarted (pid " + std::to_string(sup_.state(e.process).pid) +
+             ") and ready";
     }
     case FaultKind::link_down:
     case FaultKind::link_up: {
@@ -120,7 +124,8 @@ std::string FaultInjector::apply(const FaultEvent& e, const std::atomic<bool>& i
       else
         partitions_.erase(std::minmax(e.segment_a, e.segment_b));
       write_partition_rules();
-      return e.segment_a.empty() ? "all partitions healed" : e.segment_a + " and " + e.segment_b + " healed";
+      return e.segment_a.empty() ? "all partitions healed"
+                                 : e.segment_a + " and " + e.segment_b + " healed";
   }
   return "";
 }

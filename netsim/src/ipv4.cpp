@@ -21,7 +21,9 @@ std::uint32_t Subnet::mask() const {
   return prefix == 0 ? 0u : ~std::uint32_t{0} << (32 - prefix);
 }
 
-bool Subnet::contains(Ipv4 a) const { return (a.value & mask()) == network.value; }
+bool Subnet::contains(Ipv4 a) const {
+  return (a.value & mask()) == network.value;
+}
 
 bool Subnet::overlaps(const Subnet& other) const {
   const Subnet& wider = prefix <= other.prefix ? *this : other;
@@ -29,14 +31,18 @@ bool Subnet::overlaps(const Subnet& other) const {
   return wider.contains(narrower.network);
 }
 
-Ipv4 Subnet::broadcast() const { return Ipv4{network.value | ~mask()}; }
+Ipv4 Subnet::broadcast() const {
+  return Ipv4{network.value | ~mask()};
+}
 
 std::uint32_t Subnet::host_count() const {
   if (prefix >= 31) return 0;
   return (~mask()) - 1;
 }
 
-Ipv4 Subnet::host(std::uint32_t n) const { return Ipv4{network.value + n}; }
+Ipv4 Subnet::host(std::uint32_t n) const {
+  return Ipv4{network.value + n};
+}
 
 std::optional<Ipv4> parse_ipv4(const std::string& text) {
   std::vector<std::string> parts;
@@ -76,7 +82,9 @@ std::string to_string(Ipv4 a) {
          "." + std::to_string((a.value >> 8) & 0xff) + "." + std::to_string(a.value & 0xff);
 }
 
-std::string to_string(const Subnet& s) { return to_string(s.network) + "/" + std::to_string(s.prefix); }
+std::string to_string(const Subnet& s) {
+  return to_string(s.network) + "/" + std::to_string(s.prefix);
+}
 
 const Subnet& benchmark_space() {
   static const Subnet space{Ipv4{(198u << 24) | (18u << 16)}, 15};

@@ -95,7 +95,8 @@ CommandResult run_command(int netns_fd, const std::vector<std::string>& argv_in,
   char buf[4096];
   bool killed = false;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       kill(pid, SIGKILL);
       killed = true;
@@ -125,7 +126,8 @@ void run_checked(int netns_fd, const std::vector<std::string>& argv) {
   if (r.status != 0) {
     std::string out = r.output;
     while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    throw std::runtime_error("'" + joined(argv) + "' failed (status " + std::to_string(r.status) + "): " + out);
+    throw std::runtime_error("'" + joined(argv) + "' failed (status " + std::to_string(r.status) +
+                             "): " + out);
   }
 }
 
@@ -151,7 +153,8 @@ void write_sysctl(int netns_fd, const std::string& proc_path, const std::string&
 
 NetnsAnchor spawn_netns_anchor() {
   int ready[2];
-  if (pipe2(ready, O_CLOEXEC) != 0) throw std::runtime_error("pipe: " + std::string(strerror(errno)));
+  if (pipe2(ready, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe: " + std::string(strerror(errno)));
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork: " + std::string(strerror(errno)));
   if (pid == 0) {
@@ -187,7 +190,7 @@ NetnsAnchor spawn_netns_anchor() {
     waitpid(pid, nullptr, 0);
     throw std::runtime_error("cannot open " + path + ": " + strerror(errno));
   }
-  struct stat st{};
+  struct stat st {};
   if (fstat(a.fd, &st) == 0) a.inode = st.st_ino;
   return a;
 }
@@ -195,7 +198,8 @@ NetnsAnchor spawn_netns_anchor() {
 pid_t launch(const Launch& spec) {
   auto cargv = c_argv(spec.argv);
   int report[2];
-  if (pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error("pipe: " + std::string(strerror(errno)));
+  if (pipe2(report, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe: " + std::string(strerror(errno)));
   const char* out_path = spec.stdout_path.c_str();
   const char* err_path = spec.stderr_path.empty() ? nullptr : spec.stderr_path.c_str();
   pid_t parent = getpid();
@@ -221,7 +225,8 @@ pid_t launch(const Launch& spec) {
       if (err < 0) child_fail(report[1], errno);
     }
     int devnull = open("/dev/null", O_RDONLY);
-    if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) child_fail(report[1], errno);
+    if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+      child_fail(report[1], errno);
     execv(cargv[0], cargv.data());
     child_fail(report[1], errno);
   }

@@ -37,8 +37,9 @@ void become_root_in_user_namespace() {
   uid_t uid = geteuid();
   gid_t gid = getegid();
   if (unshare(CLONE_NEWUSER) != 0)
-    throw std::runtime_error(std::string("cannot create a user namespace (unprivileged user namespaces disabled?): ") +
-                             strerror(errno));
+    throw std::runtime_error(
+        std::string("cannot create a user namespace (unprivileged user namespaces disabled?): ") +
+        strerror(errno));
   // An unprivileged process may map only its own ids, and must give up setgroups first.
   write_file("/proc/self/setgroups", "deny");
   write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1");
@@ -47,7 +48,7 @@ void become_root_in_user_namespace() {
 
 [[noreturn]] void supervise_pid1(pid_t child) {
   g_child = child;
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = forward_signal;
   sigemptyset(&sa.sa_mask);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
@@ -67,7 +68,8 @@ void become_root_in_user_namespace() {
 void enter_private_world() {
   if (geteuid() != 0) become_root_in_user_namespace();
   if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID) != 0)
-    throw std::runtime_error(std::string("cannot create network/mount/pid namespaces: ") + strerror(errno));
+    throw std::runtime_error(std::string("cannot create network/mount/pid namespaces: ") +
+                             strerror(errno));
   pid_t outer = getpid();
   pid_t child = fork();
   if (child < 0) throw std::runtime_error(std::string("fork: ") + strerror(errno));
@@ -82,7 +84,8 @@ void enter_private_world() {
     throw std::runtime_error(std::string("cannot make mounts private: ") + strerror(errno));
   // A /proc for our pid namespace, so /proc/<pid>/ns/net names our own children.
   if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
-    throw std::runtime_error(std::string("cannot mount /proc for the new pid namespace: ") + strerror(errno));
+    throw std::runtime_error(std::string("cannot mount /proc for the new pid namespace: ") +
+                             strerror(errno));
   // A /sys that shows the world network namespace (tools like ip read it); optional.
   mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
 }

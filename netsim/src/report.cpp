@@ -11,7 +11,9 @@ int Report::passed() const {
   return n;
 }
 
-int Report::failed() const { return static_cast<int>(results.size()) - passed(); }
+int Report::failed() const {
+  return static_cast<int>(results.size()) - passed();
+}
 
 int Report::events_failed() const {
   int n = 0;
@@ -76,8 +78,11 @@ nlohmann::json to_json(const Report& r) {
   }
   j["timeline"] = nlohmann::json::array();
   for (const auto& e : r.events)
-    j["timeline"].push_back(
-        {{"scheduled", e.scheduled}, {"actual", e.actual}, {"what", e.what}, {"ok", e.ok}, {"detail", e.detail}});
+    j["timeline"].push_back({{"scheduled", e.scheduled},
+                             {"actual", e.actual},
+                             {"what", e.what},
+                             {"ok", e.ok},
+                             {"detail", e.detail}});
   if (!r.error.empty()) j["error"] = r.error;
   j["interrupted"] = r.interrupted;
   j["elapsed_seconds"] = r.elapsed;

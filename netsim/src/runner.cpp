@@ -1,9 +1,8 @@
 #include "netsim/runner.h"
 
 #include <signal.h>
-#include <sys/stat.h>
-
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <memory>
@@ -32,7 +31,7 @@ std::string fmt(double v) {
 }
 
 unsigned long inode_of(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return stat(path.c_str(), &st) == 0 ? static_cast<unsigned long>(st.st_ino) : 0;
 }
 
@@ -48,9 +47,10 @@ struct FileStamp {
 };
 
 FileStamp stamp(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (stat(path.c_str(), &st) != 0) return {};
-  return {st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec, static_cast<long long>(st.st_size)};
+  return {st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+          static_cast<long long>(st.st_size)};
 }
 
 // Asks a running process for fresh stats (SIGUSR1) and reads its stats file.
@@ -131,8 +131,9 @@ class Run {
     for (std::size_t i = 0; i < results_.size(); ++i) {
       if (!results_[i]) {
         std::string why = report_.interrupted ? "interrupted before it was measured"
-                          : !report_.error.empty() ? "setup failed: " + report_.error
-                                                   : "the run ended (duration " + fmt(sc_.duration) + "s) first";
+                          : !report_.error.empty()
+                              ? "setup failed: " + report_.error
+                              : "the run ended (duration " + fmt(sc_.duration) + "s) first";
         results_[i] = not_run(sc_.expectations[i], why);
       }
       report_.results.push_back(*results_[i]);
@@ -158,11 +159,13 @@ class Run {
 
   void setup() {
     report_.world_netns = inode_of("/proc/self/ns/net");
-    spdlog::info("building {} segment(s), {} host(s) and router(s)", sc_.segments.size(), sc_.hosts.size());
+    spdlog::info("building {} segment(s), {} host(s) and router(s)", sc_.segments.size(),
+                 sc_.hosts.size());
     topo_.build();
     for (const auto& h : sc_.hosts) report_.host_netns[h.name] = topo_.netns_inode(h.name);
     for (const auto& seg : sc_.segments) {
-      std::string pcap = opt_.capture_dir.empty() ? "" : opt_.capture_dir + "/" + seg.name + ".pcap";
+      std::string pcap =
+          opt_.capture_dir.empty() ? "" : opt_.capture_dir + "/" + seg.name + ".pcap";
       auto cap = std::make_unique<SegmentCapture>(topo_.bridge(seg.name), opt_.search_port, pcap);
       cap->start();
       captures_[seg.name] = std::move(cap);
@@ -173,7 +176,8 @@ class Run {
       sup_.start(p.name);
       std::string why;
       if (!sup_.wait_ready(p.name, interrupted_, why)) {
-        if (!interrupted_) report_.error = "setup: " + why + " (log: " + sup_.log_file(p.name) + ")";
+        if (!interrupted_)
+          report_.error = "setup: " + why + " (log: " + sup_.log_file(p.name) + ")";
         return;
       }
     }
@@ -189,7 +193,8 @@ class Run {
       const auto& x = sc_.expectations[i];
       if (x.at) items.push_back(AgendaItem{*x.at, nullptr, i, false});
     }
-    std::stable_sort(items.begin(), items.end(), [](const AgendaItem& a, const AgendaItem& b) { return a.at < b.at; });
+    std::stable_sort(items.begin(), items.end(),
+                     [](const AgendaItem& a, const AgendaItem& b) { return a.at < b.at; });
     return items;
   }
 
@@ -240,11 +245,13 @@ class Run {
     for (const auto& a : x.client_args) argv.push_back(substitute(a, vars));
     argv.push_back("--json");
     for (const auto& pv : x.pvs) argv.push_back(pv);
-    std::string base = opt_.logs_dir + "/check" + std::to_string(index + 1) + "-" + to_string(x.kind) + "-pva-client";
+    std::string base = opt_.logs_dir + "/check" + std::to_string(index + 1) + "-" +
+                       to_string(x.kind) + "-pva-client";
     try {
       pid_t pid = sup_.run_oneshot(x.client, argv, base + ".json", base + ".log");
       clients_.push_back(RunningClient{index, pid, Clock::now(), base + ".json"});
-      spdlog::info("t={:.2f}s check {}: pva-client on {} (pid {})", seconds(), index + 1, x.client, pid);
+      spdlog::info("t={:.2f}s check {}: pva-client on {} (pid {})", seconds(), index + 1, x.client,
+                   pid);
     } catch (const std::exception& e) {
       ClientOutcome out;
       out.error = e.what();
@@ -275,8 +282,8 @@ class Run {
       out.stdout_text = read_file(it->stdout_path);
       out.wall_seconds = age;
       results_[it->check] = finish_client(x, out);
-      spdlog::info("t={:.2f}s check {}: {} {}", seconds(), it->check + 1, to_string(results_[it->check]->verdict),
-                   results_[it->check]->measured);
+      spdlog::info("t={:.2f}s check {}: {} {}", seconds(), it->check + 1,
+                   to_string(results_[it->check]->verdict), results_[it->check]->measured);
       it = clients_.erase(it);
     }
   }
@@ -287,9 +294,12 @@ class Run {
         auto s = read_stats(sup_, x.process, stats_path(opt_.logs_dir, x.process));
         return check_counter(x, s.json, s.error);
       }
-      case ExpectKind::log: return check_log(x, read_file(sup_.log_file(x.process)));
-      case ExpectKind::max_copies: return check_max_copies(x, captures_.at(x.segment)->stats());
-      default: return not_run(x, "not a point-in-time check");
+      case ExpectKind::log:
+        return check_log(x, read_file(sup_.log_file(x.process)));
+      case ExpectKind::max_copies:
+        return check_max_copies(x, captures_.at(x.segment)->stats());
+      default:
+        return not_run(x, "not a point-in-time check");
     }
   }
 
@@ -304,7 +314,8 @@ class Run {
     if (interrupted_) return;
     for (std::size_t i = 0; i < sc_.expectations.size(); ++i) {
       const auto& x = sc_.expectations[i];
-      if (!results_[i] && !x.at && x.kind != ExpectKind::discover && x.kind != ExpectKind::no_discover)
+      if (!results_[i] && !x.at && x.kind != ExpectKind::discover &&
+          x.kind != ExpectKind::no_discover)
         results_[i] = evaluate_now(x);
     }
   }
@@ -316,13 +327,15 @@ class Run {
     report_.teardown = topo_.teardown();
     sup_.reap();
     spdlog::info("torn down: {} process(es) stopped, {} link(s) deleted, {} namespace(s) released",
-                 report_.processes_stopped, report_.teardown.links_deleted, report_.teardown.anchors_stopped);
+                 report_.processes_stopped, report_.teardown.links_deleted,
+                 report_.teardown.anchors_stopped);
   }
 };
 
 }  // namespace
 
-Report run_scenario(const Scenario& scenario, const RunOptions& options, const std::atomic<bool>& interrupted) {
+Report run_scenario(const Scenario& scenario, const RunOptions& options,
+                    const std::atomic<bool>& interrupted) {
   Run run(scenario, options, interrupted);
   return run.execute();
 }

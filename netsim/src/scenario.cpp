@@ -48,24 +48,36 @@ std::optional<Ipv4> Scenario::router_on(const std::string& segment) const {
 
 std::string to_string(FaultKind k) {
   switch (k) {
-    case FaultKind::kill: return "kill";
-    case FaultKind::restart: return "restart";
-    case FaultKind::link_down: return "link_down";
-    case FaultKind::link_up: return "link_up";
-    case FaultKind::loss: return "loss";
-    case FaultKind::partition: return "partition";
-    case FaultKind::heal: return "heal";
+    case FaultKind::kill:
+      return "kill";
+    case FaultKind::restart:
+      return "restart";
+    case FaultKind::link_down:
+      return "link_down";
+    case FaultKind::link_up:
+      return "link_up";
+    case FaultKind::loss:
+      return "loss";
+    case FaultKind::partition:
+      return "partition";
+    case FaultKind::heal:
+      return "heal";
   }
   return "?";
 }
 
 std::string to_string(ExpectKind k) {
   switch (k) {
-    case ExpectKind::discover: return "discover";
-    case ExpectKind::no_discover: return "no_discover";
-    case ExpectKind::max_copies: return "max_copies";
-    case ExpectKind::counter: return "counter";
-    case ExpectKind::log: return "log";
+    case ExpectKind::discover:
+      return "discover";
+    case ExpectKind::no_discover:
+      return "no_discover";
+    case ExpectKind::max_copies:
+      return "max_copies";
+    case ExpectKind::counter:
+      return "counter";
+    case ExpectKind::log:
+      return "log";
   }
   return "?";
 }
@@ -83,12 +95,22 @@ std::string describe(const FaultEvent& e) {
   std::ostringstream o;
   o << to_string(e.kind);
   switch (e.kind) {
-    case FaultKind::kill: o << " " << e.process << " (signal " << e.signal << ")"; break;
-    case FaultKind::restart: o << " " << e.process; break;
+    case FaultKind::kill:
+      o << " " << e.process << " (signal " << e.signal << ")";
+      break;
+    case FaultKind::restart:
+      o << " " << e.process;
+      break;
     case FaultKind::link_down:
-    case FaultKind::link_up: o << " " << e.host << "." << e.ifname; break;
-    case FaultKind::loss: o << " " << e.percent << "% on " << e.host << "." << e.ifname; break;
-    case FaultKind::partition: o << " " << e.segment_a << " | " << e.segment_b; break;
+    case FaultKind::link_up:
+      o << " " << e.host << "." << e.ifname;
+      break;
+    case FaultKind::loss:
+      o << " " << e.percent << "% on " << e.host << "." << e.ifname;
+      break;
+    case FaultKind::partition:
+      o << " " << e.segment_a << " | " << e.segment_b;
+      break;
     case FaultKind::heal:
       if (e.segment_a.empty())
         o << " all";
@@ -115,7 +137,9 @@ std::string describe(const Expectation& e) {
     case ExpectKind::counter:
       o << e.process << " " << e.counter << " " << e.op << " " << e.value;
       break;
-    case ExpectKind::log: o << e.process << " contains \"" << e.text << "\""; break;
+    case ExpectKind::log:
+      o << e.process << " contains \"" << e.text << "\"";
+      break;
   }
   if (e.at) o << " at " << *e.at << "s";
   return o.str();

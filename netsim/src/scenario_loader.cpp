@@ -29,9 +29,11 @@ class Loader {
     } catch (const YAML::ParserException& e) {
       throw ScenarioError(SourceLocation{file_, e.mark.line + 1}, "invalid YAML: " + e.msg);
     }
-    if (!root.IsMap()) throw error(root, "a scenario is a YAML mapping (name:, segments:, hosts:, ...)");
-    check_keys(root, {"name", "description", "duration", "settle", "segments", "routers", "hosts",
-                      "timeline", "expect"},
+    if (!root.IsMap())
+      throw error(root, "a scenario is a YAML mapping (name:, segments:, hosts:, ...)");
+    check_keys(root,
+               {"name", "description", "duration", "settle", "segments", "routers", "hosts",
+                "timeline", "expect"},
                "scenario");
     sc_.file = file_;
     sc_.name = root["name"] ? scalar(root["name"], "name") : std::string{"unnamed"};
@@ -73,7 +75,8 @@ class Loader {
       if (!allowed.count(key)) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        throw error(it->first, "unknown key '" + key + "' in " + what + " (expected one of: " + list + ")");
+        throw error(it->first,
+                    "unknown key '" + key + "' in " + what + " (expected one of: " + list + ")");
       }
     }
   }
@@ -138,7 +141,8 @@ class Loader {
 
   Subnet subnet_in_plan(const YAML::Node& n, const std::string& text) const {
     auto s = parse_subnet(text);
-    if (!s) throw error(n, "'" + text + "' is not a subnet like 198.18.1.0/24 (host bits must be zero)");
+    if (!s)
+      throw error(n, "'" + text + "' is not a subnet like 198.18.1.0/24 (host bits must be zero)");
     if (s->prefix < benchmark_space().prefix || !benchmark_space().contains(s->network))
       throw error(n, "subnet " + text + " is outside " + to_string(benchmark_space()) +
                          ": netsim only uses the RFC 2544 benchmarking space");
@@ -161,17 +165,20 @@ class Loader {
         throw error(item, "a segment is a name or {name:, subnet:}");
       }
       check_name(item, seg.name, "segment");
-      if (sc_.find_segment(seg.name)) throw error(item, "segment '" + seg.name + "' is declared twice");
+      if (sc_.find_segment(seg.name))
+        throw error(item, "segment '" + seg.name + "' is declared twice");
       if (item.IsMap() && item["subnet"]) {
         seg.subnet = subnet_in_plan(item["subnet"], scalar(item["subnet"], "subnet"));
       } else {
         if (i + 1 > 255) throw error(item, "too many segments for default subnets; give subnet:");
-        seg.subnet = Subnet{Ipv4{benchmark_space().network.value + static_cast<std::uint32_t>((i + 1) << 8)}, 24};
+        seg.subnet = Subnet{
+            Ipv4{benchmark_space().network.value + static_cast<std::uint32_t>((i + 1) << 8)}, 24};
       }
       for (const auto& other : sc_.segments)
         if (other.subnet.overlaps(seg.subnet))
           throw error(item, "segment '" + seg.name + "' subnet " + to_string(seg.subnet) +
-                                " overlaps segment '" + other.name + "' (" + to_string(other.subnet) + ")");
+                                " overlaps segment '" + other.name + "' (" +
+                                to_string(other.subnet) + ")");
       sc_.segments.push_back(seg);
     }
     if (sc_.segments.empty()) throw error(seq, "at least one segment is needed");
@@ -188,9 +195,11 @@ class Loader {
       if (!item["name"]) throw error(item, what + " needs a name");
       h.name = scalar(item["name"], what + " name");
       check_name(item["name"], h.name, what);
-      if (sc_.find_host(h.name)) throw error(item["name"], "host or router '" + h.name + "' is declared twice");
+      if (sc_.find_host(h.name))
+        throw error(item["name"], "host or router '" + h.name + "' is declared twice");
       if (!item["segments"]) throw error(item, what + " '" + h.name + "' needs segments: [...]");
-      const YAML::Node segs = item["segments"].IsScalar() ? YAML::Node() : list(item["segments"], "segments");
+      const YAML::Node segs =
+          item["segments"].IsScalar() ? YAML::Node() : list(item["segments"], "segments");
       std::vector<YAML::Node> seg_items;
       if (item["segments"].IsScalar())
         seg_items.push_back(item["segments"]);
@@ -203,7 +212,8 @@ class Loader {
       if (item["routes"]) {
         pending_routes_.emplace_back();
         for (const auto& r : list(item["routes"], "routes")) {
-          if (!r.IsMap() || !r["to"] || !r["via"]) throw error(r, "a route is {to: SUBNET, via: ADDRESS}");
+          if (!r.IsMap() || !r["to"] || !r["via"])
+            throw error(r, "a route is {to: SUBNET, via: ADDRESS}");
           check_keys(r, {"to", "via"}, "route");
           h.routes.push_back(Route{subnet_in_plan(r["to"], scalar(r["to"], "to")), Ipv4{}});
           pending_routes_.back().emplace_back(h.name, scalar(r["via"], "via"), at(r["via"]));
@@ -234,19 +244,22 @@ class Loader {
     const Segment* seg = sc_.find_segment(a.segment);
     if (!seg) throw error(s, "unknown segment '" + a.segment + "'");
     for (const auto& l : h.links)
-      if (l.segment == a.segment) throw error(s, "'" + h.name + "' joins segment '" + a.segment + "' twice");
+      if (l.segment == a.segment)
+        throw error(s, "'" + h.name + "' joins segment '" + a.segment + "' twice");
     if (!address.empty()) {
       auto ip = parse_ipv4(address);
       if (!ip) throw error(s["address"], "'" + address + "' is not an IPv4 address");
       if (!benchmark_space().contains(*ip))
-        throw error(s["address"], "address " + address + " is outside " + to_string(benchmark_space()) +
+        throw error(s["address"], "address " + address + " is outside " +
+                                      to_string(benchmark_space()) +
                                       ": netsim only uses the RFC 2544 benchmarking space");
       if (!seg->subnet.contains(*ip))
-        throw error(s["address"], "address " + address + " is outside segment '" + seg->name + "' (" +
-                                      to_string(seg->subnet) + ")");
+        throw error(s["address"], "address " + address + " is outside segment '" + seg->name +
+                                      "' (" + to_string(seg->subnet) + ")");
       if (*ip == seg->subnet.network || *ip == seg->subnet.broadcast())
-        throw error(s["address"], "address " + address + " is the network or broadcast address of '" +
-                                      seg->name + "'");
+        throw error(
+            s["address"],
+            "address " + address + " is the network or broadcast address of '" + seg->name + "'");
       a.address = *ip;
       a.explicit_address = true;
     }
@@ -262,11 +275,13 @@ class Loader {
     spec.name = p["name"] ? scalar(p["name"], "process name") : h.name;
     check_name(p, spec.name, "process");
     if (sc_.find_process(spec.name))
-      throw error(p, "process '" + spec.name + "' is declared twice (give each process a unique name:)");
+      throw error(
+          p, "process '" + spec.name + "' is declared twice (give each process a unique name:)");
     if (!p["command"]) throw error(p, "process '" + spec.name + "' needs command:");
     spec.command = command(p["command"]);
     if (p["ready"]) spec.ready = scalar(p["ready"], "ready");
-    if (p["ready_timeout"]) spec.ready_timeout = number(p["ready_timeout"], "ready_timeout", 0.1, 600);
+    if (p["ready_timeout"])
+      spec.ready_timeout = number(p["ready_timeout"], "ready_timeout", 0.1, 600);
     sc_.processes.push_back(spec);
   }
 
@@ -277,21 +292,24 @@ class Loader {
         for (const auto& l : h.links)
           if (l.segment == seg.name && l.explicit_address) {
             if (!used.insert(l.address).second)
-              throw ScenarioError(l.where, "address " + to_string(l.address) + " is used twice on '" + seg.name + "'");
+              throw ScenarioError(l.where, "address " + to_string(l.address) +
+                                               " is used twice on '" + seg.name + "'");
           }
       auto take = [&](std::uint32_t from, const Attachment& l) {
         for (std::uint32_t n = from; n <= seg.subnet.host_count(); ++n) {
           Ipv4 cand = seg.subnet.host(n);
           if (used.insert(cand).second) return cand;
         }
-        throw ScenarioError(l.where, "segment '" + seg.name + "' (" + to_string(seg.subnet) + ") has no free address left");
+        throw ScenarioError(l.where, "segment '" + seg.name + "' (" + to_string(seg.subnet) +
+                                         ") has no free address left");
       };
       const std::uint32_t host_start = seg.subnet.host_count() >= 20 ? 10 : 1;
       for (bool routers : {true, false})
         for (auto& h : sc_.hosts) {
           if (h.router != routers) continue;
           for (auto& l : h.links)
-            if (l.segment == seg.name && !l.explicit_address) l.address = take(routers ? 1 : host_start, l);
+            if (l.segment == seg.name && !l.explicit_address)
+              l.address = take(routers ? 1 : host_start, l);
         }
     }
   }
@@ -309,18 +327,21 @@ class Loader {
         for (const auto& l : h.links)
           if (sc_.find_segment(l.segment)->subnet.contains(*ip)) direct = true;
         if (!direct)
-          throw ScenarioError(where, "route via " + via + " is not on any segment of '" + h.name + "'");
+          throw ScenarioError(where,
+                              "route via " + via + " is not on any segment of '" + h.name + "'");
         h.routes[i].via = *ip;
       }
     }
   }
 
-  void check_variables(const std::string& text, const SourceLocation& where, const std::string& process) const {
+  void check_variables(const std::string& text, const SourceLocation& where,
+                       const std::string& process) const {
     try {
       substitute(text, run_variables(sc_, "/logs", process));
     } catch (const SubstitutionError& e) {
-      throw ScenarioError(where, std::string(e.what()) +
-                                     " (known: ${host}, ${host.ethN}, ${host.segment}, ${logs}, ${stats})");
+      throw ScenarioError(
+          where, std::string(e.what()) +
+                     " (known: ${host}, ${host.ethN}, ${host.segment}, ${logs}, ${stats})");
     }
   }
 
@@ -333,7 +354,9 @@ class Loader {
     std::string text = scalar(n, "link");
     auto dot = text.find('.');
     const Host* h = sc_.find_host(text.substr(0, dot));
-    if (!h) throw error(n, "unknown host '" + text.substr(0, dot) + "' in link '" + text + "' (write host.eth0)");
+    if (!h)
+      throw error(
+          n, "unknown host '" + text.substr(0, dot) + "' in link '" + text + "' (write host.eth0)");
     if (dot == std::string::npos) return {h->name, h->links.front().ifname};
     std::string which = text.substr(dot + 1);
     for (const auto& l : h->links)
@@ -361,8 +384,8 @@ class Loader {
 
   // The one key of `kinds` present in item (its kind into `kind`, its value returned).
   template <typename Kind>
-  YAML::Node one_of(const YAML::Node& item, const std::vector<std::pair<std::string, Kind>>& kinds, Kind& kind,
-                    const std::string& what) const {
+  YAML::Node one_of(const YAML::Node& item, const std::vector<std::pair<std::string, Kind>>& kinds,
+                    Kind& kind, const std::string& what) const {
     int found = 0;
     YAML::Node arg;
     std::string names;
@@ -380,9 +403,9 @@ class Loader {
 
   int signal_number(const YAML::Node& n) const {
     std::string s = scalar(n, "signal");
-    static const std::map<std::string, int> names{{"KILL", SIGKILL}, {"TERM", SIGTERM}, {"INT", SIGINT},
-                                                  {"HUP", SIGHUP},   {"USR1", SIGUSR1}, {"STOP", SIGSTOP},
-                                                  {"CONT", SIGCONT}};
+    static const std::map<std::string, int> names{
+        {"KILL", SIGKILL}, {"TERM", SIGTERM}, {"INT", SIGINT},  {"HUP", SIGHUP},
+        {"USR1", SIGUSR1}, {"STOP", SIGSTOP}, {"CONT", SIGCONT}};
     std::string key = s.rfind("SIG", 0) == 0 ? s.substr(3) : s;
     if (auto it = names.find(key); it != names.end()) return it->second;
     return static_cast<int>(number(n, "signal", 1, 64));
@@ -390,28 +413,42 @@ class Loader {
 
   void load_timeline(const YAML::Node& seq) {
     static const std::vector<std::pair<std::string, FaultKind>> kinds{
-        {"kill", FaultKind::kill},           {"restart", FaultKind::restart}, {"link_down", FaultKind::link_down},
-        {"link_up", FaultKind::link_up},     {"loss", FaultKind::loss},       {"partition", FaultKind::partition},
+        {"kill", FaultKind::kill},
+        {"restart", FaultKind::restart},
+        {"link_down", FaultKind::link_down},
+        {"link_up", FaultKind::link_up},
+        {"loss", FaultKind::loss},
+        {"partition", FaultKind::partition},
         {"heal", FaultKind::heal}};
     for (const auto& item : seq) {
       if (!item.IsMap() || !item["at"])
-        throw error(item, "a timeline event is {at: SECONDS, <kill|restart|link_down|link_up|loss|partition|heal>: ...}");
-      check_keys(item, {"at", "kill", "restart", "link_down", "link_up", "loss", "partition", "heal", "signal", "percent"},
+        throw error(item,
+                    "a timeline event is {at: SECONDS, "
+                    "<kill|restart|link_down|link_up|loss|partition|heal>: ...}");
+      check_keys(item,
+                 {"at", "kill", "restart", "link_down", "link_up", "loss", "partition", "heal",
+                  "signal", "percent"},
                  "timeline event");
       FaultEvent e;
       e.where = at(item);
       e.at = number(item["at"], "at", 0, sc_.duration);
       YAML::Node arg = one_of(item, kinds, e.kind, "a timeline event");
-      if (item["signal"] && e.kind != FaultKind::kill) throw error(item["signal"], "signal: applies to kill only");
-      if (item["percent"] && e.kind != FaultKind::loss) throw error(item["percent"], "percent: applies to loss only");
+      if (item["signal"] && e.kind != FaultKind::kill)
+        throw error(item["signal"], "signal: applies to kill only");
+      if (item["percent"] && e.kind != FaultKind::loss)
+        throw error(item["percent"], "percent: applies to loss only");
       switch (e.kind) {
         case FaultKind::kill:
           e.process = process_ref(arg);
           e.signal = item["signal"] ? signal_number(item["signal"]) : SIGKILL;
           break;
-        case FaultKind::restart: e.process = process_ref(arg); break;
+        case FaultKind::restart:
+          e.process = process_ref(arg);
+          break;
         case FaultKind::link_down:
-        case FaultKind::link_up: std::tie(e.host, e.ifname) = link_ref(arg); break;
+        case FaultKind::link_up:
+          std::tie(e.host, e.ifname) = link_ref(arg);
+          break;
         case FaultKind::loss:
           std::tie(e.host, e.ifname) = link_ref(arg);
           if (!item["percent"]) throw error(item, "loss needs percent: 0..100");
@@ -425,7 +462,8 @@ class Loader {
                                  (e.kind == FaultKind::heal ? " (or all)" : ""));
           e.segment_a = segment_ref(arg[0]);
           e.segment_b = segment_ref(arg[1]);
-          if (e.segment_a == e.segment_b) throw error(arg, "cannot partition a segment from itself");
+          if (e.segment_a == e.segment_b)
+            throw error(arg, "cannot partition a segment from itself");
           // Partitions act on every router; segments no router joins are apart already.
           break;
         }
@@ -437,13 +475,15 @@ class Loader {
   }
 
   void load_expectations(const YAML::Node& seq) {
-    static const std::vector<std::pair<std::string, ExpectKind>> kinds{{"discover", ExpectKind::discover},
-                                                                       {"no_discover", ExpectKind::no_discover},
-                                                                       {"max_copies", ExpectKind::max_copies},
-                                                                       {"counter", ExpectKind::counter},
-                                                                       {"log", ExpectKind::log}};
+    static const std::vector<std::pair<std::string, ExpectKind>> kinds{
+        {"discover", ExpectKind::discover},
+        {"no_discover", ExpectKind::no_discover},
+        {"max_copies", ExpectKind::max_copies},
+        {"counter", ExpectKind::counter},
+        {"log", ExpectKind::log}};
     for (const auto& item : seq) {
-      if (!item.IsMap()) throw error(item, "an expectation is a mapping, e.g. {discover: PV, client: HOST}");
+      if (!item.IsMap())
+        throw error(item, "an expectation is a mapping, e.g. {discover: PV, client: HOST}");
       Expectation x;
       x.where = at(item);
       YAML::Node arg = one_of(item, kinds, x.kind, "an expectation");
@@ -451,22 +491,28 @@ class Loader {
       switch (x.kind) {
         case ExpectKind::discover:
         case ExpectKind::no_discover:
-          check_keys(item, {to_string(x.kind), "client", "from", "at", "within", "args", "min_datagram_bytes"}, to_string(x.kind));
+          check_keys(
+              item,
+              {to_string(x.kind), "client", "from", "at", "within", "args", "min_datagram_bytes"},
+              to_string(x.kind));
           x.pvs = strings(arg, "PV names");
           if (x.pvs.empty()) throw error(arg, "no PV names given");
-          if (!item["client"]) throw error(item, to_string(x.kind) + " needs client: HOST (where pva-client runs)");
+          if (!item["client"])
+            throw error(item, to_string(x.kind) + " needs client: HOST (where pva-client runs)");
           x.client = host_ref(item["client"]);
           if (item["from"]) x.server = host_ref(item["from"]);
           if (item["within"]) x.within = number(item["within"], "within", 0.1, sc_.duration);
           if (item["min_datagram_bytes"])
-            x.min_datagram_bytes = static_cast<long>(number(item["min_datagram_bytes"], "min_datagram_bytes", 0, 65535));
+            x.min_datagram_bytes = static_cast<long>(
+                number(item["min_datagram_bytes"], "min_datagram_bytes", 0, 65535));
           if (item["args"]) {
             x.client_args = strings(item["args"], "args");
             for (const auto& a : x.client_args) check_variables(a, at(item["args"]), "");
           }
           if (!x.at) x.at = 0;
           if (*x.at + x.within > sc_.duration)
-            throw error(item, "at + within (" + std::to_string(*x.at + x.within) + "s) exceeds duration");
+            throw error(item,
+                        "at + within (" + std::to_string(*x.at + x.within) + "s) exceeds duration");
           break;
         case ExpectKind::max_copies:
           check_keys(item, {"max_copies", "segment", "min_datagrams"}, "max_copies");
@@ -474,7 +520,8 @@ class Loader {
           if (!item["segment"]) throw error(item, "max_copies needs segment: NAME");
           x.segment = segment_ref(item["segment"]);
           if (item["min_datagrams"])
-            x.min_datagrams = static_cast<long>(number(item["min_datagrams"], "min_datagrams", 0, 1e9));
+            x.min_datagrams =
+                static_cast<long>(number(item["min_datagrams"], "min_datagrams", 0, 1e9));
           break;
         case ExpectKind::counter: {
           check_keys(item, {"counter", "process", "op", "value", "at"}, "counter");

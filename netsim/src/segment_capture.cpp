@@ -1,15 +1,16 @@
 #include "netsim/segment_capture.h"
 
-#include <tins/tins.h>
-
 #include <spdlog/spdlog.h>
+#include <tins/tins.h>
 
 namespace netsim {
 
 SegmentCapture::SegmentCapture(std::string bridge, std::uint16_t udp_port, std::string pcap_path)
     : bridge_(std::move(bridge)), port_(udp_port), pcap_path_(std::move(pcap_path)) {}
 
-SegmentCapture::~SegmentCapture() { stop(); }
+SegmentCapture::~SegmentCapture() {
+  stop();
+}
 
 void SegmentCapture::start() {
   Tins::SnifferConfiguration config;
@@ -21,7 +22,8 @@ void SegmentCapture::start() {
   if (pcap_path_.empty()) config.set_filter("udp dst port " + std::to_string(port_));
   sniffer_ = std::make_unique<Tins::Sniffer>(bridge_, config);
   if (!pcap_path_.empty())
-    writer_ = std::make_unique<Tins::PacketWriter>(pcap_path_, Tins::DataLinkType<Tins::EthernetII>());
+    writer_ =
+        std::make_unique<Tins::PacketWriter>(pcap_path_, Tins::DataLinkType<Tins::EthernetII>());
   thread_ = std::thread([this] { loop(); });
 }
 

@@ -1,10 +1,9 @@
 #include "netsim/topology.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 #include <stdexcept>
 
@@ -12,7 +11,9 @@ namespace netsim {
 
 namespace {
 // Linux interface names are at most 15 characters; indices keep them unique.
-std::string bridge_name(std::size_t index) { return "nsbr" + std::to_string(index + 1); }
+std::string bridge_name(std::size_t index) {
+  return "nsbr" + std::to_string(index + 1);
+}
 std::string port_name(std::size_t host_index, std::size_t link_index) {
   return "nsv" + std::to_string(host_index + 1) + "p" + std::to_string(link_index);
 }
@@ -30,7 +31,8 @@ void Topology::build() {
   for (std::size_t i = 0; i < sc_.segments.size(); ++i) {
     const auto& seg = sc_.segments[i];
     std::string br = bridge_name(i);
-    run_checked(-1, {ip, "link", "add", br, "type", "bridge", "stp_state", "0", "forward_delay", "0"});
+    run_checked(-1,
+                {ip, "link", "add", br, "type", "bridge", "stp_state", "0", "forward_delay", "0"});
     world_links_.push_back(br);
     bridges_[seg.name] = br;
     run_checked(-1, {ip, "link", "set", br, "up"});
@@ -46,14 +48,15 @@ void Topology::build() {
       const Attachment& link = host.links[l];
       std::string port = port_name(h, l);
       // Create the pair with the host end already inside the host's netns, named ethN.
-      run_checked(-1, {ip, "link", "add", port, "type", "veth", "peer", "name", link.ifname, "netns",
-                       std::to_string(anchor.pid)});
+      run_checked(-1, {ip, "link", "add", port, "type", "veth", "peer", "name", link.ifname,
+                       "netns", std::to_string(anchor.pid)});
       world_links_.push_back(port);
       ports_[host.name + "." + link.ifname] = port;
       run_checked(-1, {ip, "link", "set", port, "master", bridges_.at(link.segment)});
       run_checked(-1, {ip, "link", "set", port, "up"});
       const Segment* seg = sc_.find_segment(link.segment);
-      run_checked(fd, {ip, "addr", "add", to_string(link.address) + "/" + std::to_string(seg->subnet.prefix),
+      run_checked(fd, {ip, "addr", "add",
+                       to_string(link.address) + "/" + std::to_string(seg->subnet.prefix),
                        "broadcast", to_string(seg->subnet.broadcast()), "dev", link.ifname});
       run_checked(fd, {ip, "link", "set", link.ifname, "up"});
     }
@@ -103,10 +106,18 @@ TeardownSummary Topology::teardown() {
   return sum;
 }
 
-int Topology::netns_fd(const std::string& host) const { return anchors_.at(host).fd; }
-pid_t Topology::anchor_pid(const std::string& host) const { return anchors_.at(host).pid; }
-ino_t Topology::netns_inode(const std::string& host) const { return anchors_.at(host).inode; }
-std::string Topology::bridge(const std::string& segment) const { return bridges_.at(segment); }
+int Topology::netns_fd(const std::string& host) const {
+  return anchors_.at(host).fd;
+}
+pid_t Topology::anchor_pid(const std::string& host) const {
+  return anchors_.at(host).pid;
+}
+ino_t Topology::netns_inode(const std::string& host) const {
+  return anchors_.at(host).inode;
+}
+std::string Topology::bridge(const std::string& segment) const {
+  return bridges_.at(segment);
+}
 std::string Topology::world_port(const std::string& host, const std::string& ifname) const {
   return ports_.at(host + "." + ifname);
 }

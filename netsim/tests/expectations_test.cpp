@@ -22,7 +22,8 @@ ClientOutcome client(const std::string& json, int status = 0) {
   return o;
 }
 
-const char* kFound = R"({"all_found":true,"pvs":[{"name":"P","found":true,"server":"198.18.2.10:5075",
+const char* kFound =
+    R"({"all_found":true,"pvs":[{"name":"P","found":true,"server":"198.18.2.10:5075",
 "guid":"ab","seconds":0.25,"tcp_validated":true}],"sent_payloads":[{"bytes":1337,"fnv1a64":"x"}],"datagrams_sent":3})";
 
 const std::vector<Ipv4> kServer{*parse_ipv4("198.18.2.10")};
@@ -33,7 +34,8 @@ TEST(CheckDiscover, PassesWhenFoundValidatedInTimeFromTheRightServer) {
   EXPECT_EQ(r.figures["found"], 1);
   EXPECT_EQ(r.figures["slowest_seconds"], 0.25);
   EXPECT_EQ(r.figures["largest_payload"], 1337);
-  EXPECT_NE(r.measured.find("1/1 found in 0.25s via 198.18.2.10:5075"), std::string::npos) << r.measured;
+  EXPECT_NE(r.measured.find("1/1 found in 0.25s via 198.18.2.10:5075"), std::string::npos)
+      << r.measured;
 }
 
 TEST(CheckDiscover, FailsWhenAnsweredByAnotherServer) {
@@ -95,7 +97,8 @@ TEST(CheckNoDiscover, FailsWhenFound) {
 TEST(CheckNoDiscover, FailsWhenTheClientNeverSearchedOrNeverRan) {
   Expectation x = discover({"P"}, 3);
   x.kind = ExpectKind::no_discover;
-  EXPECT_EQ(check_no_discover(x, client(R"({"pvs":[],"datagrams_sent":0})", 1)).verdict, Verdict::fail);
+  EXPECT_EQ(check_no_discover(x, client(R"({"pvs":[],"datagrams_sent":0})", 1)).verdict,
+            Verdict::fail);
   EXPECT_EQ(check_no_discover(x, client("", 127)).verdict, Verdict::fail);
 }
 
@@ -119,7 +122,8 @@ TEST(CheckMaxCopies, FailsWhenNothingWasSeenBecauseThatProvesNothing) {
 }
 
 TEST(CheckCounter, ReadsDottedPathsAndCompares) {
-  auto stats = nlohmann::json::parse(R"({"captured":4,"dropped":{"unknown_peer":2},"peers":["a","b"]})");
+  auto stats =
+      nlohmann::json::parse(R"({"captured":4,"dropped":{"unknown_peer":2},"peers":["a","b"]})");
   Expectation x;
   x.kind = ExpectKind::counter;
   x.process = "relay";

@@ -1,8 +1,7 @@
 #include "netsim/scenario_loader.h"
 
-#include <gtest/gtest.h>
-
 #include <dirent.h>
+#include <gtest/gtest.h>
 
 namespace netsim {
 namespace {
@@ -50,7 +49,8 @@ TEST(ScenarioLoader, LoadsAValidScenarioWithEveryKind) {
   EXPECT_EQ(sc.name, "demo");
   EXPECT_EQ(sc.duration, 20);
   ASSERT_EQ(sc.segments.size(), 2u);
-  EXPECT_EQ(to_string(sc.segments[1].subnet), "198.18.2.0/24") << "segment n defaults to 198.18.n.0/24";
+  EXPECT_EQ(to_string(sc.segments[1].subnet), "198.18.2.0/24")
+      << "segment n defaults to 198.18.n.0/24";
   ASSERT_EQ(sc.hosts.size(), 3u);
   EXPECT_TRUE(sc.hosts[0].router);
   ASSERT_EQ(sc.processes.size(), 1u);
@@ -90,7 +90,8 @@ segments: [a]
 hosts:
   - {name: x, segments: [{segment: a, address: 198.18.1.10}]}
   - {name: y, segments: [a]}
-)", "t.yaml");
+)",
+                               "t.yaml");
   EXPECT_EQ(to_string(sc.find_host("y")->links[0].address), "198.18.1.11");
 }
 
@@ -122,69 +123,95 @@ const BadCase kBadCases[] = {
     {"MissingDuration", "segments: [a]\n", 1, "missing 'duration'"},
     {"UnknownTopLevelKey", "duration: 5\nsegmnts: [a]\n", 2, "unknown key 'segmnts'"},
     {"DurationNotANumber", "duration: soon\nsegments: [a]\n", 1, "duration must be a number"},
-    {"SubnetOutsideBenchmarkSpace", "duration: 5\nsegments:\n  - name: a\n    subnet: 10.0.0.0/24\n", 4,
-     "outside 198.18.0.0/15"},
+    {"SubnetOutsideBenchmarkSpace",
+     "duration: 5\nsegments:\n  - name: a\n    subnet: 10.0.0.0/24\n", 4, "outside 198.18.0.0/15"},
     {"SubnetPartlyOutside", "duration: 5\nsegments:\n  - {name: a, subnet: 198.16.0.0/14}\n", 3,
      "outside 198.18.0.0/15"},
-    {"SubnetWithHostBits", "duration: 5\nsegments:\n  - {name: a, subnet: 198.18.1.7/24}\n", 3, "not a subnet"},
-    {"OverlappingSegments", "duration: 5\nsegments:\n  - {name: a, subnet: 198.18.0.0/16}\n  - b\n", 4, "overlaps"},
+    {"SubnetWithHostBits", "duration: 5\nsegments:\n  - {name: a, subnet: 198.18.1.7/24}\n", 3,
+     "not a subnet"},
+    {"OverlappingSegments", "duration: 5\nsegments:\n  - {name: a, subnet: 198.18.0.0/16}\n  - b\n",
+     4, "overlaps"},
     {"AddressOutsideBenchmarkSpace",
-     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments:\n      - {segment: a, address: 192.168.1.5}\n", 6,
-     "outside 198.18.0.0/15"},
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments:\n      - {segment: a, "
+     "address: 192.168.1.5}\n",
+     6, "outside 198.18.0.0/15"},
     {"AddressOutsideItsSegment",
-     "duration: 5\nsegments: [a, b]\nhosts:\n  - name: h\n    segments:\n      - {segment: a, address: 198.18.2.5}\n", 6,
-     "outside segment 'a'"},
+     "duration: 5\nsegments: [a, b]\nhosts:\n  - name: h\n    segments:\n      - {segment: a, "
+     "address: 198.18.2.5}\n",
+     6, "outside segment 'a'"},
     {"BroadcastAddressGiven",
-     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments:\n      - {segment: a, address: 198.18.1.255}\n", 6,
-     "broadcast"},
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments:\n      - {segment: a, "
+     "address: 198.18.1.255}\n",
+     6, "broadcast"},
     {"DuplicateAddress",
-     "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [{segment: a, address: 198.18.1.5}]}\n"
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [{segment: a, address: "
+     "198.18.1.5}]}\n"
      "  - {name: i, segments: [{segment: a, address: 198.18.1.5}]}\n",
      5, "used twice"},
-    {"UnknownSegment", "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [z]\n", 5, "unknown segment 'z'"},
-    {"DuplicateHost", "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [a]}\n  - {name: h, segments: [a]}\n",
+    {"UnknownSegment", "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [z]\n", 5,
+     "unknown segment 'z'"},
+    {"DuplicateHost",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [a]}\n  - {name: h, segments: "
+     "[a]}\n",
      5, "declared twice"},
-    {"BadHostName", "duration: 5\nsegments: [a]\nhosts:\n  - {name: h.x, segments: [a]}\n", 4, "must use only"},
-    {"RouterOnOneSegment", "duration: 5\nsegments: [a]\nrouters:\n  - {name: r, segments: [a]}\n", 4,
-     "at least two segments"},
+    {"BadHostName", "duration: 5\nsegments: [a]\nhosts:\n  - {name: h.x, segments: [a]}\n", 4,
+     "must use only"},
+    {"RouterOnOneSegment", "duration: 5\nsegments: [a]\nrouters:\n  - {name: r, segments: [a]}\n",
+     4, "at least two segments"},
     {"RouteOutsideBenchmarkSpace",
-     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    routes:\n      - {to: 10.1.0.0/16, via: 198.18.1.1}\n",
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    routes:\n      - "
+     "{to: 10.1.0.0/16, via: 198.18.1.1}\n",
      7, "outside 198.18.0.0/15"},
     {"ProcessWithoutCommand",
-     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - name: p\n", 7,
-     "needs command"},
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - "
+     "name: p\n",
+     7, "needs command"},
     {"UnknownVariableInCommand",
-     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - command: [x, \"${nobody}\"]\n",
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - "
+     "command: [x, \"${nobody}\"]\n",
      7, "unknown variable ${nobody}"},
     {"TimelineAfterDuration",
-     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - command: [x]\n"
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - "
+     "command: [x]\n"
      "timeline:\n  - {at: 9, kill: h}\n",
      9, "at must be between"},
-    {"TimelineUnknownProcess", "duration: 5\nsegments: [a]\ntimeline:\n  - at: 1\n    kill: ghost\n", 5,
+    {"TimelineUnknownProcess",
+     "duration: 5\nsegments: [a]\ntimeline:\n  - at: 1\n    kill: ghost\n", 5,
      "unknown process 'ghost'"},
     {"TimelineTwoActions",
-     "duration: 5\nsegments: [a, b]\ntimeline:\n  - {at: 1, partition: [a, b], heal: all}\n", 4, "exactly one"},
-    {"LossWithoutPercent", "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [a]}\ntimeline:\n  - {at: 1, loss: h.eth0}\n",
+     "duration: 5\nsegments: [a, b]\ntimeline:\n  - {at: 1, partition: [a, b], heal: all}\n", 4,
+     "exactly one"},
+    {"LossWithoutPercent",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [a]}\ntimeline:\n  - {at: 1, "
+     "loss: h.eth0}\n",
      6, "percent"},
     {"LossOnUnknownInterface",
-     "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [a]}\ntimeline:\n  - {at: 1, loss: h.eth3, percent: 5}\n", 6,
-     "no interface or segment 'eth3'"},
-    {"ExpectationWithoutKind", "duration: 5\nsegments: [a]\nexpect:\n  - {client: x}\n", 4, "exactly one of"},
-    {"DiscoverUnknownClient", "duration: 5\nsegments: [a]\nexpect:\n  - discover: P\n    client: nobody\n", 5,
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: h, segments: [a]}\ntimeline:\n  - {at: 1, "
+     "loss: h.eth3, percent: 5}\n",
+     6, "no interface or segment 'eth3'"},
+    {"ExpectationWithoutKind", "duration: 5\nsegments: [a]\nexpect:\n  - {client: x}\n", 4,
+     "exactly one of"},
+    {"DiscoverUnknownClient",
+     "duration: 5\nsegments: [a]\nexpect:\n  - discover: P\n    client: nobody\n", 5,
      "unknown host 'nobody'"},
     {"DiscoverBeyondDuration",
-     "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - {discover: P, client: c, at: 3, within: 4}\n",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - {discover: P, "
+     "client: c, at: 3, within: 4}\n",
      6, "exceeds duration"},
     {"CounterBadOp",
-     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - command: [x]\n"
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - "
+     "command: [x]\n"
      "expect:\n  - counter: captured\n    process: h\n    op: '=~'\n    value: 1\n",
      11, "op must be"},
-    {"MaxCopiesUnknownSegment", "duration: 5\nsegments: [a]\nexpect:\n  - max_copies: 1\n    segment: q\n", 5,
+    {"MaxCopiesUnknownSegment",
+     "duration: 5\nsegments: [a]\nexpect:\n  - max_copies: 1\n    segment: q\n", 5,
      "unknown segment 'q'"},
 };
 
 INSTANTIATE_TEST_SUITE_P(EveryError, ScenarioLoaderErrors, ::testing::ValuesIn(kBadCases),
-                         [](const ::testing::TestParamInfo<BadCase>& p) { return std::string(p.param.name); });
+                         [](const ::testing::TestParamInfo<BadCase>& p) {
+                           return std::string(p.param.name);
+                         });
 
 TEST(ScenarioLoader, MissingFileIsAScenarioError) {
   EXPECT_THROW(load_scenario_file("/nonexistent/netsim.yaml"), ScenarioError);

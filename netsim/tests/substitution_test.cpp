@@ -23,7 +23,8 @@ hosts:
 
 TEST(Substitution, HostNameIsItsFirstAddress) {
   Scenario sc = parse_scenario(kTwoHomed, "t.yaml");
-  EXPECT_EQ(substitute("--other-relays ${relay-b}", run_variables(sc, "/l", "p")), "--other-relays 198.18.2.10");
+  EXPECT_EQ(substitute("--other-relays ${relay-b}", run_variables(sc, "/l", "p")),
+            "--other-relays 198.18.2.10");
 }
 
 TEST(Substitution, InterfaceAndSegmentSuffixesPickOneAddress) {
@@ -42,9 +43,11 @@ TEST(Substitution, LogsAndStatsNameRunFiles) {
 }
 
 TEST(Substitution, DollarDollarIsALiteralDollar) {
-  EXPECT_EQ(substitute("cost $$5 ${x}", [](const std::string&) { return std::optional<std::string>("y"); }),
+  EXPECT_EQ(substitute("cost $$5 ${x}",
+                       [](const std::string&) { return std::optional<std::string>("y"); }),
             "cost $5 y");
-  EXPECT_EQ(substitute("plain $ sign", [](const std::string&) { return std::nullopt; }), "plain $ sign");
+  EXPECT_EQ(substitute("plain $ sign", [](const std::string&) { return std::nullopt; }),
+            "plain $ sign");
 }
 
 TEST(Substitution, UnknownOrUnterminatedVariableThrows) {

@@ -3,18 +3,17 @@
 // check that nothing is left: no process started by the run, no namespace it made.
 #include <dirent.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
@@ -56,7 +55,9 @@ struct TempDir {
 
 enum class Mode { invoker, unprivileged };
 
-std::string mode_name(Mode m) { return m == Mode::invoker ? "AsInvoker" : "AsUnprivilegedUser"; }
+std::string mode_name(Mode m) {
+  return m == Mode::invoker ? "AsInvoker" : "AsUnprivilegedUser";
+}
 
 struct Child {
   pid_t pid = -1;
@@ -118,7 +119,8 @@ bool wait_for_text(const std::string& path, const std::string& text, double time
 
 // Processes anywhere on the machine whose command line holds token, or whose network
 // namespace is one of the run's (by inode).
-std::vector<std::string> leftovers(const std::string& token, const std::set<unsigned long>& netns_inodes) {
+std::vector<std::string> leftovers(const std::string& token,
+                                   const std::set<unsigned long>& netns_inodes) {
   std::vector<std::string> found;
   DIR* proc = opendir("/proc");
   while (dirent* e = readdir(proc)) {
@@ -127,8 +129,9 @@ std::vector<std::string> leftovers(const std::string& token, const std::set<unsi
     std::string cmdline = slurp("/proc/" + pid + "/cmdline");
     for (auto& ch : cmdline)
       if (ch == '\0') ch = ' ';
-    if (!token.empty() && cmdline.find(token) != std::string::npos) found.push_back(pid + " " + cmdline);
-    struct stat st{};
+    if (!token.empty() && cmdline.find(token) != std::string::npos)
+      found.push_back(pid + " " + cmdline);
+    struct stat st {};
     if (stat(("/proc/" + pid + "/ns/net").c_str(), &st) == 0 && netns_inodes.count(st.st_ino))
       found.push_back(pid + " in a run's netns: " + cmdline);
   }
@@ -139,18 +142,25 @@ std::vector<std::string> leftovers(const std::string& token, const std::set<unsi
 std::set<unsigned long> inodes_from_report(const nlohmann::json& report) {
   std::set<unsigned long> inodes;
   inodes.insert(report["namespaces"]["world_netns_inode"].get<unsigned long>());
-  for (const auto& [host, ino] : report["namespaces"]["host_netns_inodes"].items()) inodes.insert(ino.get<unsigned long>());
+  for (const auto& [host, ino] : report["namespaces"]["host_netns_inodes"].items())
+    inodes.insert(ino.get<unsigned long>());
   return inodes;
 }
 
-std::string token() { return std::to_string(900000 + (getpid() % 90000)); }
+std::string token() {
+  return std::to_string(900000 + (getpid() % 90000));
+}
 
 // A host sleeping with a recognisable argument, and an expectation at `at`.
-std::string sleeper_scenario(const std::string& tok, double duration, const std::string& expectation) {
+std::string sleeper_scenario(const std::string& tok, double duration,
+                             const std::string& expectation) {
   return "name: sleeper\nduration: " + std::to_string(duration) +
          "\nsegments: [lan]\nhosts:\n  - name: a\n    segments: [lan]\n    processes:\n"
-         "      - name: sleeper\n        command: [sleep, \"" + tok + "\"]\n  - name: b\n    segments: [lan]\n"
-         "expect:\n" + expectation;
+         "      - name: sleeper\n        command: [sleep, \"" +
+         tok +
+         "\"]\n  - name: b\n    segments: [lan]\n"
+         "expect:\n" +
+         expectation;
 }
 
 void write(const std::string& path, const std::string& text) {
@@ -162,8 +172,10 @@ class NetsimRun : public ::testing::TestWithParam<Mode> {
  protected:
   void SetUp() override {
     if (GetParam() == Mode::unprivileged) {
-      if (geteuid() != 0) GTEST_SKIP() << "unprivileged variant needs root to switch to " << kUnprivilegedUser;
-      if (!getpwnam(kUnprivilegedUser)) GTEST_SKIP() << "no user " << kUnprivilegedUser << " on this machine";
+      if (geteuid() != 0)
+        GTEST_SKIP() << "unprivileged variant needs root to switch to " << kUnprivilegedUser;
+      if (!getpwnam(kUnprivilegedUser))
+        GTEST_SKIP() << "no user " << kUnprivilegedUser << " on this machine";
       if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/setpriv";
     }
   }
@@ -173,7 +185,9 @@ class NetsimRun : public ::testing::TestWithParam<Mode> {
 TEST_P(NetsimRun, TwoHostsOnOneSegmentExchangeUdpDatagramsAndTheSegmentPcapHasThem) {
   if (access(kPython, X_OK) != 0) GTEST_SKIP() << "needs " << kPython << " for the UDP echo peers";
   std::string scenario = dir.path + "/pair.yaml";
-  write(scenario, std::string(R"Y(name: pair
+  write(
+      scenario,
+      std::string(R"Y(name: pair
 duration: 15
 settle: 0
 segments: [lan]
@@ -182,13 +196,17 @@ hosts:
     segments: [lan]
     processes:
       - name: echo
-        command: [)Y") + kPython + R"Y(, -u, -c, "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('0.0.0.0',9999))\nprint('echo ready',flush=True)\nwhile True:\n d,a=s.recvfrom(100)\n print('echo', d.decode(), 'from', a[0], flush=True)\n s.sendto(d,a)"]
+        command: [)Y") +
+          kPython +
+          R"Y(, -u, -c, "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('0.0.0.0',9999))\nprint('echo ready',flush=True)\nwhile True:\n d,a=s.recvfrom(100)\n print('echo', d.decode(), 'from', a[0], flush=True)\n s.sendto(d,a)"]
         ready: echo ready
   - name: b
     segments: [lan]
     processes:
       - name: ping
-        command: [)Y" + kPython + R"Y(, -u, -c, "import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.settimeout(5)\ns.sendto(b'ping',(sys.argv[1],9999))\nd,a=s.recvfrom(100)\nprint('reply', d.decode(), 'from', a[0], flush=True)", "${a}"]
+        command: [)Y" +
+          kPython +
+          R"Y(, -u, -c, "import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.settimeout(5)\ns.sendto(b'ping',(sys.argv[1],9999))\nd,a=s.recvfrom(100)\nprint('reply', d.decode(), 'from', a[0], flush=True)", "${a}"]
 expect:
   - log: "reply ping from 198.18.1.10"
     process: ping
@@ -205,7 +223,8 @@ expect:
   auto report = nlohmann::json::parse(out);
   EXPECT_EQ(report["passed"], 2);
   std::string pcap = slurp(pcaps + "/lan.pcap");
-  EXPECT_EQ(pcap.substr(0, 4), std::string("\xd4\xc3\xb2\xa1", 4)) << "one pcap per segment, named after it";
+  EXPECT_EQ(pcap.substr(0, 4), std::string("\xd4\xc3\xb2\xa1", 4))
+      << "one pcap per segment, named after it";
   EXPECT_NE(pcap.find("ping"), std::string::npos) << "the exchange was captured on the bridge";
   EXPECT_TRUE(leftovers("", inodes_from_report(report)).empty());
 }
@@ -213,7 +232,9 @@ expect:
 TEST_P(NetsimRun, FailedExpectationStillTearsDownEverything) {
   std::string tok = token();
   std::string scenario = dir.path + "/fail.yaml";
-  write(scenario, sleeper_scenario(tok, 10, "  - log: text the sleeper never prints\n    process: sleeper\n    at: 1\n"));
+  write(scenario,
+        sleeper_scenario(
+            tok, 10, "  - log: text the sleeper never prints\n    process: sleeper\n    at: 1\n"));
   Child c = spawn_netsim(GetParam(), {"run", "--json", scenario}, dir.path);
   int rc = wait_exit(c.pid, 60);
   std::string out = slurp(c.out);
@@ -229,7 +250,8 @@ TEST_P(NetsimRun, FailedExpectationStillTearsDownEverything) {
 TEST_P(NetsimRun, SigintMidRunStopsTearsDownAndExits130) {
   std::string tok = token();
   std::string scenario = dir.path + "/long.yaml";
-  write(scenario, sleeper_scenario(tok, 120, "  - log: never\n    process: sleeper\n    at: 100\n"));
+  write(scenario,
+        sleeper_scenario(tok, 120, "  - log: never\n    process: sleeper\n    at: 100\n"));
   Child c = spawn_netsim(GetParam(), {"run", "--json", scenario}, dir.path);
   ASSERT_TRUE(wait_for_text(c.err, "timeline started", 30)) << slurp(c.err);
   ASSERT_FALSE(leftovers(tok, {}).empty()) << "the sleeper should be running before the interrupt";
@@ -247,7 +269,8 @@ TEST_P(NetsimRun, SigintMidRunStopsTearsDownAndExits130) {
 TEST_P(NetsimRun, SigkillOfNetsimStillLeavesNothingBecausePid1TakesItAllDown) {
   std::string tok = token();
   std::string scenario = dir.path + "/long.yaml";
-  write(scenario, sleeper_scenario(tok, 120, "  - log: never\n    process: sleeper\n    at: 100\n"));
+  write(scenario,
+        sleeper_scenario(tok, 120, "  - log: never\n    process: sleeper\n    at: 100\n"));
   Child c = spawn_netsim(GetParam(), {"run", scenario}, dir.path);
   ASSERT_TRUE(wait_for_text(c.err, "timeline started", 30)) << slurp(c.err);
   ASSERT_FALSE(leftovers(tok, {}).empty());
@@ -264,7 +287,9 @@ TEST_P(NetsimRun, SigkillOfNetsimStillLeavesNothingBecausePid1TakesItAllDown) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Netsim, NetsimRun, ::testing::Values(Mode::invoker, Mode::unprivileged),
-                         [](const ::testing::TestParamInfo<Mode>& p) { return mode_name(p.param); });
+                         [](const ::testing::TestParamInfo<Mode>& p) {
+                           return mode_name(p.param);
+                         });
 
 TEST(NetsimCli, BadScenarioExits2WithFileAndLine) {
   TempDir dir;
@@ -273,16 +298,21 @@ TEST(NetsimCli, BadScenarioExits2WithFileAndLine) {
   Child c = spawn_netsim(Mode::invoker, {"run", scenario}, dir.path);
   EXPECT_EQ(wait_exit(c.pid, 30), 2);
   std::string err = slurp(c.err);
-  EXPECT_NE(err.find(scenario + ":4: subnet 10.0.0.0/24 is outside 198.18.0.0/15"), std::string::npos) << err;
+  EXPECT_NE(err.find(scenario + ":4: subnet 10.0.0.0/24 is outside 198.18.0.0/15"),
+            std::string::npos)
+      << err;
 }
 
 TEST(NetsimCli, CheckValidatesAndPrintsTheAddressPlanWithoutBuilding) {
   TempDir dir;
-  Child c = spawn_netsim(Mode::invoker, {"check", std::string(SNOWSIGNAL_FIXTURES_DIR) + "/scenarios/two-segments.yaml"},
-                         dir.path);
+  Child c = spawn_netsim(
+      Mode::invoker,
+      {"check", std::string(SNOWSIGNAL_FIXTURES_DIR) + "/scenarios/two-segments.yaml"}, dir.path);
   EXPECT_EQ(wait_exit(c.pid, 30), 0);
   std::string out = slurp(c.out);
-  EXPECT_NE(out.find("router (router):  eth0=198.18.1.1 on a  eth1=198.18.2.1 on b"), std::string::npos) << out;
+  EXPECT_NE(out.find("router (router):  eth0=198.18.1.1 on a  eth1=198.18.2.1 on b"),
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find("--other-relays 198.18.2.2"), std::string::npos) << out;
 }
 
@@ -312,19 +342,21 @@ TEST_P(ShippedScenario, PassesAgainstTheRealRelayAndPvaTools) {
   EXPECT_TRUE(leftovers("", inodes_from_report(report)).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Fixtures, ShippedScenario,
-    ::testing::Values(std::make_tuple("two-segments", Mode::invoker), std::make_tuple("no-relay", Mode::invoker),
-                      std::make_tuple("three-segments", Mode::invoker), std::make_tuple("relay-restart", Mode::invoker),
-                      std::make_tuple("large-search", Mode::invoker),
-                      std::make_tuple("two-relays-one-segment", Mode::invoker),
-                      std::make_tuple("faults", Mode::invoker),
-                      std::make_tuple("two-segments", Mode::unprivileged)),
-    [](const ::testing::TestParamInfo<std::tuple<std::string, Mode>>& p) {
-      std::string n = std::get<0>(p.param) + "_" + mode_name(std::get<1>(p.param));
-      for (auto& ch : n)
-        if (ch == '-') ch = '_';
-      return n;
-    });
+INSTANTIATE_TEST_SUITE_P(Fixtures, ShippedScenario,
+                         ::testing::Values(std::make_tuple("two-segments", Mode::invoker),
+                                           std::make_tuple("no-relay", Mode::invoker),
+                                           std::make_tuple("three-segments", Mode::invoker),
+                                           std::make_tuple("relay-restart", Mode::invoker),
+                                           std::make_tuple("large-search", Mode::invoker),
+                                           std::make_tuple("two-relays-one-segment", Mode::invoker),
+                                           std::make_tuple("faults", Mode::invoker),
+                                           std::make_tuple("two-segments", Mode::unprivileged)),
+                         [](const ::testing::TestParamInfo<std::tuple<std::string, Mode>>& p) {
+                           std::string n =
+                               std::get<0>(p.param) + "_" + mode_name(std::get<1>(p.param));
+                           for (auto& ch : n)
+                             if (ch == '-') ch = '_';
+                           return n;
+                         });
 
 }  // namespace

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,11 +33,13 @@ struct ClientOutcome {
   std::string error;  // could not run at all
 };
 
-CheckResult check_discover(const Expectation& x, const ClientOutcome& out, const std::vector<Ipv4>& server_addresses);
+CheckResult check_discover(const Expectation& x, const ClientOutcome& out,
+                           const std::vector<Ipv4>& server_addresses);
 CheckResult check_no_discover(const Expectation& x, const ClientOutcome& out);
 CheckResult check_max_copies(const Expectation& x, const CopyStats& stats);
 // stats: the process's stats JSON, or nullopt with why it could not be read.
-CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::json>& stats, const std::string& read_error);
+CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::json>& stats,
+                          const std::string& read_error);
 CheckResult check_log(const Expectation& x, const std::string& log_text);
 CheckResult not_run(const Expectation& x, const std::string& why);
 

@@ -19,7 +19,8 @@ namespace netsim {
 
 class FaultInjector {
  public:
-  FaultInjector(const Scenario& scenario, const Topology& topology, Supervisor& supervisor, std::string logs_dir);
+  FaultInjector(const Scenario& scenario, const Topology& topology, Supervisor& supervisor,
+                std::string logs_dir);
 
   // Returns a one-line account of what was done; throws std::runtime_error on failure.
   std::string apply(const FaultEvent& event, const std::atomic<bool>& interrupted);
@@ -38,6 +39,7 @@ class FaultInjector {
 
 // The nftables rule text (pure, for tests and the logs dir).
 std::string loss_ruleset(const std::map<std::string, int>& port_percent);
-std::string partition_ruleset(const Scenario& scenario, const std::set<std::pair<std::string, std::string>>& pairs);
+std::string partition_ruleset(const Scenario& scenario,
+                              const std::set<std::pair<std::string, std::string>>& pairs);
 
 }  // namespace netsim

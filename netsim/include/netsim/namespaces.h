@@ -18,7 +18,8 @@ struct CommandResult {
 // Runs argv (argv[0] a path or a name looked up in PATH plus /usr/sbin:/sbin) inside
 // the network namespace netns_fd (-1: the current one), waiting at most timeout_s.
 // The child is killed if it overruns. Never goes through a shell.
-CommandResult run_command(int netns_fd, const std::vector<std::string>& argv, double timeout_s = 10);
+CommandResult run_command(int netns_fd, const std::vector<std::string>& argv,
+                          double timeout_s = 10);
 // Same, but throws std::runtime_error with the command and its output on failure.
 void run_checked(int netns_fd, const std::vector<std::string>& argv);
 

@@ -2,9 +2,8 @@
 // did, where the logs are, and what teardown removed. Text for people, JSON for tools.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

@@ -17,6 +17,7 @@ struct RunOptions {
   std::uint16_t search_port = 5076;
 };
 
-Report run_scenario(const Scenario& scenario, const RunOptions& options, const std::atomic<bool>& interrupted);
+Report run_scenario(const Scenario& scenario, const RunOptions& options,
+                    const std::atomic<bool>& interrupted);
 
 }  // namespace netsim

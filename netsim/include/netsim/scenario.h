@@ -70,10 +70,10 @@ enum class FaultKind { kill, restart, link_down, link_up, loss, partition, heal 
 struct FaultEvent {
   double at = 0;
   FaultKind kind = FaultKind::kill;
-  std::string process;         // kill, restart
-  int signal = 9;              // kill
-  std::string host, ifname;    // link_down, link_up, loss
-  int percent = 0;             // loss (0 removes)
+  std::string process;               // kill, restart
+  int signal = 9;                    // kill
+  std::string host, ifname;          // link_down, link_up, loss
+  int percent = 0;                   // loss (0 removes)
   std::string segment_a, segment_b;  // partition, heal (both empty on heal: all)
   SourceLocation where;
 };

@@ -37,14 +37,15 @@ struct ProcessState {
   bool running = false;
   bool ready = false;
   int starts = 0;
-  int last_exit = -1;  // exit code or 128 + signal
+  int last_exit = -1;          // exit code or 128 + signal
   std::size_t log_offset = 0;  // log size when the current instance started
   bool stopped_by_us = false;
 };
 
 class Supervisor {
  public:
-  Supervisor(const Scenario& scenario, const Topology& topology, std::string logs_dir, BinaryResolver bins);
+  Supervisor(const Scenario& scenario, const Topology& topology, std::string logs_dir,
+             BinaryResolver bins);
 
   // Starts a declared process (throws when it cannot be executed).
   void start(const std::string& name);
@@ -58,8 +59,8 @@ class Supervisor {
   int stop_all(double grace = 3);
 
   // A one-shot program (pva-client for a check) with stdout and stderr to files.
-  pid_t run_oneshot(const std::string& host, const std::vector<std::string>& argv, const std::string& stdout_path,
-                    const std::string& stderr_path);
+  pid_t run_oneshot(const std::string& host, const std::vector<std::string>& argv,
+                    const std::string& stdout_path, const std::string& stderr_path);
   // Exit code of a finished one-shot, or nullopt while it runs.
   std::optional<int> oneshot_status(pid_t pid) const;
 
