@@ -34,6 +34,20 @@ class FieldReader {
       n = *s;
     }
   }
+  // Size count then that many Strings (search protocols, auth methods). Each String
+  // takes at least one byte: the loop is bounded by what is left, never by the count
+  // alone, so a hostile count cannot make us allocate or spin.
+  void string_list(std::vector<std::string>& out) {
+    std::uint32_t n = 0;
+    count(n);
+    for (std::uint32_t i = 0; i < n && !err_; ++i) {
+      if (remaining() == 0) {
+        err_ = DecodeError::kTruncatedField;
+        return;
+      }
+      string(out.emplace_back());
+    }
+  }
   template <std::size_t N>
   void fixed(std::array<std::uint8_t, N>& out) {
     if (err_) return;

@@ -16,14 +16,7 @@ Result<Search> decode_search(ByteView payload, ByteOrder order) {
   f.fixed(reserved);
   f.address(m.response_address);
   f.u16(m.response_port);
-  std::uint32_t nproto = 0;
-  f.count(nproto);
-  // Each String takes at least one byte: bound the loop by what is left, never by the
-  // count alone, so a hostile count cannot make us allocate or spin.
-  for (std::uint32_t i = 0; i < nproto && !f.failed(); ++i) {
-    if (f.remaining() == 0) return DecodeError::kTruncatedField;
-    f.string(m.protocols.emplace_back());
-  }
+  f.string_list(m.protocols);
   std::uint16_t nchan = 0;
   f.u16(nchan);
   for (std::uint16_t i = 0; i < nchan && !f.failed(); ++i) {

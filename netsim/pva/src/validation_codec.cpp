@@ -13,12 +13,7 @@ Result<ServerValidation> decode_server_validation(ByteView payload, ByteOrder or
   m.auth_methods.clear();
   f.u32(m.receive_buffer_size);
   f.u16(m.registry_size);
-  std::uint32_t n = 0;
-  f.count(n);
-  for (std::uint32_t i = 0; i < n && !f.failed(); ++i) {
-    if (f.remaining() == 0) return DecodeError::kTruncatedField;
-    f.string(m.auth_methods.emplace_back());
-  }
+  f.string_list(m.auth_methods);
   if (f.failed()) return f.error();
   return m;
 }

@@ -53,6 +53,22 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 // Loopback-only environment: no inherited EPICS_PVA_* can point the client elsewhere.
 std::vector<std::string> loopback_env() { return {"EPICS_PVA_AUTO_ADDR_LIST=NO"}; }
 
+// Starts a program with the loopback-only environment; stdout/stderr go to the given
+// descriptors (-1: inherit).
+pid_t spawn(std::vector<std::string> argv, int out_fd = -1, int err_fd = -1) {
+  auto env = loopback_env();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (out_fd >= 0) ::dup2(out_fd, 1);
+    if (err_fd >= 0) ::dup2(err_fd, 2);
+    auto a = c_strings(argv);
+    auto e = c_strings(env);
+    ::execve(a[0], a.data(), e.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
 struct ProcessResult {
   int exit_code = -1;
   std::string out, err;
@@ -64,17 +80,8 @@ ProcessResult run_process(std::vector<std::string> argv, std::chrono::seconds li
   int out_pipe[2], err_pipe[2];
   EXPECT_EQ(::pipe2(out_pipe, O_CLOEXEC), 0);
   EXPECT_EQ(::pipe2(err_pipe, O_CLOEXEC), 0);
-  auto env = loopback_env();
   const auto start = Clock::now();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out_pipe[1], 1);
-    ::dup2(err_pipe[1], 2);
-    auto a = c_strings(argv);
-    auto e = c_strings(env);
-    ::execve(a[0], a.data(), e.data());
-    ::_exit(127);
-  }
+  const pid_t pid = spawn(std::move(argv), out_pipe[1], err_pipe[1]);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   ProcessResult r;
@@ -130,14 +137,7 @@ class Loopback : public ::testing::Test {
       argv.push_back("--pv");
       argv.push_back(p);
     }
-    auto env = loopback_env();
-    server_ = ::fork();
-    if (server_ == 0) {
-      auto a = c_strings(argv);
-      auto e = c_strings(env);
-      ::execve(a[0], a.data(), e.data());
-      ::_exit(127);
-    }
+    server_ = spawn(std::move(argv));
     // The stats file is first written once the sockets are open.
     const auto deadline = Clock::now() + 5s;
     while (!fs::exists(stats_) && Clock::now() < deadline) std::this_thread::sleep_for(10ms);

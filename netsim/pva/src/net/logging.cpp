@@ -10,6 +10,10 @@ bool valid_log_level(const std::string& name) {
   return name == "off" || spdlog::level::from_str(name) != spdlog::level::off;
 }
 
+std::string log_level_error(const std::string& name) {
+  return valid_log_level(name) ? std::string{} : "unknown log level '" + name + "'";
+}
+
 void setup_logging(const std::string& tool, const std::string& level) {
   auto logger = spdlog::stderr_logger_st(tool);
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %n %l: %v");

@@ -72,6 +72,16 @@ int connect_error(int fd) {
   return err;
 }
 
+std::optional<std::size_t> receive_datagram(int fd, std::span<std::uint8_t> buf, Endpoint& from) {
+  sockaddr_in sa{};
+  socklen_t len = sizeof sa;
+  const ssize_t n =
+      ::recvfrom(fd, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&sa), &len);
+  if (n < 0) return std::nullopt;
+  from = Endpoint::from_sockaddr(sa);
+  return static_cast<std::size_t>(n);
+}
+
 std::uint16_t local_port(int fd) {
   sockaddr_in sa{};
   socklen_t len = sizeof sa;

@@ -101,15 +101,12 @@ void Client::send_round() {
 
 void Client::on_udp_readable() {
   for (int i = 0; i < 256; ++i) {
-    sockaddr_in sa{};
-    socklen_t len = sizeof sa;
-    const ssize_t n = ::recvfrom(udp_.get(), rx_.data(), rx_.size(), 0,
-                                 reinterpret_cast<sockaddr*>(&sa), &len);
-    if (n < 0) return;
-    const auto from = net::Endpoint::from_sockaddr(sa);
-    auto messages = decode_udp_datagram({rx_.data(), static_cast<std::size_t>(n)});
+    net::Endpoint from;
+    const auto n = net::receive_datagram(udp_.get(), rx_, from);
+    if (!n) return;
+    auto messages = decode_udp_datagram({rx_.data(), *n});
     if (!messages) {
-      spdlog::info("drop {}-byte datagram from {}: {}", n, from.to_string(),
+      spdlog::info("drop {}-byte datagram from {}: {}", *n, from.to_string(),
                    reason_name(messages.error()));
       continue;
     }

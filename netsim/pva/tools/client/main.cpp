@@ -11,13 +11,12 @@
 
 #include "addr_list.h"
 #include "client.h"
+#include "command_line.h"
 #include "pva/net/interfaces.h"
 #include "pva/net/logging.h"
 #include "pva/search_splitter.h"
 
 namespace {
-
-constexpr int kUsage = 2;
 
 std::optional<std::string> env(const char* name) {
   const char* v = std::getenv(name);
@@ -27,7 +26,7 @@ std::optional<std::string> env(const char* name) {
 
 int usage_error(const std::string& msg) {
   std::fprintf(stderr, "pva-client: %s\n", msg.c_str());
-  return kUsage;
+  return pva::tools::kUsageExit;
 }
 
 }  // namespace
@@ -61,19 +60,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(64, 65000));
   app.add_flag("--no-connect", no_connect, "stop at discovery, no TCP validation");
   app.add_flag("--json", json, "print one JSON object");
-  app.add_option("-l,--log-level", level, "trace|debug|info|warn|error|critical|off")
-      ->check([](const std::string& v) {
-        return pva::net::valid_log_level(v) ? std::string{} : "unknown log level '" + v + "'";
-      });
+  pva::tools::add_log_level_option(app, level);
   app.add_option("pv", pvs, "PV names")->required();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    return usage_error(e.what());
-  }
+  if (auto exit = pva::tools::parse_command_line(app, argc, argv, "pva-client")) return *exit;
   pva::net::setup_logging("pva-client", level);
 
   pva::client::AddrListInputs in;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "command_line.h"
 #include "pva/net/logging.h"
 #include "server.h"
 
@@ -20,19 +21,8 @@ int main(int argc, char** argv) {
   app.add_option("--beacon-interval", opt.beacon_interval_s, "seconds between beacons, 0 = off")
       ->check(CLI::Range(0.0, 86400.0));
   app.add_option("--stats-file", opt.stats_file, "JSON stats file, rewritten atomically");
-  app.add_option("-l,--log-level", level, "trace|debug|info|warn|error|critical|off")
-      ->check([](const std::string& v) {
-        return pva::net::valid_log_level(v) ? std::string{} : "unknown log level '" + v + "'";
-      });
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "pva-server: %s\n", e.what());
-    return 2;
-  }
+  pva::tools::add_log_level_option(app, level);
+  if (auto exit = pva::tools::parse_command_line(app, argc, argv, "pva-server")) return *exit;
   opt.pvs.insert(pvs.begin(), pvs.end());
   pva::net::setup_logging("pva-server", level);
   return pva::server::run_server(opt);

@@ -122,16 +122,14 @@ bool Server::open_sockets() {
 void Server::on_udp_readable() {
   // Bounded per wake-up so a flood cannot starve TCP and signals.
   for (int i = 0; i < 256; ++i) {
-    sockaddr_in sa{};
-    socklen_t len = sizeof sa;
-    const ssize_t n = ::recvfrom(udp_.get(), rx_.data(), rx_.size(), 0,
-                                 reinterpret_cast<sockaddr*>(&sa), &len);
-    if (n < 0) {
+    net::Endpoint from;
+    const auto n = net::receive_datagram(udp_.get(), rx_, from);
+    if (!n) {
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
         spdlog::warn("UDP receive failed: {}", std::strerror(errno));
       return;
     }
-    on_datagram({rx_.data(), static_cast<std::size_t>(n)}, net::Endpoint::from_sockaddr(sa));
+    on_datagram({rx_.data(), *n}, from);
   }
 }
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -52,6 +54,8 @@ SocketOrError open_tcp_listener(std::uint16_t port);
 SocketOrError start_tcp_connect(const Endpoint& to);
 // 0 when a non-blocking connect succeeded, else the errno.
 int connect_error(int fd);
+// One datagram into `buf`; std::nullopt when none is waiting (or on error).
+std::optional<std::size_t> receive_datagram(int fd, std::span<std::uint8_t> buf, Endpoint& from);
 // The port a socket is bound to.
 std::uint16_t local_port(int fd);
 
