@@ -83,6 +83,8 @@ class Daemon {
                  i.mac.to_string(), i.ipv4->to_string(), i.broadcast.to_string(), i.mtu,
                  config_.mesh_port, fmt::join(peer_strings(peers_), ", "),
                  peers_.self_relay() ? " (self-relay)" : "");
+    // A stats file exists from the moment we are ready, so readers need no special case.
+    write_stats();
     EventLoop loop(source_, *core_, mesh_.selectable_fd(), signals_, clock_);
     loop.every(kPeerRefresh, [this] { peers_.refresh(); });
     if (config_.stats_interval_s > 0) {
@@ -98,6 +100,10 @@ class Daemon {
   void report() {
     core_->set_capture_kernel_drops(source_.kernel_drops());
     spdlog::info("counters: {}", stats_line(core_->counters()));
+    write_stats();
+  }
+
+  void write_stats() {
     if (!config_.stats_file) return;
     const std::string error =
         write_file_atomically(*config_.stats_file, stats_json(core_->counters(), peers_.peers()));
