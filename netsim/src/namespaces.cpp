@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 namespace netsim {
@@ -245,6 +246,16 @@ std::pair<pid_t, int> reap_one() {
   pid_t pid = waitpid(-1, &status, WNOHANG);
   if (pid <= 0) return {0, 0};
   return {pid, status};
+}
+
+bool catches_signal(pid_t pid, int sig) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("SigCgt:", 0) != 0) continue;
+    unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
+    return (mask >> (sig - 1)) & 1u;
+  }
+  return false;
 }
 
 int exit_code_of(int wait_status) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "netsim/fault_injector.h"
+#include "netsim/namespaces.h"
 #include "netsim/segment_capture.h"
 #include "netsim/substitution.h"
 #include "netsim/supervisor.h"
@@ -57,7 +58,8 @@ FileStamp stamp(const std::string& path) {
 StatsRead read_stats(Supervisor& sup, const std::string& process, const std::string& path) {
   StatsRead out;
   FileStamp before = stamp(path);
-  bool asked = sup.state(process).running;
+  // Only ask a process that handles SIGUSR1: its default action is to terminate.
+  bool asked = sup.state(process).running && catches_signal(sup.state(process).pid, SIGUSR1);
   if (asked) sup.signal(process, SIGUSR1);
   auto deadline = Clock::now() + std::chrono::duration<double>(kStatsWait);
   for (;;) {
@@ -71,7 +73,7 @@ StatsRead read_stats(Supervisor& sup, const std::string& process, const std::str
         return out;
       }
     }
-    if (Clock::now() > deadline) break;
+    if (!asked || Clock::now() > deadline) break;
     std::this_thread::sleep_for(kTick);
   }
   // No fresh write: fall back to what is there, saying so.

@@ -538,6 +538,7 @@ class Loader {
         case ExpectKind::log:
           check_keys(item, {"log", "process", "at"}, "log");
           x.text = scalar(arg, "log text");
+          if (x.text.empty()) throw error(arg, "log text is empty");
           if (!item["process"]) throw error(item, "log needs process: NAME");
           x.process = process_ref(item["process"]);
           break;

@@ -203,6 +203,11 @@ const BadCase kBadCases[] = {
      "command: [x]\n"
      "expect:\n  - counter: captured\n    process: h\n    op: '=~'\n    value: 1\n",
      11, "op must be"},
+    {"EmptyLogText",
+     "duration: 5\nsegments: [a]\nhosts:\n  - name: h\n    segments: [a]\n    processes:\n      - "
+     "command: [x]\n"
+     "expect:\n  - log: ''\n    process: h\n",
+     9, "log text is empty"},
     {"MaxCopiesUnknownSegment",
      "duration: 5\nsegments: [a]\nexpect:\n  - max_copies: 1\n    segment: q\n", 5,
      "unknown segment 'q'"},
