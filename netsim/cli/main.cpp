@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <set>
 
 #include "netsim/private_world.h"
 #include "netsim/runner.h"
@@ -108,6 +109,25 @@ std::string absolute(const std::string& path) {
   return std::string(cwd) + "/" + path;
 }
 
+// Where each program would come from; a missing one is a note, not an error, since
+// check validates the file and builds are separate.
+void print_programs(const netsim::Scenario& sc, const netsim::BinaryResolver& bins) {
+  std::set<std::string> names;
+  for (const auto& p : sc.processes) names.insert(p.command.front());
+  for (const auto& x : sc.expectations)
+    if (x.kind == netsim::ExpectKind::discover || x.kind == netsim::ExpectKind::no_discover)
+      names.insert("pva-client");
+  std::cout << "programs:\n";
+  for (const auto& n : names) {
+    try {
+      std::cout << "  " << n << " -> " << bins.resolve(n) << "\n";
+    } catch (const std::exception& e) {
+      std::cout << "  " << n << " -> NOT FOUND: " << e.what() << "\n";
+      std::cerr << "netsim: note: " << e.what() << "\n";
+    }
+  }
+}
+
 void print_plan(const netsim::Scenario& sc) {
   using namespace netsim;
   std::cout << "scenario " << sc.name << ": ok (" << sc.file << ")\n";
@@ -199,6 +219,7 @@ int main(int argc, char** argv) {
   check_cmd->add_option("scenario", check_file, "Scenario YAML file")
       ->required()
       ->check(CLI::ExistingFile);
+  check_cmd->add_option("--bin-dir", bin_dir, "Where our programs are (as for run)");
 
   try {
     app.parse(argc, argv);
@@ -212,7 +233,10 @@ int main(int argc, char** argv) {
 
   try {
     if (*check_cmd) {
-      print_plan(netsim::load_scenario_file(check_file));
+      netsim::Scenario sc = netsim::load_scenario_file(check_file);
+      print_plan(sc);
+      print_programs(sc,
+                     netsim::BinaryResolver(bin_dir.empty() ? netsim::default_bin_dir() : bin_dir));
       return 0;
     }
     return run(file, logs, capture, bin_dir, json);
