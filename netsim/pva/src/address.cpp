@@ -17,7 +17,9 @@ Address Address::ipv4_mapped(const Ipv4& ip) {
   return a;
 }
 
-bool Address::is_unspecified() const { return *this == zero() || *this == mapped_any(); }
+bool Address::is_unspecified() const {
+  return *this == zero() || *this == mapped_any();
+}
 
 std::optional<Ipv4> Address::ipv4() const {
   const bool zeros = std::all_of(bytes.begin(), bytes.begin() + kMappedPrefix,

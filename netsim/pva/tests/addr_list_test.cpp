@@ -1,7 +1,8 @@
 // pva-client's search destinations and retry schedule.
+#include "addr_list.h"
+
 #include <gtest/gtest.h>
 
-#include "addr_list.h"
 #include "search_schedule.h"
 
 namespace pva::client {
@@ -16,7 +17,8 @@ TEST(AddrList, DefaultIsEveryInterfaceBroadcastAtPort5076) {
   in.interface_broadcasts = kIfaces;
   const auto r = resolve_search_targets(in);
   ASSERT_TRUE(r.error.empty()) << r.error;
-  EXPECT_EQ(r.targets, (std::vector<Endpoint>{{{198, 18, 1, 255}, 5076}, {{198, 18, 2, 255}, 5076}}));
+  EXPECT_EQ(r.targets,
+            (std::vector<Endpoint>{{{198, 18, 1, 255}, 5076}, {{198, 18, 2, 255}, 5076}}));
 }
 
 TEST(AddrList, EnvListIsSpaceSeparatedAndCombinesWithAutoList) {
@@ -50,8 +52,7 @@ TEST(AddrList, FlagsOverrideTheEnvironment) {
   const auto r = resolve_search_targets(in);
   ASSERT_TRUE(r.error.empty()) << r.error;
   EXPECT_EQ(r.broadcast_port, 15076);
-  EXPECT_EQ(r.targets,
-            (std::vector<Endpoint>{{{127, 0, 0, 1}, 15076}, {{127, 0, 0, 2}, 7000}}));
+  EXPECT_EQ(r.targets, (std::vector<Endpoint>{{{127, 0, 0, 1}, 15076}, {{127, 0, 0, 2}, 7000}}));
 }
 
 TEST(AddrList, EnvBroadcastPortAppliesToEntriesWithoutPort) {

@@ -115,7 +115,8 @@ TEST(SearchLargeCapture, FortyNamesEachOnceWithConsecutiveIds) {
     names.insert(all[i].name);
   }
   EXPECT_EQ(names.size(), 40u);
-  EXPECT_EQ(all.front().name, "accelerator:ring:sector01:beam-position-monitor:horizontal:position");
+  EXPECT_EQ(all.front().name,
+            "accelerator:ring:sector01:beam-position-monitor:horizontal:position");
 }
 
 TEST(SearchLargeCapture, OurSplitterReproducesPvxsDatagramsByteForByte) {

@@ -1,13 +1,13 @@
-#include <gtest/gtest.h>
-
 #include "client_report.h"
+
+#include <gtest/gtest.h>
 
 namespace pva::client {
 namespace {
 
 ClientReport sample() {
   ClientReport r;
-  PvResult found{"test:pv", true, net::Endpoint{{198, 18, 2, 10}, 5075},
+  PvResult found{"test:pv",        true,  net::Endpoint{{198, 18, 2, 10}, 5075},
                  Guid{0xf8, 0xa6}, 0.125, true};
   r.pvs = {found, PvResult{"missing", false, {}, {}, {}, false}};
   r.sent_payloads = {{53, 0xaf63dc4c8601ec8cull}};

@@ -67,10 +67,10 @@ TEST_P(BothByteOrders, TcpValidationMessagesRoundTrip) {
   const ConnectionValidated ok{};
   const ConnectionValidated refused{Status{0x02, "denied", "stack"}};
   std::vector<std::uint8_t> stream = encode_set_byte_order(GetParam());
-  for (const auto& part : {encode_server_validation(sv, GetParam()),
-                           encode_client_validation(cv, GetParam()),
-                           encode_connection_validated(ok, GetParam()),
-                           encode_connection_validated(refused, GetParam())})
+  for (const auto& part :
+       {encode_server_validation(sv, GetParam()), encode_client_validation(cv, GetParam()),
+        encode_connection_validated(ok, GetParam()),
+        encode_connection_validated(refused, GetParam())})
     stream.insert(stream.end(), part.begin(), part.end());
 
   std::span<const std::uint8_t> rest(stream);

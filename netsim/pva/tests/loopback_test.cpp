@@ -14,11 +14,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "pcap_fixtures.h"
 #include "pva/codec.h"
@@ -51,7 +50,9 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 }
 
 // Loopback-only environment: no inherited EPICS_PVA_* can point the client elsewhere.
-std::vector<std::string> loopback_env() { return {"EPICS_PVA_AUTO_ADDR_LIST=NO"}; }
+std::vector<std::string> loopback_env() {
+  return {"EPICS_PVA_AUTO_ADDR_LIST=NO"};
+}
 
 // Starts a program with the loopback-only environment; stdout/stderr go to the given
 // descriptors (-1: inherit).
@@ -117,8 +118,9 @@ ProcessResult run_process(std::vector<std::string> argv, std::chrono::seconds li
 class Loopback : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pva-loopback-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("pva-loopback-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
     stats_ = dir_ / "stats.json";
     udp_port_ = free_port(SOCK_DGRAM);
@@ -130,9 +132,17 @@ class Loopback : public ::testing::Test {
   }
 
   void start_server(std::vector<std::string> pvs) {
-    std::vector<std::string> argv{PVA_SERVER_BIN, "--udp-port", std::to_string(udp_port_),
-                                  "--tcp-port", std::to_string(tcp_port_), "--beacon-interval",
-                                  "0", "--stats-file", stats_.string(), "-l", "warn"};
+    std::vector<std::string> argv{PVA_SERVER_BIN,
+                                  "--udp-port",
+                                  std::to_string(udp_port_),
+                                  "--tcp-port",
+                                  std::to_string(tcp_port_),
+                                  "--beacon-interval",
+                                  "0",
+                                  "--stats-file",
+                                  stats_.string(),
+                                  "-l",
+                                  "warn"};
     for (auto& p : pvs) {
       argv.push_back("--pv");
       argv.push_back(p);
@@ -290,9 +300,11 @@ TEST_F(Loopback, ClientSearchesMatchPvxgetsByteForByteApartFromPortAndUnicastFla
   ASSERT_EQ(j["sent_payloads"].size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) {
     auto expected = pvxs[i];
-    expected.response_port = port;                 // ours, not pvxget's
-    expected.flags = static_cast<std::uint8_t>(expected.flags | pva::search_flag::kUnicast);  // we sent to 127.0.0.1, pvxget broadcast
-    EXPECT_EQ(j["sent_payloads"][i]["fnv1a64"], pva::hex64(pva::fnv1a64(pva::encode_search(expected))))
+    expected.response_port = port;  // ours, not pvxget's
+    expected.flags = static_cast<std::uint8_t>(
+        expected.flags | pva::search_flag::kUnicast);  // we sent to 127.0.0.1, pvxget broadcast
+    EXPECT_EQ(j["sent_payloads"][i]["fnv1a64"],
+              pva::hex64(pva::fnv1a64(pva::encode_search(expected))))
         << "datagram " << i;
   }
 }

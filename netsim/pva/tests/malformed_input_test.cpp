@@ -19,10 +19,11 @@ std::vector<std::uint8_t> valid_search() {
   return encode_search(s);
 }
 
-DecodeError reject_reason(const std::vector<std::uint8_t>& d) {
+// The reason a datagram is rejected; std::nullopt (failing the comparison) if accepted.
+std::optional<DecodeError> reject_reason(const std::vector<std::uint8_t>& d) {
   auto r = decode_udp_datagram(d);
-  EXPECT_FALSE(r.ok());
-  return r ? DecodeError::kWrongCommand : r.error();
+  if (r) return std::nullopt;
+  return r.error();
 }
 
 TEST(MalformedDatagram, EmptyOrShortHeaderIsTruncatedHeader) {
@@ -103,8 +104,8 @@ TEST(MalformedDatagram, OneBadMessageRejectsTheWholeDatagram) {
 }
 
 TEST(MalformedDatagram, EveryTruncationOfValidMessagesIsRejectedWithoutCrashing) {
-  for (const auto& msg : {valid_search(), encode_search_response(SearchResponse{}),
-                          encode_beacon(Beacon{})}) {
+  for (const auto& msg :
+       {valid_search(), encode_search_response(SearchResponse{}), encode_beacon(Beacon{})}) {
     for (std::size_t len = 0; len < msg.size(); ++len) {
       std::vector<std::uint8_t> cut(msg.begin(), msg.begin() + static_cast<long>(len));
       EXPECT_FALSE(decode_udp_datagram(cut).ok()) << "length " << len;
@@ -193,9 +194,15 @@ TEST(MalformedDatagram, RandomMutationsOfValidMessagesNeverCrash) {
     const int edits = 1 + static_cast<int>(rng() % 4);
     for (int e = 0; e < edits; ++e) {
       switch (rng() % 3) {
-        case 0: d[rng() % d.size()] = static_cast<std::uint8_t>(rng()); break;
-        case 1: d.resize(std::max<std::size_t>(1, rng() % (d.size() + 1))); break;
-        default: d.push_back(static_cast<std::uint8_t>(rng())); break;
+        case 0:
+          d[rng() % d.size()] = static_cast<std::uint8_t>(rng());
+          break;
+        case 1:
+          d.resize(std::max<std::size_t>(1, rng() % (d.size() + 1)));
+          break;
+        default:
+          d.push_back(static_cast<std::uint8_t>(rng()));
+          break;
       }
     }
     if (decode_udp_datagram(d).ok()) ++accepted;

@@ -5,7 +5,9 @@
 namespace pva::test {
 
 namespace {
-std::string path_of(const std::string& name) { return std::string(PVA_FIXTURES_DIR) + "/" + name; }
+std::string path_of(const std::string& name) {
+  return std::string(PVA_FIXTURES_DIR) + "/" + name;
+}
 }  // namespace
 
 std::vector<UdpPacket> read_udp(const std::string& pcap_name) {

@@ -1,7 +1,7 @@
 // pva-server's reply rules, which must match pvxs (server.cpp, udp_collector.cpp).
-#include <gtest/gtest.h>
-
 #include "search_responder.h"
+
+#include <gtest/gtest.h>
 
 namespace pva::server {
 namespace {

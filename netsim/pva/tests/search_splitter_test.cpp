@@ -1,11 +1,12 @@
 // Splitting PV lists into SEARCH datagrams, and the payload fingerprint.
+#include "pva/search_splitter.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
 #include "pva/codec.h"
 #include "pva/fnv1a.h"
-#include "pva/search_splitter.h"
 
 namespace pva {
 namespace {

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "server_stats.h"
+
+#include <gtest/gtest.h>
 
 namespace pva::server {
 namespace {

@@ -12,31 +12,38 @@ namespace pva {
 // Why a message was rejected. Each reason maps to one rule of the PVA wire format
 // (see /work/shared/pva-notes.md and pvxs src/pvaproto.h, src/udp_collector.cpp).
 enum class DecodeError : std::uint8_t {
-  kTruncatedHeader,   // fewer than 8 bytes where a header must start
-  kBadMagic,          // byte 0 is not 0xCA
-  kBadVersion,        // version 0: pvxs ignores such messages
-  kSizeBeyondData,    // header payload size larger than the bytes left
-  kControlOnUdp,      // control messages (flag 0x01) are TCP-only
-  kSegmentedOnUdp,    // segmented messages (flags 0x30) are TCP-only
-  kTruncatedField,    // a field runs past the end of the payload
-  kUnexpectedNull,    // Size 0xFF (null) where a value is required
-  kWrongCommand,      // a decoder was given a message of another command
-  kMessageTooLarge,   // TCP frame larger than we are willing to buffer
+  kTruncatedHeader,  // fewer than 8 bytes where a header must start
+  kBadMagic,         // byte 0 is not 0xCA
+  kBadVersion,       // version 0: pvxs ignores such messages
+  kSizeBeyondData,   // header payload size larger than the bytes left
+  kControlOnUdp,     // control messages (flag 0x01) are TCP-only
+  kSegmentedOnUdp,   // segmented messages (flags 0x30) are TCP-only
+  kTruncatedField,   // a field runs past the end of the payload
+  kUnexpectedNull,   // Size 0xFF (null) where a value is required
+  kMessageTooLarge,  // TCP frame larger than we are willing to buffer
 };
 
 // Stable, greppable names: they appear in logs and in test names.
 constexpr std::string_view reason_name(DecodeError e) {
   switch (e) {
-    case DecodeError::kTruncatedHeader: return "truncated-header";
-    case DecodeError::kBadMagic: return "bad-magic";
-    case DecodeError::kBadVersion: return "bad-version";
-    case DecodeError::kSizeBeyondData: return "size-beyond-data";
-    case DecodeError::kControlOnUdp: return "control-on-udp";
-    case DecodeError::kSegmentedOnUdp: return "segmented-on-udp";
-    case DecodeError::kTruncatedField: return "truncated-field";
-    case DecodeError::kUnexpectedNull: return "unexpected-null";
-    case DecodeError::kWrongCommand: return "wrong-command";
-    case DecodeError::kMessageTooLarge: return "message-too-large";
+    case DecodeError::kTruncatedHeader:
+      return "truncated-header";
+    case DecodeError::kBadMagic:
+      return "bad-magic";
+    case DecodeError::kBadVersion:
+      return "bad-version";
+    case DecodeError::kSizeBeyondData:
+      return "size-beyond-data";
+    case DecodeError::kControlOnUdp:
+      return "control-on-udp";
+    case DecodeError::kSegmentedOnUdp:
+      return "segmented-on-udp";
+    case DecodeError::kTruncatedField:
+      return "truncated-field";
+    case DecodeError::kUnexpectedNull:
+      return "unexpected-null";
+    case DecodeError::kMessageTooLarge:
+      return "message-too-large";
   }
   return "unknown";
 }
@@ -45,8 +52,8 @@ constexpr std::string_view reason_name(DecodeError e) {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                  // NOLINT: implicit on purpose
-  Result(DecodeError error) : v_(error) {}                   // NOLINT: implicit on purpose
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(DecodeError error) : v_(error) {}   // NOLINT: implicit on purpose
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   explicit operator bool() const { return ok(); }

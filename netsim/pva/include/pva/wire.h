@@ -20,7 +20,9 @@ inline constexpr std::uint8_t kSizeNull = 0xFF;
 inline constexpr std::uint8_t kSizeLong = 0xFE;
 
 // Number of bytes the Size encoding of n takes.
-constexpr std::size_t encoded_size_length(std::size_t n) { return n < kSizeLong ? 1 : 5; }
+constexpr std::size_t encoded_size_length(std::size_t n) {
+  return n < kSizeLong ? 1 : 5;
+}
 
 // Reads from a payload; every read fails (returns false) instead of running past the end.
 class WireReader {

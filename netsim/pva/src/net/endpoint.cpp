@@ -7,7 +7,9 @@
 
 namespace pva::net {
 
-std::string Endpoint::to_string() const { return ipv4_to_string(ip) + ":" + std::to_string(port); }
+std::string Endpoint::to_string() const {
+  return ipv4_to_string(ip) + ":" + std::to_string(port);
+}
 
 sockaddr_in Endpoint::to_sockaddr() const {
   sockaddr_in sa{};
@@ -63,7 +65,9 @@ std::optional<Endpoint> parse_endpoint(std::string_view text, std::uint16_t defa
   return e;
 }
 
-bool is_multicast(const Ipv4& ip) { return (ip[0] & 0xF0) == 0xE0; }
+bool is_multicast(const Ipv4& ip) {
+  return (ip[0] & 0xF0) == 0xE0;
+}
 bool is_limited_broadcast(const Ipv4& ip) {
   return ip[0] == 255 && ip[1] == 255 && ip[2] == 255 && ip[3] == 255;
 }

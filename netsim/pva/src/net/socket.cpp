@@ -16,7 +16,9 @@ void UniqueFd::reset() {
 }
 
 namespace {
-std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+std::string errno_text(const char* what) {
+  return std::string(what) + ": " + std::strerror(errno);
+}
 
 bool set_flag(int fd, int level, int opt) {
   int one = 1;

@@ -12,7 +12,8 @@ std::vector<std::string> split(const std::string& text, bool commas) {
   std::vector<std::string> out;
   std::string cur;
   for (char ch : text) {
-    const bool sep = commas ? (ch == ',' || ch == ' ') : std::isspace(static_cast<unsigned char>(ch));
+    const bool sep =
+        commas ? (ch == ',' || ch == ' ') : std::isspace(static_cast<unsigned char>(ch));
     if (!sep) {
       cur += ch;
     } else if (!cur.empty()) {
@@ -79,7 +80,7 @@ SearchTargets resolve_search_targets(const AddrListInputs& in) {
 
   const bool from_flag = in.flag_addr_list.has_value();
   const std::string name = from_flag ? "--addr-list" : "EPICS_PVA_ADDR_LIST";
-  const auto entries = from_flag    ? split(*in.flag_addr_list, true)
+  const auto entries = from_flag          ? split(*in.flag_addr_list, true)
                        : in.env_addr_list ? split(*in.env_addr_list, false)
                                           : std::vector<std::string>{};
   for (const auto& e : entries) {
@@ -93,8 +94,9 @@ SearchTargets resolve_search_targets(const AddrListInputs& in) {
   if (auto_list)
     for (const auto& ip : in.interface_broadcasts) add_unique(r.targets, {ip, r.broadcast_port});
   if (r.targets.empty())
-    r.error = "no search address: give --addr-list or set EPICS_PVA_ADDR_LIST, or allow "
-              "EPICS_PVA_AUTO_ADDR_LIST (no broadcast-capable interface found)";
+    r.error =
+        "no search address: give --addr-list or set EPICS_PVA_ADDR_LIST, or allow "
+        "EPICS_PVA_AUTO_ADDR_LIST (no broadcast-capable interface found)";
   return r;
 }
 

@@ -18,7 +18,7 @@ struct AddrListInputs {
   std::optional<std::uint16_t> flag_broadcast_port;
   std::optional<bool> flag_auto_addr_list;
   // Environment.
-  std::optional<std::string> env_addr_list;  // EPICS_PVA_ADDR_LIST, space separated
+  std::optional<std::string> env_addr_list;       // EPICS_PVA_ADDR_LIST, space separated
   std::optional<std::string> env_auto_addr_list;  // EPICS_PVA_AUTO_ADDR_LIST, YES default
   std::optional<std::string> env_broadcast_port;  // EPICS_PVA_BROADCAST_PORT
   // Broadcast addresses of the non-loopback IPv4 interfaces.
@@ -28,7 +28,7 @@ struct AddrListInputs {
 struct SearchTargets {
   std::vector<net::Endpoint> targets;  // unique, in order: explicit list, then auto
   std::uint16_t broadcast_port = 5076;
-  std::string error;                   // one line naming the flag or variable
+  std::string error;  // one line naming the flag or variable
 };
 
 SearchTargets resolve_search_targets(const AddrListInputs& in);

@@ -2,14 +2,13 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <map>
-
-#include <spdlog/spdlog.h>
 
 #include "addr_list.h"
 #include "pva/codec.h"
@@ -278,8 +277,8 @@ ClientReport Client::run(std::string& setup_error) {
                base_.response_port, opt_.targets.size());
 
   start_ = Clock::now();
-  const auto deadline =
-      start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt_.timeout_s));
+  const auto deadline = start_ + std::chrono::duration_cast<Clock::duration>(
+                                     std::chrono::duration<double>(opt_.timeout_s));
   auto next_send = start_;
   unsigned retries = 0;
   std::vector<pollfd> fds;
@@ -315,7 +314,8 @@ ClientReport Client::run(std::string& setup_error) {
     }
     if (fds[1].revents != 0) on_udp_readable();
     for (std::size_t i = 0; i < polled.size(); ++i)
-      if (fds[i + 2].revents != 0) on_conn_event(polled[i].first, *polled[i].second, fds[i + 2].revents);
+      if (fds[i + 2].revents != 0)
+        on_conn_event(polled[i].first, *polled[i].second, fds[i + 2].revents);
   }
   return report_;
 }

@@ -19,8 +19,10 @@ nlohmann::ordered_json to_json(const ClientReport& r) {
   nlohmann::ordered_json pvs = nlohmann::ordered_json::array();
   for (const auto& p : r.pvs) {
     nlohmann::ordered_json j = {{"name", p.name}, {"found", p.found}};
-    j["server"] = p.server ? nlohmann::ordered_json(p.server->to_string()) : nlohmann::ordered_json(nullptr);
-    j["guid"] = p.guid ? nlohmann::ordered_json(hex_bytes(*p.guid)) : nlohmann::ordered_json(nullptr);
+    j["server"] =
+        p.server ? nlohmann::ordered_json(p.server->to_string()) : nlohmann::ordered_json(nullptr);
+    j["guid"] =
+        p.guid ? nlohmann::ordered_json(hex_bytes(*p.guid)) : nlohmann::ordered_json(nullptr);
     j["seconds"] = p.seconds ? nlohmann::ordered_json(*p.seconds) : nlohmann::ordered_json(nullptr);
     j["tcp_validated"] = p.tcp_validated;
     pvs.push_back(std::move(j));
@@ -41,10 +43,11 @@ std::string to_text(const ClientReport& r, bool connect) {
     if (!p.found) {
       std::snprintf(line, sizeof line, "%s: NOT FOUND\n", p.name.c_str());
     } else {
-      std::snprintf(line, sizeof line, "%s: found at %s guid %s after %.3f s%s\n",
-                    p.name.c_str(), p.server->to_string().c_str(), hex_bytes(*p.guid).c_str(),
-                    *p.seconds,
-                    !connect ? "" : p.tcp_validated ? ", TCP validated" : ", TCP NOT validated");
+      std::snprintf(line, sizeof line, "%s: found at %s guid %s after %.3f s%s\n", p.name.c_str(),
+                    p.server->to_string().c_str(), hex_bytes(*p.guid).c_str(), *p.seconds,
+                    !connect          ? ""
+                    : p.tcp_validated ? ", TCP validated"
+                                      : ", TCP NOT validated");
     }
     out += line;
   }

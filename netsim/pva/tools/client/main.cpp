@@ -32,9 +32,10 @@ int usage_error(const std::string& msg) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Fake PVAccess client: searches for PVs and validates their servers "
-               "(see netsim/pva/README.md)",
-               "pva-client"};
+  CLI::App app{
+      "Fake PVAccess client: searches for PVs and validates their servers "
+      "(see netsim/pva/README.md)",
+      "pva-client"};
   std::optional<std::string> addr_list;
   std::optional<std::uint16_t> broadcast_port;
   std::optional<std::string> auto_addr_list;

@@ -10,8 +10,9 @@
 #include "server.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Fake PVAccess server: answers searches for the given PVs (see netsim/pva/README.md)",
-               "pva-server"};
+  CLI::App app{
+      "Fake PVAccess server: answers searches for the given PVs (see netsim/pva/README.md)",
+      "pva-server"};
   std::vector<std::string> pvs;
   pva::server::ServerOptions opt;
   std::string level = "info";

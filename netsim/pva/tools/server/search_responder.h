@@ -31,7 +31,6 @@ struct SearchDecision {
 //  - reply to the response address if specified, else to the datagram's IP source,
 //    at the response port from the payload.
 SearchDecision decide_search_reply(const Search& search, const net::Endpoint& source,
-                                   const std::set<std::string>& served,
-                                   const ServerIdentity& self);
+                                   const std::set<std::string>& served, const ServerIdentity& self);
 
 }  // namespace pva::server

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,8 +12,6 @@
 #include <list>
 #include <random>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "pva/codec.h"
 #include "pva/fnv1a.h"
@@ -347,9 +346,8 @@ int Server::run() {
       if (keep && (ev & POLLOUT)) keep = flush(c);
       if (!keep) dead.push_back(&c);
     }
-    conns_.remove_if([&](const Connection& c) {
-      return std::find(dead.begin(), dead.end(), &c) != dead.end();
-    });
+    conns_.remove_if(
+        [&](const Connection& c) { return std::find(dead.begin(), dead.end(), &c) != dead.end(); });
     if (fds[2].revents != 0) on_accept();
   }
   write_stats();
@@ -358,6 +356,8 @@ int Server::run() {
 
 }  // namespace
 
-int run_server(const ServerOptions& options) { return Server(options).run(); }
+int run_server(const ServerOptions& options) {
+  return Server(options).run();
+}
 
 }  // namespace pva::server

@@ -6,8 +6,8 @@ namespace pva::server {
 
 ServerStats::ServerStats(const Guid& guid) : guid_hex_(hex_bytes(guid)) {}
 
-void ServerStats::search_datagram(const std::string& source,
-                                  std::span<const std::uint8_t> payload, std::size_t searches) {
+void ServerStats::search_datagram(const std::string& source, std::span<const std::uint8_t> payload,
+                                  std::size_t searches) {
   searches_ += searches;
   if (source_set_.insert(source).second) sources_.push_back(source);
   if (payloads_.size() < kMaxPayloads)
@@ -33,9 +33,12 @@ void ServerStats::tcp_validated() {
 }
 
 nlohmann::ordered_json ServerStats::to_json() const {
-  return {{"guid", guid_hex_},           {"searches_received", searches_},
-          {"responses_sent", responses_}, {"tcp_validated", validated_},
-          {"search_sources", sources_},   {"tcp_peers", peers_},
+  return {{"guid", guid_hex_},
+          {"searches_received", searches_},
+          {"responses_sent", responses_},
+          {"tcp_validated", validated_},
+          {"search_sources", sources_},
+          {"tcp_peers", peers_},
           {"search_payloads", payloads_}};
 }
 

@@ -28,7 +28,7 @@ struct Endpoint {
 std::optional<Endpoint> parse_endpoint(std::string_view text, std::uint16_t default_port);
 std::optional<Ipv4> parse_ipv4(std::string_view text);
 
-bool is_multicast(const Ipv4& ip);   // 224.0.0.0/4
+bool is_multicast(const Ipv4& ip);          // 224.0.0.0/4
 bool is_limited_broadcast(const Ipv4& ip);  // 255.255.255.255
 
 }  // namespace pva::net
