@@ -172,12 +172,12 @@ class Loopback : public ::testing::Test {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
-  // Polls the stats file until `key` reaches `value`; the server writes it within
+  // Polls the stats file until `key` is at least `value`; the server writes it within
   // 100 ms of a change.
   bool stats_reach(const std::string& key, int value, std::chrono::milliseconds limit = 1500ms) {
     const auto deadline = Clock::now() + limit;
     while (Clock::now() < deadline) {
-      if (stats().value(key, -1) == value) return true;
+      if (stats().value(key, -1) >= value) return true;
       std::this_thread::sleep_for(20ms);
     }
     return false;
@@ -215,13 +215,15 @@ TEST_F(Loopback, ClientFindsPvAndCompletesTcpValidation) {
     EXPECT_EQ(pv["server"], "127.0.0.1:" + std::to_string(tcp_port_));
     EXPECT_LT(pv["seconds"].get<double>(), 1.0);
   }
-  EXPECT_EQ(j["datagrams_sent"], 1);
+  // One datagram unless the machine is so loaded that the reply took over 0.5 s.
+  const int sent = j["datagrams_sent"];
+  EXPECT_GE(sent, 1);
 
   EXPECT_EQ(stop_server(), 0);
   const auto s = stats();
   EXPECT_EQ(s["guid"], j["pvs"][0]["guid"]);
-  EXPECT_EQ(s["searches_received"], 1);
-  EXPECT_EQ(s["responses_sent"], 1);
+  EXPECT_EQ(s["searches_received"], sent);
+  EXPECT_EQ(s["responses_sent"], sent);
   EXPECT_EQ(s["tcp_validated"], 1);
   EXPECT_EQ(s["tcp_peers"], nlohmann::json::parse(R"(["127.0.0.1"])"));
   ASSERT_EQ(s["search_sources"].size(), 1u);
@@ -238,7 +240,7 @@ TEST_F(Loopback, StatsFileFollowsChangesWhileRunningAndOnSigusr1) {
   fs::remove(stats_);
   ::kill(server_, SIGUSR1);
   // Well before the next periodic (1 s) write, so it is SIGUSR1's doing.
-  EXPECT_TRUE(stats_reach("searches_received", 1, 300ms));
+  EXPECT_TRUE(stats_reach("searches_received", 1, 500ms));
 }
 
 TEST_F(Loopback, ServerExitsZeroOnSigint) {
@@ -267,7 +269,7 @@ TEST_F(Loopback, ManyLongNamesAreSplitIntoDatagramsWithinTheLimitAndAllFound) {
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_TRUE(j["all_found"].get<bool>());
   // Like pvxs (fixtures/pva/search-large.pcap): 1337, 1337, 329.
-  ASSERT_EQ(j["sent_payloads"].size(), 3u);
+  ASSERT_GE(j["sent_payloads"].size(), 3u);  // more only if a reply took over 0.5 s
   EXPECT_EQ(j["sent_payloads"][0]["bytes"], 1337);
   EXPECT_EQ(j["sent_payloads"][1]["bytes"], 1337);
   EXPECT_EQ(j["sent_payloads"][2]["bytes"], 329);
@@ -297,7 +299,7 @@ TEST_F(Loopback, ClientSearchesMatchPvxgetsByteForByteApartFromPortAndUnicastFla
   EXPECT_EQ(stop_server(), 0);
   const std::string source = stats()["search_sources"][0];
   const auto port = static_cast<std::uint16_t>(std::stoi(source.substr(source.rfind(':') + 1)));
-  ASSERT_EQ(j["sent_payloads"].size(), 3u);
+  ASSERT_GE(j["sent_payloads"].size(), 3u);  // more only if a reply took over 0.5 s
   for (std::size_t i = 0; i < 3; ++i) {
     auto expected = pvxs[i];
     expected.response_port = port;  // ours, not pvxget's
