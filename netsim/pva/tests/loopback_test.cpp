@@ -361,3 +361,22 @@ TEST(ServerUsage, MissingPvExitsTwo) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Loopback, MalformedDatagramsAreCountedAndDoNotStopTheServer) {
+  start_server({"test:pv"});
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(udp_port_);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const std::uint8_t junk[] = {0xCA, 0x02, 0x80, 0x03, 0xFF, 0xFF, 0xFF, 0xFF};  // size lies
+  ::sendto(fd, junk, sizeof junk, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  ::close(fd);
+  EXPECT_TRUE(stats_reach("malformed_datagrams", 1));
+  const auto r = client({"--json", "test:pv"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace

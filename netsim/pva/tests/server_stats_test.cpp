@@ -15,7 +15,9 @@ TEST(ServerStats, JsonHasTheDocumentedFieldsAndUniqueSourcesAndPeers) {
   s.tcp_peer("198.18.1.10");
   s.tcp_peer("198.18.1.10");
   s.tcp_validated();
+  s.malformed_datagram();
   const auto j = s.to_json();
+  EXPECT_EQ(j["malformed_datagrams"], 1);
   EXPECT_EQ(j["guid"], "abcd00000000000000000000");
   EXPECT_EQ(j["searches_received"], 4);
   EXPECT_EQ(j["responses_sent"], 1);

@@ -142,6 +142,7 @@ void Server::on_datagram(std::span<const std::uint8_t> data, const net::Endpoint
   if (!messages) {
     spdlog::info("drop {}-byte datagram from {}: {}", data.size(), from.to_string(),
                  reason_name(messages.error()));
+    stats_.malformed_datagram();
     return;
   }
   std::size_t searches = 0;

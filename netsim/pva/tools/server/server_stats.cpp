@@ -20,6 +20,11 @@ void ServerStats::response_sent() {
   dirty_ = true;
 }
 
+void ServerStats::malformed_datagram() {
+  ++malformed_;
+  dirty_ = true;
+}
+
 void ServerStats::tcp_peer(const std::string& ip) {
   if (peer_set_.insert(ip).second) {
     peers_.push_back(ip);
@@ -39,7 +44,8 @@ nlohmann::ordered_json ServerStats::to_json() const {
           {"tcp_validated", validated_},
           {"search_sources", sources_},
           {"tcp_peers", peers_},
-          {"search_payloads", payloads_}};
+          {"search_payloads", payloads_},
+          {"malformed_datagrams", malformed_}};
 }
 
 }  // namespace pva::server

@@ -23,6 +23,9 @@ class ServerStats {
   void search_datagram(const std::string& source, std::span<const std::uint8_t> payload,
                        std::size_t searches);
   void response_sent();
+  // A datagram the codec rejected: a relay that truncates or rewrites payloads shows
+  // up here rather than as a silent miss.
+  void malformed_datagram();
   void tcp_peer(const std::string& ip);
   void tcp_validated();
 
@@ -32,7 +35,7 @@ class ServerStats {
 
  private:
   std::string guid_hex_;
-  std::uint64_t searches_ = 0, responses_ = 0, validated_ = 0;
+  std::uint64_t searches_ = 0, responses_ = 0, validated_ = 0, malformed_ = 0;
   std::vector<std::string> sources_, peers_;  // first-seen order, unique
   std::set<std::string> source_set_, peer_set_;
   nlohmann::ordered_json payloads_ = nlohmann::ordered_json::array();
