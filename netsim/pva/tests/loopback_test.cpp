@@ -320,10 +320,14 @@ TEST_F(Loopback, MissingPvExitsOneWithinTimeoutPlusOneSecondAfterBackedOffRetrie
   EXPECT_FALSE(j["all_found"].get<bool>());
   EXPECT_FALSE(j["pvs"][0]["found"].get<bool>());
   // Sends at 0 s and 0.5 s; the next (1.5 s) is past the deadline.
-  EXPECT_EQ(j["datagrams_sent"], 2);
+  // Sent at 0 s and 0.5 s; a third would be due at 1.5 s, past the deadline (a badly
+  // starved run may manage only one).
+  const int sent = j["datagrams_sent"];
+  EXPECT_GE(sent, 1);
+  EXPECT_LE(sent, 2);
   EXPECT_EQ(stop_server(), 0);
   EXPECT_EQ(stats()["responses_sent"], 0);
-  EXPECT_EQ(stats()["searches_received"], 2);
+  EXPECT_EQ(stats()["searches_received"], sent);
 }
 
 TEST_F(Loopback, HumanOutputNamesServerAndValidation) {
