@@ -1,5 +1,4 @@
 // snowsignal: relays UDP broadcasts between segments through a unicast mesh of relays.
-#include <spdlog/fmt/ranges.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -56,12 +55,6 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
   return spdlog::level::info;
 }
 
-std::vector<std::string> peer_strings(const PeerDirectory& peers) {
-  std::vector<std::string> out;
-  for (const Ipv4Address& peer : peers.peers()) out.push_back(peer.to_string());
-  return out;
-}
-
 class Daemon {
  public:
   Daemon(const Config& config, SignalFd& signals, ResolvingPeerDirectory& peers)
@@ -81,7 +74,7 @@ class Daemon {
     const InterfaceInfo& i = config_.interface;
     spdlog::info("relay ready: {} {} {} bcast {} mtu {}, mesh port {}, peers [{}]{}", i.name,
                  i.mac.to_string(), i.ipv4->to_string(), i.broadcast.to_string(), i.mtu,
-                 config_.mesh_port, fmt::join(peer_strings(peers_), ", "),
+                 config_.mesh_port, join(peers_.peers()),
                  peers_.self_relay() ? " (self-relay)" : "");
     // A stats file exists from the moment we are ready, so readers need no special case.
     write_stats();

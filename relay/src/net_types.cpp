@@ -39,4 +39,13 @@ std::string Ipv4Address::to_string() const {
   return text;
 }
 
+std::string join(const std::vector<Ipv4Address>& addresses) {
+  std::string text;
+  for (const Ipv4Address& address : addresses) {
+    if (!text.empty()) text += ", ";
+    text += address.to_string();
+  }
+  return text;
+}
+
 }  // namespace snowsignal

@@ -1,22 +1,10 @@
 #include "resolving_peer_directory.h"
 
-#include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 namespace snowsignal {
-
-namespace {
-
-std::vector<std::string> to_strings(const std::vector<Ipv4Address>& addresses) {
-  std::vector<std::string> out;
-  out.reserve(addresses.size());
-  for (const Ipv4Address& a : addresses) out.push_back(a.to_string());
-  return out;
-}
-
-}  // namespace
 
 ResolvingPeerDirectory::ResolvingPeerDirectory(NameResolver& resolver,
                                                std::vector<std::string> hosts,
@@ -56,8 +44,8 @@ bool ResolvingPeerDirectory::resolve_hosts(bool at_start, std::string* unresolve
         *unresolved = hosts_[i];
         return false;
       }
-      spdlog::warn("peer '{}' does not resolve now; keeping its last address(es) {}", hosts_[i],
-                   to_strings(host_addresses_[i]));
+      spdlog::warn("peer '{}' does not resolve now; keeping its last address(es) [{}]", hosts_[i],
+                   join(host_addresses_[i]));
       continue;
     }
     host_addresses_[i] = std::move(addresses);
@@ -70,8 +58,8 @@ void ResolvingPeerDirectory::resolve_service() {
   const std::string name = "tasks." + *service_name_;
   std::vector<Ipv4Address> addresses = resolver_.resolve(name);
   if (addresses.empty()) {
-    spdlog::warn("SERVICENAME discovery: '{}' has no A records (yet); keeping {}", name,
-                 to_strings(service_addresses_));
+    spdlog::warn("SERVICENAME discovery: '{}' has no A records (yet); keeping [{}]", name,
+                 join(service_addresses_));
     return;
   }
   service_addresses_ = std::move(addresses);
@@ -102,7 +90,7 @@ void ResolvingPeerDirectory::rebuild() {
         "not leave this segment.",
         self_.to_string());
   } else {
-    spdlog::info("peers: [{}]", fmt::join(to_strings(peers_), ", "));
+    spdlog::info("peers: [{}]", join(peers_));
   }
 }
 

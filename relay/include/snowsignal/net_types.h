@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace snowsignal {
 
@@ -31,5 +32,8 @@ struct Ipv4Address {
   friend constexpr auto operator<=>(const Ipv4Address&, const Ipv4Address&) = default;
   std::string to_string() const;
 };
+
+// "198.18.1.2, 198.18.3.2": for log lines.
+std::string join(const std::vector<Ipv4Address>& addresses);
 
 }  // namespace snowsignal
