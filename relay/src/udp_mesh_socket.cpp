@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,10 +16,6 @@ namespace snowsignal {
 namespace {
 
 constexpr int kSocketBuffer = 4 * 1024 * 1024;
-// Receive errors that only report an earlier send's ICMP error (udp(7): Linux passes
-// asynchronous errors to the next call even on unconnected sockets). Bounded so a
-// storm of ICMP errors cannot pin the loop.
-constexpr int kMaxPendingErrors = 16;
 
 bool is_unreachable(int error) {
   return error == ECONNREFUSED || error == EHOSTUNREACH || error == ENETUNREACH;
@@ -66,23 +63,22 @@ SendStatus UdpMeshSocket::send_to(Ipv4Address peer, std::uint16_t port,
 }
 
 std::optional<MeshDatagram> UdpMeshSocket::receive(std::span<Byte> buffer) {
-  for (int attempt = 0; attempt < kMaxPendingErrors; ++attempt) {
-    sockaddr_in from{};
-    socklen_t from_size = sizeof from;
-    // MSG_TRUNC: the return value is the real datagram size even if it did not fit.
-    const ssize_t size = ::recvfrom(fd_, buffer.data(), buffer.size(), MSG_TRUNC,
-                                    reinterpret_cast<sockaddr*>(&from), &from_size);
-    if (size >= 0) {
-      const auto real_size = static_cast<std::size_t>(size);
-      return MeshDatagram{Ipv4Address{ntohl(from.sin_addr.s_addr)},
-                          std::min(real_size, buffer.size()), real_size > buffer.size()};
+  sockaddr_in from{};
+  socklen_t from_size = sizeof from;
+  // MSG_TRUNC: the return value is the real datagram size even if it did not fit.
+  const ssize_t size = ::recvfrom(fd_, buffer.data(), buffer.size(), MSG_TRUNC,
+                                  reinterpret_cast<sockaddr*>(&from), &from_size);
+  if (size < 0) {
+    // EAGAIN: drained. Anything else is unexpected (ICMP errors are not reported on an
+    // unconnected socket without IP_RECVERR); say so rather than stop reading silently.
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      spdlog::warn("mesh receive failed: {}", std::strerror(errno));
     }
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
-    if (errno == EINTR || is_unreachable(errno)) continue;
-    error_ = std::strerror(errno);
     return std::nullopt;
   }
-  return std::nullopt;
+  const auto real_size = static_cast<std::size_t>(size);
+  return MeshDatagram{Ipv4Address{ntohl(from.sin_addr.s_addr)}, std::min(real_size, buffer.size()),
+                      real_size > buffer.size()};
 }
 
 }  // namespace snowsignal
