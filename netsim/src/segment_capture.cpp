@@ -1,5 +1,6 @@
 #include "netsim/segment_capture.h"
 
+#include <pcap/pcap.h>
 #include <spdlog/spdlog.h>
 #include <tins/tins.h>
 
@@ -27,25 +28,49 @@ void SegmentCapture::start() {
   thread_ = std::thread([this] { loop(); });
 }
 
+struct SegmentCaptureCallback {
+  static void on_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
+    reinterpret_cast<SegmentCapture*>(user)->on_frame(bytes, header->caplen, header->ts.tv_sec,
+                                                      header->ts.tv_usec);
+  }
+};
+
 void SegmentCapture::loop() {
+  // pcap_dispatch on the sniffer's own handle hands us the raw bytes; it returns at
+  // least every read timeout (100 ms), and at once after pcap_breakloop in stop().
+  pcap_t* handle = sniffer_->get_pcap_handle();
+  while (!stop_) {
+    int n = pcap_dispatch(handle, -1, &SegmentCaptureCallback::on_packet,
+                          reinterpret_cast<u_char*>(this));
+    if (n == PCAP_ERROR) {
+      spdlog::warn("capture on {} stopped: {}", bridge_, pcap_geterr(handle));
+      return;
+    }
+  }
+}
+
+void SegmentCapture::on_frame(const std::uint8_t* data, std::uint32_t length, long sec, long usec) {
+  if (writer_) {
+    Tins::RawPDU raw(data, length);
+    timeval tv{};
+    tv.tv_sec = sec;
+    tv.tv_usec = usec;
+    Tins::Packet packet(raw, Tins::Timestamp(tv));
+    writer_->write(packet);
+  }
   try {
-    sniffer_->sniff_loop([this](Tins::PDU& pdu) {
-      if (stop_) return false;
-      if (writer_) writer_->write(pdu);
-      const auto* ip = pdu.find_pdu<Tins::IP>();
-      const auto* udp = pdu.find_pdu<Tins::UDP>();
-      if (ip && udp && udp->dport() == port_) {
-        std::vector<std::uint8_t> payload;
-        if (const auto* raw = udp->find_pdu<Tins::RawPDU>()) payload = raw->payload();
-        // libtins keeps addresses in network order; CopyCounter wants host order.
-        std::uint32_t src = Tins::Endian::be_to_host(static_cast<std::uint32_t>(ip->src_addr()));
-        std::lock_guard<std::mutex> lock(mutex_);
-        counter_.add(src, udp->sport(), payload);
-      }
-      return !stop_;
-    });
-  } catch (const std::exception& e) {
-    spdlog::warn("capture on {} stopped: {}", bridge_, e.what());
+    Tins::EthernetII frame(data, length);
+    const auto* ip = frame.find_pdu<Tins::IP>();
+    const auto* udp = frame.find_pdu<Tins::UDP>();
+    if (!ip || !udp || udp->dport() != port_) return;
+    std::vector<std::uint8_t> payload;
+    if (const auto* raw = udp->find_pdu<Tins::RawPDU>()) payload = raw->payload();
+    // libtins keeps addresses in network order; CopyCounter wants host order.
+    std::uint32_t src = Tins::Endian::be_to_host(static_cast<std::uint32_t>(ip->src_addr()));
+    std::lock_guard<std::mutex> lock(mutex_);
+    counter_.add(src, udp->sport(), payload);
+  } catch (const Tins::malformed_packet&) {
+    // Not an Ethernet/IPv4/UDP frame we can read: nothing to count (still in the pcap).
   }
 }
 

@@ -1,6 +1,8 @@
 // Watches one segment from its bridge in the world netns (libtins Sniffer, promiscuous)
 // on a thread of its own: counts copies of datagrams to the PVAccess search port and,
-// when asked, writes every frame to a pcap file.
+// when asked, writes every frame to a pcap file. Frames are written byte for byte as
+// captured (a RawPDU through PacketWriter): re-serialising parsed PDUs would recompute
+// the IP and UDP checksums, and a relay's checksums are among the things under test.
 #pragma once
 
 #include <atomic>
@@ -34,6 +36,8 @@ class SegmentCapture {
 
  private:
   void loop();
+  void on_frame(const std::uint8_t* data, std::uint32_t length, long sec, long usec);
+  friend struct SegmentCaptureCallback;
 
   std::string bridge_;
   std::uint16_t port_;
