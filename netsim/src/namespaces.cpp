@@ -1,10 +1,15 @@
 #include "netsim/namespaces.h"
 
 #include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -149,6 +154,29 @@ void write_sysctl(int netns_fd, const std::string& proc_path, const std::string&
   }
   if (exit_code_of(status) != 0)
     throw std::runtime_error("cannot write " + value + " to " + proc_path + " (step " +
+                             std::to_string(exit_code_of(status)) + ")");
+}
+
+void disable_tx_checksum_offload(int netns_fd, const std::string& ifname) {
+  ifreq ifr{};
+  if (ifname.size() >= sizeof ifr.ifr_name)
+    throw std::runtime_error("interface name too long: " + ifname);
+  std::memcpy(ifr.ifr_name, ifname.c_str(), ifname.size());
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork: " + std::string(strerror(errno)));
+  if (pid == 0) {
+    if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0) _exit(2);
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) _exit(3);
+    ethtool_value value{ETHTOOL_STXCSUM, 0};
+    ifr.ifr_data = reinterpret_cast<char*>(&value);
+    _exit(ioctl(fd, SIOCETHTOOL, &ifr) == 0 ? 0 : 4);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (exit_code_of(status) != 0)
+    throw std::runtime_error("cannot turn off TX checksum offload on " + ifname + " (step " +
                              std::to_string(exit_code_of(status)) + ")");
 }
 

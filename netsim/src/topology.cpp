@@ -54,6 +54,9 @@ void Topology::build() {
       ports_[host.name + "." + link.ifname] = port;
       run_checked(-1, {ip, "link", "set", port, "master", bridges_.at(link.segment)});
       run_checked(-1, {ip, "link", "set", port, "up"});
+      // Both ends compute their own checksums, as a real NIC's frames on a wire have.
+      disable_tx_checksum_offload(-1, port);
+      disable_tx_checksum_offload(fd, link.ifname);
       const Segment* seg = sc_.find_segment(link.segment);
       run_checked(fd, {ip, "addr", "add",
                        to_string(link.address) + "/" + std::to_string(seg->subnet.prefix),

@@ -30,6 +30,12 @@ std::string find_tool(const std::string& name);
 // Writes value to a /proc/sys file as seen from inside netns_fd (e.g. ip_forward).
 void write_sysctl(int netns_fd, const std::string& proc_path, const std::string& value);
 
+// Turns off TX checksum offload on an interface inside netns_fd (SIOCETHTOOL, as
+// `ethtool -K IF tx off`). On a veth the kernel otherwise leaves UDP/TCP checksums
+// unfilled (CHECKSUM_PARTIAL), so captures, and a relay's raw capture, would see
+// frames no real wire carries.
+void disable_tx_checksum_offload(int netns_fd, const std::string& ifname);
+
 // A process that does nothing but hold a fresh network namespace open. It dies with us
 // (PR_SET_PDEATHSIG) and with the pid namespace, taking the netns with it.
 struct NetnsAnchor {
