@@ -105,9 +105,8 @@ void log_drop(RateLimiter<kWarnKeys>& warnings, TimePoint now, DropReason reason
   const std::size_t key =
       static_cast<std::size_t>(side) * kDropReasonCount + static_cast<std::size_t>(reason);
   if (auto suppressed = warnings.admit(key, now)) {
-    spdlog::warn("dropped {} from {}: {} ({} similar suppressed in the last {} s)", side_name(side),
-                 from.to_string(), drop_reason_name(reason), *suppressed,
-                 std::chrono::duration_cast<std::chrono::seconds>(kWarnInterval).count());
+    spdlog::warn("dropped {} from {}: {} ({} similar suppressed since the last warning)",
+                 side_name(side), from.to_string(), drop_reason_name(reason), *suppressed);
   }
 }
 
