@@ -30,6 +30,11 @@ sigset_t handled_signals() {
   return set;
 }
 
+// Never runs: the signals stay blocked and are read from the signalfd. Installing it
+// makes the process show them as caught (SigCgt in /proc/<pid>/status), which is how
+// supervisors such as netsim tell that SIGUSR1 asks for stats rather than kills us.
+void never_called(int) {}
+
 }  // namespace
 
 SignalFd::SignalFd() {
@@ -37,6 +42,9 @@ SignalFd::SignalFd() {
   if (::pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) {
     throw std::runtime_error("cannot block signals");
   }
+  struct sigaction action {};
+  action.sa_handler = never_called;
+  for (const int signal : {SIGINT, SIGTERM, SIGUSR1}) ::sigaction(signal, &action, nullptr);
   fd_ = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
   if (fd_ < 0) throw std::runtime_error(std::string("signalfd: ") + std::strerror(errno));
 }

@@ -9,6 +9,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <string>
+
 #include "mocks.h"
 
 namespace snowsignal::testing {
@@ -88,6 +91,18 @@ TEST_F(EventLoopTest, Sigusr1RunsTheReportAndTheLoopGoesOn) {
   ::kill(::getpid(), SIGUSR1);
   EXPECT_EQ(loop_.run(), SIGTERM);
   EXPECT_EQ(reports, 2);
+}
+
+// netsim only sends SIGUSR1 to a process whose /proc status lists it as caught.
+TEST_F(EventLoopTest, HandledSignalsShowAsCaughtInProcStatus) {
+  std::ifstream status("/proc/self/status");
+  unsigned long long caught = 0;
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("SigCgt:", 0) == 0) caught = std::stoull(line.substr(7), nullptr, 16);
+  }
+  for (const int signal : {SIGINT, SIGTERM, SIGUSR1}) {
+    EXPECT_TRUE((caught >> (signal - 1)) & 1U) << signal;
+  }
 }
 
 TEST_F(EventLoopTest, TimersRunPeriodically) {
