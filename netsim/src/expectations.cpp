@@ -123,7 +123,8 @@ CheckResult check_discover(const Expectation& x, const ClientOutcome& out,
                {"slowest_seconds", slowest},
                {"server", first_server},
                {"datagrams_sent", report->value("datagrams_sent", 0)},
-               {"client_exit_status", out.exit_status}};
+               {"client_exit_status", out.exit_status},
+               {"client_wall_seconds", out.wall_seconds}};
   if (report->contains("sent_payloads") && (*report)["sent_payloads"].is_array()) {
     std::size_t largest = 0;
     for (const auto& p : (*report)["sent_payloads"]) {
@@ -176,7 +177,8 @@ CheckResult check_no_discover(const Expectation& x, const ClientOutcome& out) {
   r.figures = {{"found", found},
                {"requested", static_cast<int>(x.pvs.size())},
                {"datagrams_sent", report->value("datagrams_sent", 0)},
-               {"client_exit_status", out.exit_status}};
+               {"client_exit_status", out.exit_status},
+               {"client_wall_seconds", out.wall_seconds}};
   int sent = report->value("datagrams_sent", 0);
   if (found == 0) {
     r.verdict = sent > 0 || !report->contains("datagrams_sent") ? Verdict::pass : Verdict::fail;

@@ -112,9 +112,6 @@ TeardownSummary Topology::teardown() {
 int Topology::netns_fd(const std::string& host) const {
   return anchors_.at(host).fd;
 }
-pid_t Topology::anchor_pid(const std::string& host) const {
-  return anchors_.at(host).pid;
-}
 ino_t Topology::netns_inode(const std::string& host) const {
   return anchors_.at(host).inode;
 }
@@ -124,10 +121,4 @@ std::string Topology::bridge(const std::string& segment) const {
 std::string Topology::world_port(const std::string& host, const std::string& ifname) const {
   return ports_.at(host + "." + ifname);
 }
-bool Topology::owns_pid(pid_t pid) const {
-  for (const auto& [name, a] : anchors_)
-    if (a.pid == pid) return true;
-  return false;
-}
-
 }  // namespace netsim

@@ -34,12 +34,10 @@ class Topology {
   TeardownSummary teardown();
 
   int netns_fd(const std::string& host) const;
-  pid_t anchor_pid(const std::string& host) const;
   ino_t netns_inode(const std::string& host) const;
   std::string bridge(const std::string& segment) const;
   // The world-side veth of host's interface (a port of the segment bridge).
   std::string world_port(const std::string& host, const std::string& ifname) const;
-  bool owns_pid(pid_t pid) const;
 
  private:
   const Scenario& sc_;
