@@ -276,12 +276,14 @@ std::pair<pid_t, int> reap_one() {
   return {pid, status};
 }
 
-bool catches_signal(pid_t pid, int sig) {
+bool handles_signal(pid_t pid, int sig) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(status, line);) {
-    if (line.rfind("SigCgt:", 0) != 0) continue;
-    unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
-    return (mask >> (sig - 1)) & 1u;
+    const bool caught = line.rfind("SigCgt:", 0) == 0;
+    const bool blocked = line.rfind("SigBlk:", 0) == 0;
+    if (!caught && !blocked) continue;
+    const unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
+    if ((mask >> (sig - 1)) & 1u) return true;
   }
   return false;
 }

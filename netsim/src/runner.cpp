@@ -59,7 +59,7 @@ StatsRead read_stats(Supervisor& sup, const std::string& process, const std::str
   StatsRead out;
   FileStamp before = stamp(path);
   // Only ask a process that handles SIGUSR1: its default action is to terminate.
-  bool asked = sup.state(process).running && catches_signal(sup.state(process).pid, SIGUSR1);
+  bool asked = sup.state(process).running && handles_signal(sup.state(process).pid, SIGUSR1);
   if (asked) sup.signal(process, SIGUSR1);
   auto deadline = Clock::now() + std::chrono::duration<double>(kStatsWait);
   for (;;) {

@@ -57,9 +57,11 @@ pid_t launch(const Launch& spec);
 
 // waitpid(-1, WNOHANG) once; returns {pid, status} or {0, 0} when nothing exited.
 std::pair<pid_t, int> reap_one();
-// Whether a running process has a handler for sig (SigCgt in /proc/PID/status), so
-// that sending it cannot kill a program that never asked for it.
-bool catches_signal(pid_t pid, int sig);
+// Whether a running process takes sig itself, so that sending it cannot kill a program
+// that never asked for it: a handler (SigCgt in /proc/PID/status) or a blocked signal
+// (SigBlk), which is how programs that read signals from a signalfd, like snowsignal,
+// receive them.
+bool handles_signal(pid_t pid, int sig);
 // Decodes a wait status to an exit code (128 + signal for signals).
 int exit_code_of(int wait_status);
 
