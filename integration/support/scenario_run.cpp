@@ -1,0 +1,128 @@
+#include "scenario_run.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace integration {
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path make_run_dir() {
+  std::string tmpl = (fs::temp_directory_path() / "snowsignal-it-XXXXXX").string();
+  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+// Waits for pid up to timeout_s; kills it (only that PID: netsim's PID 1 then takes the
+// whole namespace down with it) if it overstays. Returns the exit status or -1.
+int wait_bounded(pid_t pid, double timeout_s) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  int status = 0;
+  while (true) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace
+
+fs::path ScenarioRun::log(const std::string& process) const {
+  return dir / "logs" / (process + ".log");
+}
+fs::path ScenarioRun::stats(const std::string& process) const {
+  return dir / "logs" / (process + ".stats.json");
+}
+fs::path ScenarioRun::pcap(const std::string& segment) const {
+  return dir / "pcap" / (segment + ".pcap");
+}
+
+const nlohmann::json& ScenarioRun::expectation_at_line(int line) const {
+  for (const auto& e : report.at("expectations"))
+    if (e.value("line", 0) == line) return e;
+  throw std::out_of_range("no expectation at line " + std::to_string(line));
+}
+
+std::string ScenarioRun::summary() const {
+  std::ostringstream out;
+  out << "netsim exit " << exit_code << ", files in " << dir.string() << "\n";
+  if (report.contains("expectations"))
+    for (const auto& e : report["expectations"])
+      out << "  " << e.value("verdict", "?") << " " << e.value("description", "") << ": "
+          << e.value("measured", "") << "\n";
+  return out.str();
+}
+
+fs::path scenario_file(const std::string& relative) {
+  return fs::path(SNOWSIGNAL_FIXTURES_DIR) / "scenarios" / relative;
+}
+
+fs::path write_scenario(const std::string& name, const std::string& yaml) {
+  const fs::path path = make_run_dir() / (name + ".yaml");
+  std::ofstream(path) << yaml;
+  return path;
+}
+
+ScenarioRun run_scenario(const fs::path& file, double timeout_s) {
+  ScenarioRun run;
+  run.dir = make_run_dir();
+  const fs::path out = run.dir / "report.json";
+  const fs::path err = run.dir / "netsim.stderr";
+  std::vector<std::string> args{NETSIM_EXE,           "run",     file.string(),
+                                "--json",             "--logs",  (run.dir / "logs").string(),
+                                "--capture",          (run.dir / "pcap").string(), "-q"};
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (o < 0 || e < 0) _exit(127);
+    dup2(o, STDOUT_FILENO);
+    dup2(e, STDERR_FILENO);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  run.exit_code = wait_bounded(pid, timeout_s);
+  try {
+    run.report = read_json(out);
+  } catch (const std::exception&) {
+    run.report = nlohmann::json::object();  // the summary then shows the exit code alone
+  }
+  return run;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_text(path)); }
+
+std::size_t count_occurrences(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace integration
