@@ -48,4 +48,11 @@ std::string join(const std::vector<Ipv4Address>& addresses) {
   return text;
 }
 
+Ipv4Address segment_broadcast(Ipv4Address address, Ipv4Address netmask,
+                              Ipv4Address configured_broadcast) {
+  const bool configured = configured_broadcast.value != 0 && configured_broadcast != address;
+  if (configured) return configured_broadcast;
+  return Ipv4Address{(address.value & netmask.value) | ~netmask.value};
+}
+
 }  // namespace snowsignal

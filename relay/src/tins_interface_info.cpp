@@ -70,7 +70,9 @@ std::optional<InterfaceInfo> TinsInterfaceLookup::find(const std::string& name) 
     const std::uint32_t ip = ntohl(static_cast<std::uint32_t>(addresses.ip_addr));
     if (ip != 0) {
       info.ipv4 = Ipv4Address{ip};
-      info.broadcast = Ipv4Address{ntohl(static_cast<std::uint32_t>(addresses.bcast_addr))};
+      info.broadcast = segment_broadcast(
+          Ipv4Address{ip}, Ipv4Address{ntohl(static_cast<std::uint32_t>(addresses.netmask))},
+          Ipv4Address{ntohl(static_cast<std::uint32_t>(addresses.bcast_addr))});
     }
   } catch (const std::exception&) {
     return std::nullopt;  // libtins throws invalid_interface for an unknown name

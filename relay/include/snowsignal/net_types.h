@@ -36,4 +36,12 @@ struct Ipv4Address {
 // "198.18.1.2, 198.18.3.2": for log lines.
 std::string join(const std::vector<Ipv4Address>& addresses);
 
+// The broadcast address to re-broadcast to on an interface with this address and
+// netmask. The kernel's configured broadcast wins when it is a real one; an address
+// added without `brd` reports none (0.0.0.0, or the address itself through some APIs),
+// and then the directed broadcast of the subnet (RFC 919/922: host bits all ones) is
+// what every host on the segment accepts.
+Ipv4Address segment_broadcast(Ipv4Address address, Ipv4Address netmask,
+                              Ipv4Address configured_broadcast);
+
 }  // namespace snowsignal
