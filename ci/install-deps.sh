@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest
   libyaml-cpp-dev nlohmann-json3-dev
   iproute2 nftables util-linux procps
+  python3   # the UDP peers of the relay smoke test and the netsim topology test
 )
 
 missing=()
