@@ -5,18 +5,24 @@
 namespace netsim {
 
 void CopyCounter::add(std::uint32_t src_ip, std::uint16_t src_port,
-                      const std::vector<std::uint8_t>& payload) {
+                      const std::vector<std::uint8_t>& payload, double at) {
   ++frames_;
-  ++counts_[Key{src_ip, src_port, payload}];
+  Seen& seen = seen_[Key{src_ip, src_port, payload}];
+  if (seen.in_burst == 0 || at - seen.burst_start >= kCopyWindowSeconds) {
+    seen.burst_start = at;
+    seen.in_burst = 0;
+  }
+  ++seen.in_burst;
+  if (seen.in_burst > seen.max_burst) seen.max_burst = seen.in_burst;
 }
 
 CopyStats CopyCounter::stats() const {
   CopyStats s;
   s.frames = frames_;
-  s.datagrams = static_cast<long>(counts_.size());
-  for (const auto& [key, n] : counts_) {
-    if (n > s.max_copies) {
-      s.max_copies = n;
+  s.datagrams = static_cast<long>(seen_.size());
+  for (const auto& [key, seen] : seen_) {
+    if (seen.max_burst > s.max_copies) {
+      s.max_copies = seen.max_burst;
       s.worst = to_string(Ipv4{std::get<0>(key)}) + ":" + std::to_string(std::get<1>(key)) + " (" +
                 std::to_string(std::get<2>(key).size()) + " bytes)";
     }
