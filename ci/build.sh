@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Configures and builds the whole tree into a build directory.
 #   ci/build.sh [BUILD_DIR] [extra cmake args...]
-# BUILD_DIR defaults to build/. Warnings are errors in our code.
+# BUILD_DIR defaults to build/. Warnings are errors in our code. Release (-O2, no
+# debug info): debug info made the build 40% slower on CI's two cores and no test
+# reads it; pass -DCMAKE_BUILD_TYPE=RelWithDebInfo for a binary to debug.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
 shift || true
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"

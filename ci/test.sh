@@ -40,6 +40,9 @@ if [ $quick -eq 0 ]; then
   # halt_on_error so a sanitizer finding fails the test that triggered it.
   export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-  run_suite build-asan -DSNOWSIGNAL_SANITIZE=ON
+  # -O1 with line tables only: what ASan recommends for readable reports, and about
+  # half the compile time of -O2 -g.
+  run_suite build-asan -DSNOWSIGNAL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+    "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
 fi
 echo "=== all tests passed in $(( $(date +%s) - start )) s"
