@@ -15,15 +15,7 @@ namespace {
 
 std::string scenario(int dedup_window_ms) {
   const std::string window = std::to_string(dedup_window_ms);
-  std::string yaml = R"(name: duplicate-relays
-duration: 20
-segments:
-  - {name: a, subnet: 198.18.1.0/24}
-  - {name: b, subnet: 198.18.2.0/24}
-routers:
-  - {name: router, segments: [a, b]}
-hosts:
-)";
+  std::string yaml = two_segment_network("duplicate-relays");
   const std::map<std::string, std::string> relays = {{"relay-a1", "a, address: 198.18.1.2"},
                                                      {"relay-a2", "a, address: 198.18.1.3"},
                                                      {"relay-b1", "b, address: 198.18.2.2"},

@@ -23,15 +23,7 @@ std::string pv_name_for_datagram(std::size_t datagram_bytes) {
 }
 
 std::string scenario_for(const std::string& pv, std::size_t datagram_bytes) {
-  return R"(name: payload-)" + std::to_string(datagram_bytes) + R"(
-duration: 20
-segments:
-  - {name: a, subnet: 198.18.1.0/24}
-  - {name: b, subnet: 198.18.2.0/24}
-routers:
-  - {name: router, segments: [a, b]}
-hosts:
-  - name: relay-a
+  return two_segment_network("payload-" + std::to_string(datagram_bytes)) + R"(  - name: relay-a
     segments: [{segment: a, address: 198.18.1.2}]
     processes:
       - command: [snowsignal, -t, eth0, --other-relays, "${relay-b}", --stats-file, "${stats}"]

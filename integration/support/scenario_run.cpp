@@ -73,6 +73,18 @@ fs::path scenario_file(const std::string& relative) {
   return fs::path(SNOWSIGNAL_FIXTURES_DIR) / "scenarios" / relative;
 }
 
+std::string two_segment_network(const std::string& name) {
+  return "name: " + name + R"(
+duration: 20
+segments:
+  - {name: a, subnet: 198.18.1.0/24}
+  - {name: b, subnet: 198.18.2.0/24}
+routers:
+  - {name: router, segments: [a, b]}
+hosts:
+)";
+}
+
 fs::path write_scenario(const std::string& name, const std::string& yaml) {
   const fs::path path = make_run_dir() / (name + ".yaml");
   std::ofstream(path) << yaml;

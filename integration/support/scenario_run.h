@@ -25,6 +25,10 @@ struct ScenarioRun {
 // A scenario shipped in fixtures/scenarios (path relative to it).
 std::filesystem::path scenario_file(const std::string& relative);
 
+// The start of a generated scenario: segments a (198.18.1.0/24) and b (198.18.2.0/24)
+// joined by one router, up to the `hosts:` key; the caller appends its hosts.
+std::string two_segment_network(const std::string& name);
+
 // Writes text to a fresh scenario file in the test's temporary directory.
 std::filesystem::path write_scenario(const std::string& name, const std::string& yaml);
 
