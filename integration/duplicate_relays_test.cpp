@@ -44,7 +44,7 @@ expect:
 }
 
 TEST(DuplicateRelays, CopiesPerSegmentStayWithinOnePerRelayAndNoneReturnToTheOrigin) {
-  const auto run = run_scenario(write_scenario("duplicate-relays", scenario(500)));
+  const auto run = run_generated_scenario("duplicate-relays", scenario(500));
   ASSERT_EQ(run.exit_code, 0) << run.summary();
   // The client's own segment sees each of its searches exactly once: the original.
   std::map<std::vector<std::uint8_t>, int> copies_on_a;
@@ -55,7 +55,7 @@ TEST(DuplicateRelays, CopiesPerSegmentStayWithinOnePerRelayAndNoneReturnToTheOri
 }
 
 TEST(DuplicateRelays, WithoutDeduplicationTheSameTopologyLoopsPastTheBound) {
-  const auto run = run_scenario(write_scenario("duplicate-relays-nodedup", scenario(0)));
+  const auto run = run_generated_scenario("duplicate-relays-nodedup", scenario(0));
   EXPECT_EQ(run.exit_code, 1) << run.summary();
   bool over_bound = false;
   for (const auto& e : run.report.at("expectations"))

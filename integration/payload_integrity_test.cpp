@@ -53,7 +53,7 @@ class LargeSearch : public ::testing::TestWithParam<std::size_t> {};
 TEST_P(LargeSearch, ArrivesOnTheOtherSegmentByteIdenticalWithSourceKept) {
   const std::size_t size = GetParam();
   const std::string pv = pv_name_for_datagram(size);
-  const auto run = run_scenario(write_scenario("payload", scenario_for(pv, size)));
+  const auto run = run_generated_scenario("payload", scenario_for(pv, size));
   ASSERT_EQ(run.exit_code, 0) << run.summary();
 
   std::size_t originals = 0;

@@ -4,7 +4,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
@@ -42,6 +45,19 @@ int wait_bounded(pid_t pid, double timeout_s) {
 }
 
 }  // namespace
+
+ScenarioRun::ScenarioRun(ScenarioRun&& other) noexcept
+    : exit_code(other.exit_code), report(std::move(other.report)), dir(std::move(other.dir)) {
+  other.dir.clear();
+}
+
+ScenarioRun::~ScenarioRun() {
+  if (dir.empty()) return;
+  const char* keep = std::getenv("SNOWSIGNAL_KEEP_RUNS");
+  if (::testing::Test::HasFailure() || (keep != nullptr && *keep == '1')) return;
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+}
 
 fs::path ScenarioRun::log(const std::string& process) const {
   return dir / "logs" / (process + ".log");
@@ -85,15 +101,28 @@ hosts:
 )";
 }
 
-fs::path write_scenario(const std::string& name, const std::string& yaml) {
-  const fs::path path = make_run_dir() / (name + ".yaml");
-  std::ofstream(path) << yaml;
-  return path;
-}
+namespace {
+
+ScenarioRun run_in(fs::path dir, const fs::path& file, double timeout_s);
+
+}  // namespace
 
 ScenarioRun run_scenario(const fs::path& file, double timeout_s) {
+  return run_in(make_run_dir(), file, timeout_s);
+}
+
+ScenarioRun run_generated_scenario(const std::string& name, const std::string& yaml) {
+  const fs::path dir = make_run_dir();
+  const fs::path file = dir / (name + ".yaml");
+  std::ofstream(file) << yaml;
+  return run_in(dir, file, 180);
+}
+
+namespace {
+
+ScenarioRun run_in(fs::path dir, const fs::path& file, double timeout_s) {
   ScenarioRun run;
-  run.dir = make_run_dir();
+  run.dir = std::move(dir);
   const fs::path out = run.dir / "report.json";
   const fs::path err = run.dir / "netsim.stderr";
   std::vector<std::string> args{NETSIM_EXE,           "run",     file.string(),
@@ -121,6 +150,8 @@ ScenarioRun run_scenario(const fs::path& file, double timeout_s) {
   }
   return run;
 }
+
+}  // namespace
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
