@@ -9,5 +9,12 @@ cd "$(dirname "$0")/.."
 scenario=${1:-fixtures/scenarios/two-segments.yaml}
 shift || true
 bash ci/install-deps.sh
-bash ci/build.sh build >/dev/null
+echo "demo: building into build/ (a few minutes the first time; log: build/demo-build.log)" >&2
+mkdir -p build
+bash ci/build.sh build > build/demo-build.log 2>&1 || {
+  echo "demo: the build failed; the end of build/demo-build.log:" >&2
+  tail -n 30 build/demo-build.log >&2
+  exit 1
+}
+echo "demo: running $scenario" >&2
 exec build/bin/netsim run "$scenario" "$@"
