@@ -270,6 +270,25 @@ std::optional<nlohmann::json> last_json_line(const std::string& text) {
 
 }  // namespace
 
+namespace {
+void flatten_numbers(const nlohmann::json& j, const std::string& prefix,
+                     std::map<std::string, double>& out) {
+  if (j.is_number()) out[prefix] = j.get<double>();
+  if (!j.is_object()) return;
+  for (const auto& [key, value] : j.items())
+    flatten_numbers(value, prefix.empty() ? key : prefix + "." + key, out);
+}
+}  // namespace
+
+nlohmann::json counter_deltas(const nlohmann::json& before, const nlohmann::json& after) {
+  std::map<std::string, double> a, b;
+  flatten_numbers(before, "", b);
+  flatten_numbers(after, "", a);
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : a) out[key] = value - (b.count(key) ? b.at(key) : 0.0);
+  return out;
+}
+
 CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
                           const std::vector<Ipv4>& sender_addresses) {
   if (!out.error.empty()) return failed(x, out.error);
@@ -330,6 +349,7 @@ CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
                {"send_exit_status", out.send_exit},
                {"wall_seconds", out.wall_seconds}};
   if (!out.cpu_seconds.empty()) r.figures["cpu_seconds"] = out.cpu_seconds;
+  if (!out.counters.empty()) r.figures["counters"] = out.counters;
   std::ostringstream m;
   m << delivered << "/" << d.count << " delivered";
   if (corrupt == 0 && delivered > 0) m << " intact";

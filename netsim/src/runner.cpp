@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <deque>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -129,6 +130,8 @@ struct RunningDelivery {
   std::string base;  // LOGS/checkN-deliver
   std::map<std::string, double> cpu_before;
   std::map<std::string, double> cpu_seconds;  // filled when the receiver is done
+  std::map<std::string, nlohmann::json> stats_before;
+  nlohmann::json counters = nlohmann::json::object();  // filled when the receiver is done
   std::optional<int> recv_exit, send_exit;
 };
 
@@ -184,6 +187,7 @@ class Run {
   std::vector<std::optional<CheckResult>> results_;
   std::vector<RunningClient> clients_;
   std::vector<RunningDelivery> deliveries_;
+  std::deque<std::size_t> queued_deliveries_;  // after_previous checks waiting their turn
   Report report_;
   Clock::time_point t0_;
   bool started_ = false;
@@ -244,7 +248,9 @@ class Run {
       while (next < items.size() && items[next].at <= now && !interrupted_) fire(items[next++]);
       collect_clients();
       collect_deliveries();
-      if (next == items.size() && clients_.empty() && deliveries_.empty()) break;
+      if (next == items.size() && clients_.empty() && deliveries_.empty() &&
+          queued_deliveries_.empty())
+        break;
       std::this_thread::sleep_for(kTick);
     }
     // Clients cut short by the duration or an interrupt are killed by stop_all().
@@ -268,7 +274,10 @@ class Run {
     if (x.kind == ExpectKind::discover || x.kind == ExpectKind::no_discover) {
       start_client(item.check);
     } else if (x.kind == ExpectKind::deliver) {
-      start_delivery(item.check);
+      if (x.deliver.after_previous && (!deliveries_.empty() || !queued_deliveries_.empty()))
+        queued_deliveries_.push_back(item.check);
+      else
+        start_delivery(item.check);
     } else {
       results_[item.check] = evaluate_now(x);
     }
@@ -331,6 +340,15 @@ class Run {
     return out;
   }
 
+  std::map<std::string, nlohmann::json> stats_now(const std::vector<std::string>& processes) {
+    std::map<std::string, nlohmann::json> out;
+    for (const auto& p : processes) {
+      auto s = read_stats(sup_, p, stats_path(opt_.logs_dir, p));
+      out[p] = s.json ? *s.json : nlohmann::json::object();
+    }
+    return out;
+  }
+
   // udp-recv first, and only once it says it is bound, udp-send: nothing sent is missed.
   void start_delivery(std::size_t index) {
     const Expectation& x = sc_.expectations[index];
@@ -363,6 +381,7 @@ class Run {
                                       run.base + "-udp-recv.log");
       std::string why = wait_receiver(run.recv_pid, run.base + "-udp-recv.log");
       if (!why.empty()) throw std::runtime_error(why);
+      run.stats_before = stats_now(d.counters);
       run.cpu_before = cpu_now(d.cpu);
       run.started = Clock::now();
       run.send_pid =
@@ -393,8 +412,11 @@ class Run {
     for (auto it = deliveries_.begin(); it != deliveries_.end();) {
       const Expectation& x = sc_.expectations[it->check];
       double age = std::chrono::duration<double>(Clock::now() - it->started).count();
-      if (!it->recv_exit && (it->recv_exit = sup_.oneshot_status(it->recv_pid)))
+      if (!it->recv_exit && (it->recv_exit = sup_.oneshot_status(it->recv_pid))) {
         it->cpu_seconds = cpu_now(x.deliver.cpu);
+        for (const auto& [p, after] : stats_now(x.deliver.counters))
+          it->counters[p] = counter_deltas(it->stats_before[p], after);
+      }
       if (!it->send_exit) it->send_exit = sup_.oneshot_status(it->send_pid);
       if (!it->recv_exit || !it->send_exit) {
         // Both bound themselves by `within`; this is only the backstop.
@@ -411,6 +433,7 @@ class Run {
       out.recv_stdout = read_file(it->base + "-udp-recv.json");
       out.send_stdout = read_file(it->base + "-udp-send.json");
       out.wall_seconds = age;
+      out.counters = it->counters;
       for (const auto& [p, after] : it->cpu_seconds) {
         double before = it->cpu_before.count(p) ? it->cpu_before.at(p) : -1;
         if (before >= 0 && after >= 0) out.cpu_seconds[p] = after - before;
@@ -421,6 +444,11 @@ class Run {
       spdlog::info("t={:.2f}s check {}: {} {}", seconds(), it->check + 1,
                    to_string(results_[it->check]->verdict), results_[it->check]->measured);
       it = deliveries_.erase(it);
+    }
+    if (deliveries_.empty() && !queued_deliveries_.empty()) {
+      const std::size_t next = queued_deliveries_.front();
+      queued_deliveries_.pop_front();
+      start_delivery(next);
     }
   }
 

@@ -475,6 +475,12 @@ class Loader {
                      [](const FaultEvent& a, const FaultEvent& b) { return a.at < b.at; });
   }
 
+  bool boolean(const YAML::Node& n, const std::string& what) const {
+    std::string v = scalar(n, what);
+    if (v != "true" && v != "false") throw error(n, what + " must be true or false");
+    return v == "true";
+  }
+
   std::vector<std::string> extra_args(const YAML::Node& item, const char* key) const {
     if (!item[key]) return {};
     auto args = strings(item[key], key);
@@ -483,11 +489,12 @@ class Loader {
   }
 
   void load_delivery(const YAML::Node& item, const YAML::Node& arg, Expectation& x) const {
-    check_keys(item,
-               {"deliver", "from", "to", "receiver", "port", "group", "size", "rate", "at",
-                "within", "idle", "linger", "min_delivered", "max_duplicates", "keep_source",
-                "send_args", "recv_args", "cpu"},
-               "deliver");
+    check_keys(
+        item, {"deliver",       "from",           "to",          "receiver",  "port",      "group",
+               "size",          "rate",           "at",          "within",    "idle",      "linger",
+               "min_delivered", "max_duplicates", "keep_source", "send_args", "recv_args", "cpu",
+               "counters",      "after_previous"},
+        "deliver");
     Delivery& d = x.deliver;
     d.count = static_cast<long>(number(arg, "deliver (datagram count)", 1, 1e7));
     for (const char* key : {"from", "to", "receiver"})
@@ -521,19 +528,18 @@ class Loader {
     if (item["max_duplicates"])
       d.max_duplicates =
           static_cast<long>(number(item["max_duplicates"], "max_duplicates", 0, 1e9));
-    if (item["keep_source"]) {
-      std::string v = scalar(item["keep_source"], "keep_source");
-      if (v != "true" && v != "false")
-        throw error(item["keep_source"], "keep_source must be true or false");
-      d.keep_source = v == "true";
-    }
+    if (item["keep_source"]) d.keep_source = boolean(item["keep_source"], "keep_source");
+    if (item["after_previous"])
+      d.after_previous = boolean(item["after_previous"], "after_previous");
     d.send_args = extra_args(item, "send_args");
     d.recv_args = extra_args(item, "recv_args");
-    if (item["cpu"])
-      for (const auto& p : strings(item["cpu"], "cpu")) {
-        if (!sc_.find_process(p)) throw error(item["cpu"], "unknown process '" + p + "'");
-        d.cpu.push_back(p);
+    for (auto [key, list] : {std::pair{"cpu", &d.cpu}, std::pair{"counters", &d.counters}}) {
+      if (!item[key]) continue;
+      for (const auto& p : strings(item[key], key)) {
+        if (!sc_.find_process(p)) throw error(item[key], "unknown process '" + p + "'");
+        list->push_back(p);
       }
+    }
     if (!x.at) x.at = 0;
     if (*x.at + x.within > sc_.duration)
       throw error(item, "at + within (" + std::to_string(*x.at + x.within) + "s) exceeds duration");

@@ -258,6 +258,18 @@ TEST(CheckDeliver, FailsWhenAToolPrintedNoJsonOrCouldNotRun) {
   EXPECT_EQ(check_deliver(deliver(), none, kClient).measured, "udp-recv did not say it was ready");
 }
 
+TEST(CounterDeltas, EveryNumberAsADottedPathMinusItsValueBefore) {
+  auto before = nlohmann::json::parse(R"({"captured":10,"dropped":{"echo":1},"peers":["x"]})");
+  auto after = nlohmann::json::parse(
+      R"({"captured":5010,"dropped":{"echo":1,"fragment":2},"peers":["x"],"note":"n"})");
+  auto d = counter_deltas(before, after);
+  EXPECT_EQ(d["captured"], 5000);
+  EXPECT_EQ(d["dropped.echo"], 0);
+  EXPECT_EQ(d["dropped.fragment"], 2) << "a counter that appeared counts from 0";
+  EXPECT_FALSE(d.contains("peers"));
+  EXPECT_FALSE(d.contains("note"));
+}
+
 TEST(CheckDeliver, ReportsTheCpuSecondsOfWatchedProcesses) {
   DeliveryOutcome o = delivery(kAllArrived);
   o.cpu_seconds = {{"relay-a", 0.25}};

@@ -243,6 +243,8 @@ expect:
     send_args: [--ttl, "4"]
     recv_args: [--reuse]
     cpu: [relay]
+    counters: [relay]
+    after_previous: true
 )",
                                "d.yaml");
   ASSERT_EQ(sc.expectations.size(), 2u);
@@ -266,6 +268,9 @@ expect:
   EXPECT_FALSE(b.deliver.keep_source);
   EXPECT_EQ(b.deliver.send_args, (std::vector<std::string>{"--ttl", "4"}));
   EXPECT_EQ(b.deliver.cpu, (std::vector<std::string>{"relay"}));
+  EXPECT_EQ(b.deliver.counters, (std::vector<std::string>{"relay"}));
+  EXPECT_TRUE(b.deliver.after_previous);
+  EXPECT_FALSE(a.deliver.after_previous);
 }
 
 const BadCase kBadDeliveries[] = {
@@ -285,6 +290,10 @@ const BadCase kBadDeliveries[] = {
      "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - {deliver: 5, "
      "from: c, receiver: c, to: '198.18.1.255:1', cpu: [ghost]}\n",
      6, "unknown process 'ghost'"},
+    {"DeliverAfterPreviousNotABoolean",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - {deliver: 5, "
+     "from: c, receiver: c, to: '198.18.1.255:1', after_previous: soon}\n",
+     6, "after_previous must be true or false"},
     {"DeliverGroupNotMulticast",
      "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - {deliver: 5, "
      "from: c, receiver: c, to: '198.18.1.255:1', group: 198.18.1.9}\n",

@@ -41,8 +41,13 @@ struct DeliveryOutcome {
   std::string recv_stdout, send_stdout;
   double wall_seconds = 0;
   std::map<std::string, double> cpu_seconds;
-  std::string error;  // could not run at all
+  nlohmann::json counters = nlohmann::json::object();  // process -> counter_deltas()
+  std::string error;                                   // could not run at all
 };
+
+// How every number in a stats JSON changed: {"captured": 5000, "dropped.echo": 0, ...}
+// (dotted paths; numbers present in `after` only count from 0).
+nlohmann::json counter_deltas(const nlohmann::json& before, const nlohmann::json& after);
 
 CheckResult check_discover(const Expectation& x, const ClientOutcome& out,
                            const std::vector<Ipv4>& server_addresses);

@@ -97,7 +97,9 @@ struct Delivery {
   long max_duplicates = 0;
   bool keep_source = true;  // every datagram's source is from's address and udp-send's port
   std::vector<std::string> send_args, recv_args;  // extra options (variables allowed)
-  std::vector<std::string> cpu;  // processes whose CPU time during the delivery is reported
+  std::vector<std::string> cpu;       // processes whose CPU time during the delivery is reported
+  std::vector<std::string> counters;  // processes whose stats JSON change is reported
+  bool after_previous = false;        // start no earlier than the end of the running deliver checks
 };
 
 struct Expectation {
