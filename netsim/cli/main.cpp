@@ -74,11 +74,12 @@ A minimal scenario (client on a finds a PV served on b through two relays):
     - {name: desk, segments: [a]}
   timeline:                          # kill restart link_down link_up loss partition heal
     - {at: 5, kill: relay-b}
-  expect:                            # discover no_discover max_copies counter log
+  expect:                            # discover no_discover max_copies counter log deliver
     - {discover: "X:Y", from: ioc, client: desk, at: 0, within: 3}
     - {no_discover: "X:Y", client: desk, at: 6, within: 3}
     - {max_copies: 1, segment: b}
-    - {counter: forwarded, process: relay-a, op: ">=", value: 1})";
+    - {counter: forwarded, process: relay-a, op: ">=", value: 1}
+    - {deliver: 100, from: desk, to: "198.18.1.255:5076", receiver: ioc, size: 1337})";
 
 bool make_dir(const std::string& path) {
   std::string partial;
@@ -117,6 +118,8 @@ void print_programs(const netsim::Scenario& sc, const netsim::BinaryResolver& bi
   for (const auto& x : sc.expectations)
     if (x.kind == netsim::ExpectKind::discover || x.kind == netsim::ExpectKind::no_discover)
       names.insert("pva-client");
+    else if (x.kind == netsim::ExpectKind::deliver)
+      names.insert({"udp-send", "udp-recv"});
   std::cout << "programs:\n";
   for (const auto& n : names) {
     try {

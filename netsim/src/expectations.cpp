@@ -256,6 +256,119 @@ CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::js
   return r;
 }
 
+namespace {
+
+std::optional<nlohmann::json> last_json_line(const std::string& text) {
+  std::optional<nlohmann::json> found;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) found = j;
+  }
+  return found;
+}
+
+}  // namespace
+
+namespace {
+void flatten_numbers(const nlohmann::json& j, const std::string& prefix,
+                     std::map<std::string, double>& out) {
+  if (j.is_number()) out[prefix] = j.get<double>();
+  if (!j.is_object()) return;
+  for (const auto& [key, value] : j.items())
+    flatten_numbers(value, prefix.empty() ? key : prefix + "." + key, out);
+}
+}  // namespace
+
+nlohmann::json counter_deltas(const nlohmann::json& before, const nlohmann::json& after) {
+  std::map<std::string, double> a, b;
+  flatten_numbers(before, "", b);
+  flatten_numbers(after, "", a);
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : a) out[key] = value - (b.count(key) ? b.at(key) : 0.0);
+  return out;
+}
+
+CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
+                          const std::vector<Ipv4>& sender_addresses) {
+  if (!out.error.empty()) return failed(x, out.error);
+  auto recv = last_json_line(out.recv_stdout);
+  auto sent = last_json_line(out.send_stdout);
+  if (!recv)
+    return failed(x,
+                  "udp-recv printed no JSON (exit status " + std::to_string(out.recv_exit) + ")");
+  if (!sent)
+    return failed(x,
+                  "udp-send printed no JSON (exit status " + std::to_string(out.send_exit) + ")");
+  const Delivery& d = x.deliver;
+  CheckResult r = base(x);
+  const long delivered = recv->value("distinct", 0L);
+  const long duplicates = recv->value("duplicates", 0L);
+  const long corrupt = recv->value("corrupt", 0L);
+  const long need = d.min_delivered < 0 ? d.count : d.min_delivered;
+  const int source_port = sent->value("source_port", 0);
+  std::vector<std::string> problems;
+  if (delivered < need)
+    problems.push_back(std::to_string(d.count - delivered) + " lost (" +
+                       recv->value("lost_ranges", std::string{}) + ")");
+  if (corrupt > 0) problems.push_back(std::to_string(corrupt) + " corrupt");
+  if (duplicates > d.max_duplicates)
+    problems.push_back(std::to_string(duplicates) +
+                       " duplicates, expected <= " + std::to_string(d.max_duplicates));
+  std::string first_source;
+  if (recv->contains("sources") && (*recv)["sources"].is_object())
+    for (const auto& [source, n] : (*recv)["sources"].items()) {
+      if (first_source.empty()) first_source = source;
+      if (!d.keep_source) continue;
+      auto colon = source.rfind(':');
+      auto ip = parse_ipv4(source.substr(0, colon));
+      bool from_sender = ip && std::find(sender_addresses.begin(), sender_addresses.end(), *ip) !=
+                                   sender_addresses.end();
+      bool same_port =
+          colon != std::string::npos && source.substr(colon + 1) == std::to_string(source_port);
+      if (!from_sender || !same_port)
+        problems.push_back(std::to_string(n.get<long>()) + " from " + source + ", not from " +
+                           d.from + " port " + std::to_string(source_port));
+    }
+  const nlohmann::json latency = recv->value("latency_us", nlohmann::json::object());
+  r.figures = {{"delivered", delivered},
+               {"count", d.count},
+               {"sent", sent->value("sent", 0L)},
+               {"send_errors", sent->value("send_errors", 0L)},
+               {"lost", d.count - delivered},
+               {"lost_ranges", recv->value("lost_ranges", std::string{})},
+               {"duplicates", duplicates},
+               {"corrupt", corrupt},
+               {"foreign", recv->value("foreign", 0L)},
+               {"receiver_socket_drops", recv->value("socket_drops", 0L)},
+               {"sources", recv->value("sources", nlohmann::json::object())},
+               {"latency_us", latency},
+               {"send_seconds", sent->value("elapsed_seconds", 0.0)},
+               {"achieved_rate", sent->value("achieved_rate", 0.0)},
+               {"recv_exit_status", out.recv_exit},
+               {"send_exit_status", out.send_exit},
+               {"wall_seconds", out.wall_seconds}};
+  if (!out.cpu_seconds.empty()) r.figures["cpu_seconds"] = out.cpu_seconds;
+  if (!out.counters.empty()) r.figures["counters"] = out.counters;
+  std::ostringstream m;
+  m << delivered << "/" << d.count << " delivered";
+  if (corrupt == 0 && delivered > 0) m << " intact";
+  if (!first_source.empty()) m << " from " << first_source;
+  m << ", " << duplicates << " duplicate(s)";
+  if (latency.value("samples", 0) > 0)
+    m << ", latency p50 " << fmt(latency.value("p50", 0.0)) << " us p99 "
+      << fmt(latency.value("p99", 0.0)) << " us";
+  if (sent->value("sent", 0L) < d.count)
+    m << "; udp-send sent only " << sent->value("sent", 0L) << " ("
+      << sent->value("first_error", std::string{}) << ")";
+  if (!problems.empty())
+    m << "; " << problems.front()
+      << (problems.size() > 1 ? " (+" + std::to_string(problems.size() - 1) + " more)" : "");
+  r.measured = m.str();
+  r.verdict = problems.empty() ? Verdict::pass : Verdict::fail;
+  return r;
+}
+
 CheckResult check_log(const Expectation& x, const std::string& log_text) {
   CheckResult r = base(x);
   std::size_t count = 0;

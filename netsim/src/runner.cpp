@@ -3,8 +3,11 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <deque>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -22,8 +25,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kTick = std::chrono::milliseconds(20);
-constexpr double kClientGrace = 10;  // seconds past `within` before a client is killed
-constexpr double kStatsWait = 3;     // seconds to wait for a stats file after SIGUSR1
+constexpr double kClientGrace = 10;   // seconds past `within` before a client is killed
+constexpr double kStatsWait = 3;      // seconds to wait for a stats file after SIGUSR1
+constexpr double kReceiverReady = 5;  // seconds for udp-recv to bind and say so
 
 std::string fmt(double v) {
   std::ostringstream o;
@@ -87,6 +91,23 @@ StatsRead read_stats(Supervisor& sup, const std::string& process, const std::str
   return out;
 }
 
+// User + system CPU seconds a process has used so far (/proc/PID/stat fields 14 and 15),
+// or -1 when it cannot be read.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');  // the command name may contain blanks and parentheses
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 // A scheduled thing: a fault, or the start of a timed check.
 struct AgendaItem {
   double at = 0;
@@ -100,6 +121,18 @@ struct RunningClient {
   pid_t pid;
   Clock::time_point started;
   std::string stdout_path;
+};
+
+struct RunningDelivery {
+  std::size_t check = 0;
+  pid_t recv_pid = -1, send_pid = -1;
+  Clock::time_point started;
+  std::string base;  // LOGS/checkN-deliver
+  std::map<std::string, double> cpu_before;
+  std::map<std::string, double> cpu_seconds;  // filled when the receiver is done
+  std::map<std::string, nlohmann::json> stats_before;
+  nlohmann::json counters = nlohmann::json::object();  // filled when the receiver is done
+  std::optional<int> recv_exit, send_exit;
 };
 
 class Run {
@@ -153,6 +186,8 @@ class Run {
   std::map<std::string, std::unique_ptr<SegmentCapture>> captures_;
   std::vector<std::optional<CheckResult>> results_;
   std::vector<RunningClient> clients_;
+  std::vector<RunningDelivery> deliveries_;
+  std::deque<std::size_t> queued_deliveries_;  // after_previous checks waiting their turn
   Report report_;
   Clock::time_point t0_;
   bool started_ = false;
@@ -212,7 +247,10 @@ class Run {
       }
       while (next < items.size() && items[next].at <= now && !interrupted_) fire(items[next++]);
       collect_clients();
-      if (next == items.size() && clients_.empty()) break;
+      collect_deliveries();
+      if (next == items.size() && clients_.empty() && deliveries_.empty() &&
+          queued_deliveries_.empty())
+        break;
       std::this_thread::sleep_for(kTick);
     }
     // Clients cut short by the duration or an interrupt are killed by stop_all().
@@ -235,6 +273,11 @@ class Run {
     const Expectation& x = sc_.expectations[item.check];
     if (x.kind == ExpectKind::discover || x.kind == ExpectKind::no_discover) {
       start_client(item.check);
+    } else if (x.kind == ExpectKind::deliver) {
+      if (x.deliver.after_previous && (!deliveries_.empty() || !queued_deliveries_.empty()))
+        queued_deliveries_.push_back(item.check);
+      else
+        start_delivery(item.check);
     } else {
       results_[item.check] = evaluate_now(x);
     }
@@ -290,6 +333,125 @@ class Run {
     }
   }
 
+  std::map<std::string, double> cpu_now(const std::vector<std::string>& processes) {
+    std::map<std::string, double> out;
+    for (const auto& p : processes)
+      out[p] = sup_.state(p).running ? cpu_seconds(sup_.state(p).pid) : -1;
+    return out;
+  }
+
+  std::map<std::string, nlohmann::json> stats_now(const std::vector<std::string>& processes) {
+    std::map<std::string, nlohmann::json> out;
+    for (const auto& p : processes) {
+      auto s = read_stats(sup_, p, stats_path(opt_.logs_dir, p));
+      out[p] = s.json ? *s.json : nlohmann::json::object();
+    }
+    return out;
+  }
+
+  // udp-recv first, and only once it says it is bound, udp-send: nothing sent is missed.
+  void start_delivery(std::size_t index) {
+    const Expectation& x = sc_.expectations[index];
+    const Delivery& d = x.deliver;
+    auto vars = run_variables(sc_, opt_.logs_dir, "");
+    RunningDelivery run;
+    run.check = index;
+    run.base = opt_.logs_dir + "/check" + std::to_string(index + 1) + "-deliver";
+    std::vector<std::string> recv{"udp-recv",
+                                  "--port",
+                                  std::to_string(d.port),
+                                  "--count",
+                                  std::to_string(d.count),
+                                  "--timeout",
+                                  fmt(x.within),
+                                  "--idle",
+                                  fmt(d.idle),
+                                  "--linger",
+                                  fmt(d.linger)};
+    if (!d.group.empty()) recv.insert(recv.end(), {"--group", d.group});
+    for (const auto& a : d.recv_args) recv.push_back(substitute(a, vars));
+    std::vector<std::string> send{
+        "udp-send",   substitute(d.to, vars), "--count", std::to_string(d.count),
+        "--size",     std::to_string(d.size), "--rate",  fmt(d.rate),
+        "--duration", fmt(x.within)};
+    for (const auto& a : d.send_args) send.push_back(substitute(a, vars));
+    DeliveryOutcome failed_outcome;
+    try {
+      run.recv_pid = sup_.run_oneshot(d.receiver, recv, run.base + "-udp-recv.json",
+                                      run.base + "-udp-recv.log");
+      std::string why = wait_receiver(run.recv_pid, run.base + "-udp-recv.log");
+      if (!why.empty()) throw std::runtime_error(why);
+      run.stats_before = stats_now(d.counters);
+      run.cpu_before = cpu_now(d.cpu);
+      run.started = Clock::now();
+      run.send_pid =
+          sup_.run_oneshot(d.from, send, run.base + "-udp-send.json", run.base + "-udp-send.log");
+      spdlog::info("t={:.2f}s check {}: udp-recv on {} (pid {}), udp-send on {} (pid {})",
+                   seconds(), index + 1, d.receiver, run.recv_pid, d.from, run.send_pid);
+      deliveries_.push_back(run);
+    } catch (const std::exception& e) {
+      if (run.recv_pid > 0) kill(run.recv_pid, SIGKILL);
+      failed_outcome.error = e.what();
+      results_[index] = check_deliver(x, failed_outcome, {});
+    }
+  }
+
+  std::string wait_receiver(pid_t pid, const std::string& log) {
+    auto deadline = Clock::now() + std::chrono::duration<double>(kReceiverReady);
+    while (Clock::now() < deadline && !interrupted_) {
+      sup_.reap();
+      if (read_file(log).find("udp-recv ready:") != std::string::npos) return {};
+      if (sup_.oneshot_status(pid)) return "udp-recv exited before it was ready: " + read_file(log);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return "udp-recv did not say it was ready within " + fmt(kReceiverReady) + "s (log: " + log +
+           ")";
+  }
+
+  void collect_deliveries() {
+    for (auto it = deliveries_.begin(); it != deliveries_.end();) {
+      const Expectation& x = sc_.expectations[it->check];
+      double age = std::chrono::duration<double>(Clock::now() - it->started).count();
+      if (!it->recv_exit && (it->recv_exit = sup_.oneshot_status(it->recv_pid))) {
+        it->cpu_seconds = cpu_now(x.deliver.cpu);
+        for (const auto& [p, after] : stats_now(x.deliver.counters))
+          it->counters[p] = counter_deltas(it->stats_before[p], after);
+      }
+      if (!it->send_exit) it->send_exit = sup_.oneshot_status(it->send_pid);
+      if (!it->recv_exit || !it->send_exit) {
+        // Both bound themselves by `within`; this is only the backstop.
+        if (age > x.within + kClientGrace) {
+          if (!it->recv_exit) kill(it->recv_pid, SIGKILL);
+          if (!it->send_exit) kill(it->send_pid, SIGKILL);
+        }
+        ++it;
+        continue;
+      }
+      DeliveryOutcome out;
+      out.recv_exit = *it->recv_exit;
+      out.send_exit = *it->send_exit;
+      out.recv_stdout = read_file(it->base + "-udp-recv.json");
+      out.send_stdout = read_file(it->base + "-udp-send.json");
+      out.wall_seconds = age;
+      out.counters = it->counters;
+      for (const auto& [p, after] : it->cpu_seconds) {
+        double before = it->cpu_before.count(p) ? it->cpu_before.at(p) : -1;
+        if (before >= 0 && after >= 0) out.cpu_seconds[p] = after - before;
+      }
+      std::vector<Ipv4> sender;
+      for (const auto& l : sc_.find_host(x.deliver.from)->links) sender.push_back(l.address);
+      results_[it->check] = check_deliver(x, out, sender);
+      spdlog::info("t={:.2f}s check {}: {} {}", seconds(), it->check + 1,
+                   to_string(results_[it->check]->verdict), results_[it->check]->measured);
+      it = deliveries_.erase(it);
+    }
+    if (deliveries_.empty() && !queued_deliveries_.empty()) {
+      const std::size_t next = queued_deliveries_.front();
+      queued_deliveries_.pop_front();
+      start_delivery(next);
+    }
+  }
+
   CheckResult evaluate_now(const Expectation& x) {
     switch (x.kind) {
       case ExpectKind::counter: {
@@ -317,7 +479,7 @@ class Run {
     for (std::size_t i = 0; i < sc_.expectations.size(); ++i) {
       const auto& x = sc_.expectations[i];
       if (!results_[i] && !x.at && x.kind != ExpectKind::discover &&
-          x.kind != ExpectKind::no_discover)
+          x.kind != ExpectKind::no_discover && x.kind != ExpectKind::deliver)
         results_[i] = evaluate_now(x);
     }
   }

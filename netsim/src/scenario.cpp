@@ -78,6 +78,8 @@ std::string to_string(ExpectKind k) {
       return "counter";
     case ExpectKind::log:
       return "log";
+    case ExpectKind::deliver:
+      return "deliver";
   }
   return "?";
 }
@@ -139,6 +141,12 @@ std::string describe(const Expectation& e) {
       break;
     case ExpectKind::log:
       o << e.process << " contains \"" << e.text << "\"";
+      break;
+    case ExpectKind::deliver:
+      o << e.deliver.count << " x " << e.deliver.size << " bytes from " << e.deliver.from << " to "
+        << e.deliver.to << " on " << e.deliver.receiver;
+      if (e.deliver.rate > 0) o << " at " << e.deliver.rate << "/s";
+      o << " within " << e.within << "s";
       break;
   }
   if (e.at) o << " at " << *e.at << "s";

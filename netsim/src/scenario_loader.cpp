@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "netsim/substitution.h"
+#include "udp/address_guard.h"
 
 namespace netsim {
 
@@ -474,13 +475,84 @@ class Loader {
                      [](const FaultEvent& a, const FaultEvent& b) { return a.at < b.at; });
   }
 
+  bool boolean(const YAML::Node& n, const std::string& what) const {
+    std::string v = scalar(n, what);
+    if (v != "true" && v != "false") throw error(n, what + " must be true or false");
+    return v == "true";
+  }
+
+  std::vector<std::string> extra_args(const YAML::Node& item, const char* key) const {
+    if (!item[key]) return {};
+    auto args = strings(item[key], key);
+    for (const auto& a : args) check_variables(a, at(item[key]), "");
+    return args;
+  }
+
+  void load_delivery(const YAML::Node& item, const YAML::Node& arg, Expectation& x) const {
+    check_keys(
+        item, {"deliver",       "from",           "to",          "receiver",  "port",      "group",
+               "size",          "rate",           "at",          "within",    "idle",      "linger",
+               "min_delivered", "max_duplicates", "keep_source", "send_args", "recv_args", "cpu",
+               "counters",      "after_previous"},
+        "deliver");
+    Delivery& d = x.deliver;
+    d.count = static_cast<long>(number(arg, "deliver (datagram count)", 1, 1e7));
+    for (const char* key : {"from", "to", "receiver"})
+      if (!item[key])
+        throw error(item, std::string("deliver needs ") + key +
+                              ": (from: HOST, to: ADDRESS:PORT, receiver: HOST)");
+    d.from = host_ref(item["from"]);
+    d.receiver = host_ref(item["receiver"]);
+    d.to = scalar(item["to"], "to");
+    check_variables(d.to, at(item["to"]), "");
+    // The same guard as udp-send's, at load time, so a bad address is a file:line error.
+    auto dest = udp::parse_endpoint(substitute(d.to, run_variables(sc_, "/logs", "")));
+    if (!dest.error.empty()) throw error(item["to"], "to: " + dest.error);
+    if (auto why = udp::destination_refusal(dest.endpoint); !why.empty())
+      throw error(item["to"], "to: " + why);
+    d.port = item["port"] ? static_cast<long>(number(item["port"], "port", 1, 65535))
+                          : dest.endpoint.port();
+    if (item["group"]) {
+      d.group = scalar(item["group"], "group");
+      auto g = udp::parse_endpoint(d.group, false);
+      if (!g.error.empty() || !g.endpoint.is_multicast())
+        throw error(item["group"], "group: '" + d.group + "' is not a multicast address");
+    }
+    if (item["size"]) d.size = static_cast<long>(number(item["size"], "size", 24, 65507));
+    if (item["rate"]) d.rate = number(item["rate"], "rate", 0, 1e7);
+    if (item["idle"]) d.idle = number(item["idle"], "idle", 0, sc_.duration);
+    if (item["linger"]) d.linger = number(item["linger"], "linger", 0, sc_.duration);
+    if (item["within"]) x.within = number(item["within"], "within", 0.1, sc_.duration);
+    if (item["min_delivered"])
+      d.min_delivered = static_cast<long>(number(item["min_delivered"], "min_delivered", 0, 1e7));
+    if (item["max_duplicates"])
+      d.max_duplicates =
+          static_cast<long>(number(item["max_duplicates"], "max_duplicates", 0, 1e9));
+    if (item["keep_source"]) d.keep_source = boolean(item["keep_source"], "keep_source");
+    if (item["after_previous"])
+      d.after_previous = boolean(item["after_previous"], "after_previous");
+    d.send_args = extra_args(item, "send_args");
+    d.recv_args = extra_args(item, "recv_args");
+    for (auto [key, list] : {std::pair{"cpu", &d.cpu}, std::pair{"counters", &d.counters}}) {
+      if (!item[key]) continue;
+      for (const auto& p : strings(item[key], key)) {
+        if (!sc_.find_process(p)) throw error(item[key], "unknown process '" + p + "'");
+        list->push_back(p);
+      }
+    }
+    if (!x.at) x.at = 0;
+    if (*x.at + x.within > sc_.duration)
+      throw error(item, "at + within (" + std::to_string(*x.at + x.within) + "s) exceeds duration");
+  }
+
   void load_expectations(const YAML::Node& seq) {
     static const std::vector<std::pair<std::string, ExpectKind>> kinds{
         {"discover", ExpectKind::discover},
         {"no_discover", ExpectKind::no_discover},
         {"max_copies", ExpectKind::max_copies},
         {"counter", ExpectKind::counter},
-        {"log", ExpectKind::log}};
+        {"log", ExpectKind::log},
+        {"deliver", ExpectKind::deliver}};
     for (const auto& item : seq) {
       if (!item.IsMap())
         throw error(item, "an expectation is a mapping, e.g. {discover: PV, client: HOST}");
@@ -541,6 +613,9 @@ class Loader {
           if (x.text.empty()) throw error(arg, "log text is empty");
           if (!item["process"]) throw error(item, "log needs process: NAME");
           x.process = process_ref(item["process"]);
+          break;
+        case ExpectKind::deliver:
+          load_delivery(item, arg, x);
           break;
       }
       sc_.expectations.push_back(x);

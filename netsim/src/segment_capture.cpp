@@ -68,7 +68,8 @@ void SegmentCapture::on_frame(const std::uint8_t* data, std::uint32_t length, lo
     // libtins keeps addresses in network order; CopyCounter wants host order.
     std::uint32_t src = Tins::Endian::be_to_host(static_cast<std::uint32_t>(ip->src_addr()));
     std::lock_guard<std::mutex> lock(mutex_);
-    counter_.add(src, udp->sport(), payload, static_cast<double>(sec) + static_cast<double>(usec) / 1e6);
+    counter_.add(src, udp->sport(), payload,
+                 static_cast<double>(sec) + static_cast<double>(usec) / 1e6);
   } catch (const Tins::malformed_packet&) {
     // Not an Ethernet/IPv4/UDP frame we can read: nothing to count (still in the pcap).
   }

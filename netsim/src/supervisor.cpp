@@ -35,8 +35,8 @@ std::string read_file(const std::string& path, std::size_t from) {
 }
 
 bool BinaryResolver::is_ours(const std::string& name) {
-  return name == "snowsignal" || name == "pva-server" || name == "pva-client" ||
-         name == "netsim" || name == "mesh-inject";
+  return name == "snowsignal" || name == "pva-server" || name == "pva-client" || name == "netsim" ||
+         name == "mesh-inject" || name == "udp-send" || name == "udp-recv";
 }
 
 std::string BinaryResolver::resolve(const std::string& name) const {

@@ -171,5 +171,110 @@ TEST(CheckLog, CountsOccurrences) {
   EXPECT_EQ(check_log(x, "nothing").verdict, Verdict::fail);
 }
 
+Expectation deliver(long count = 3) {
+  Expectation x;
+  x.kind = ExpectKind::deliver;
+  x.deliver.count = count;
+  x.deliver.from = "client";
+  x.deliver.to = "198.18.2.255:5076";
+  x.deliver.receiver = "server";
+  return x;
+}
+
+DeliveryOutcome delivery(const std::string& recv, int recv_exit = 0) {
+  DeliveryOutcome o;
+  o.recv_exit = recv_exit;
+  o.send_exit = 0;
+  o.recv_stdout = "udp-recv ready: noise first\n" + recv + "\n";
+  o.send_stdout = R"({"sent":3,"source_port":40000,"elapsed_seconds":0.001,"achieved_rate":3000})";
+  return o;
+}
+
+const char* kAllArrived =
+    R"({"distinct":3,"duplicates":0,"corrupt":0,"lost_ranges":"","sources":{"198.18.1.10:40000":3},"latency_us":{"samples":3,"p50":40.5,"p99":80,"max":80}})";
+const std::vector<Ipv4> kClient{*parse_ipv4("198.18.1.10")};
+
+TEST(CheckDeliver, PassesWhenAllArriveIntactFromTheSendersAddressAndPort) {
+  CheckResult r = check_deliver(deliver(), delivery(kAllArrived), kClient);
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.measured;
+  EXPECT_EQ(r.figures["delivered"], 3);
+  EXPECT_EQ(r.figures["lost"], 0);
+  EXPECT_EQ(r.figures["latency_us"]["p50"], 40.5);
+  EXPECT_NE(r.measured.find("3/3 delivered intact from 198.18.1.10:40000"), std::string::npos)
+      << r.measured;
+}
+
+TEST(CheckDeliver, FailsWhenSomeAreLostUnlessMinDeliveredAllowsIt) {
+  std::string lossy = kAllArrived;
+  lossy.replace(lossy.find("\"distinct\":3"), 12, "\"distinct\":2");
+  lossy.replace(lossy.find("\"lost_ranges\":\"\""), 16, "\"lost_ranges\":\"1\"");
+  CheckResult r = check_deliver(deliver(), delivery(lossy, 1), kClient);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.measured.find("1 lost (1)"), std::string::npos) << r.measured;
+  Expectation x = deliver();
+  x.deliver.min_delivered = 2;
+  EXPECT_EQ(check_deliver(x, delivery(lossy, 1), kClient).verdict, Verdict::pass);
+}
+
+TEST(CheckDeliver, FailsOnCorruptOrDuplicatedDatagrams) {
+  std::string bad = kAllArrived;
+  bad.replace(bad.find("\"corrupt\":0"), 11, "\"corrupt\":1");
+  EXPECT_EQ(check_deliver(deliver(), delivery(bad), kClient).verdict, Verdict::fail);
+  std::string dup = kAllArrived;
+  dup.replace(dup.find("\"duplicates\":0"), 14, "\"duplicates\":2");
+  CheckResult r = check_deliver(deliver(), delivery(dup), kClient);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.measured.find("2 duplicates"), std::string::npos) << r.measured;
+  Expectation x = deliver();
+  x.deliver.max_duplicates = 2;
+  EXPECT_EQ(check_deliver(x, delivery(dup), kClient).verdict, Verdict::pass);
+}
+
+TEST(CheckDeliver, FailsWhenTheSourceAddressOrPortWasNotKept) {
+  std::string other_ip = kAllArrived;
+  other_ip.replace(other_ip.find("198.18.1.10:40000"), 17, "198.18.2.2:40000");
+  CheckResult r = check_deliver(deliver(), delivery(other_ip), kClient);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.measured.find("from 198.18.2.2:40000, not from client"), std::string::npos)
+      << r.measured;
+  std::string other_port = kAllArrived;
+  other_port.replace(other_port.find("198.18.1.10:40000"), 17, "198.18.1.10:40001");
+  EXPECT_EQ(check_deliver(deliver(), delivery(other_port), kClient).verdict, Verdict::fail);
+  Expectation x = deliver();
+  x.deliver.keep_source = false;
+  EXPECT_EQ(check_deliver(x, delivery(other_ip), kClient).verdict, Verdict::pass);
+}
+
+TEST(CheckDeliver, FailsWhenAToolPrintedNoJsonOrCouldNotRun) {
+  EXPECT_NE(check_deliver(deliver(), delivery("Segmentation fault", 139), kClient)
+                .measured.find("udp-recv printed no JSON (exit status 139)"),
+            std::string::npos);
+  DeliveryOutcome o = delivery(kAllArrived);
+  o.send_stdout = "";
+  o.send_exit = 2;
+  EXPECT_EQ(check_deliver(deliver(), o, kClient).verdict, Verdict::fail);
+  DeliveryOutcome none;
+  none.error = "udp-recv did not say it was ready";
+  EXPECT_EQ(check_deliver(deliver(), none, kClient).measured, "udp-recv did not say it was ready");
+}
+
+TEST(CounterDeltas, EveryNumberAsADottedPathMinusItsValueBefore) {
+  auto before = nlohmann::json::parse(R"({"captured":10,"dropped":{"echo":1},"peers":["x"]})");
+  auto after = nlohmann::json::parse(
+      R"({"captured":5010,"dropped":{"echo":1,"fragment":2},"peers":["x"],"note":"n"})");
+  auto d = counter_deltas(before, after);
+  EXPECT_EQ(d["captured"], 5000);
+  EXPECT_EQ(d["dropped.echo"], 0);
+  EXPECT_EQ(d["dropped.fragment"], 2) << "a counter that appeared counts from 0";
+  EXPECT_FALSE(d.contains("peers"));
+  EXPECT_FALSE(d.contains("note"));
+}
+
+TEST(CheckDeliver, ReportsTheCpuSecondsOfWatchedProcesses) {
+  DeliveryOutcome o = delivery(kAllArrived);
+  o.cpu_seconds = {{"relay-a", 0.25}};
+  EXPECT_EQ(check_deliver(deliver(), o, kClient).figures["cpu_seconds"]["relay-a"], 0.25);
+}
+
 }  // namespace
 }  // namespace netsim

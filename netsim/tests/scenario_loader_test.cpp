@@ -213,6 +213,100 @@ const BadCase kBadCases[] = {
      "unknown segment 'q'"},
 };
 
+TEST(ScenarioLoader, LoadsADeliveryWithDefaultsAndEveryKey) {
+  Scenario sc = parse_scenario(R"(duration: 20
+segments: [a, b]
+routers: [{name: r, segments: [a, b]}]
+hosts:
+  - name: relay
+    segments: [a]
+    processes: [{command: [snowsignal]}]
+  - {name: c, segments: [a]}
+  - {name: s, segments: [b]}
+expect:
+  - {deliver: 200, from: c, to: "${s}:6000", receiver: s}
+  - deliver: 1000
+    from: c
+    to: 239.1.2.3:5076
+    receiver: s
+    port: 7000
+    group: 239.1.2.3
+    size: 1337
+    rate: 5000
+    at: 2
+    within: 8
+    idle: 0.5
+    linger: 0
+    min_delivered: 990
+    max_duplicates: 3
+    keep_source: false
+    send_args: [--ttl, "4"]
+    recv_args: [--reuse]
+    cpu: [relay]
+    counters: [relay]
+    after_previous: true
+)",
+                               "d.yaml");
+  ASSERT_EQ(sc.expectations.size(), 2u);
+  const auto& a = sc.expectations[0];
+  EXPECT_EQ(a.kind, ExpectKind::deliver);
+  EXPECT_EQ(a.deliver.count, 200);
+  EXPECT_EQ(a.deliver.to, "${s}:6000") << "substituted when run";
+  EXPECT_EQ(a.deliver.port, 6000) << "the receiver binds the destination port by default";
+  EXPECT_EQ(a.deliver.size, 100);
+  EXPECT_EQ(a.deliver.min_delivered, -1);
+  EXPECT_TRUE(a.deliver.keep_source);
+  EXPECT_EQ(*a.at, 0);
+  const auto& b = sc.expectations[1];
+  EXPECT_EQ(b.deliver.port, 7000);
+  EXPECT_EQ(b.deliver.group, "239.1.2.3");
+  EXPECT_EQ(b.deliver.size, 1337);
+  EXPECT_EQ(b.deliver.rate, 5000);
+  EXPECT_EQ(b.within, 8);
+  EXPECT_EQ(b.deliver.min_delivered, 990);
+  EXPECT_EQ(b.deliver.max_duplicates, 3);
+  EXPECT_FALSE(b.deliver.keep_source);
+  EXPECT_EQ(b.deliver.send_args, (std::vector<std::string>{"--ttl", "4"}));
+  EXPECT_EQ(b.deliver.cpu, (std::vector<std::string>{"relay"}));
+  EXPECT_EQ(b.deliver.counters, (std::vector<std::string>{"relay"}));
+  EXPECT_TRUE(b.deliver.after_previous);
+  EXPECT_FALSE(a.deliver.after_previous);
+}
+
+const BadCase kBadDeliveries[] = {
+    {"DeliverOutsideTheTestSpace",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - deliver: "
+     "5\n    from: c\n    receiver: c\n    to: 8.8.8.8:53\n",
+     9, "outside the test address space"},
+    {"DeliverWithoutPort",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - deliver: "
+     "5\n    from: c\n    receiver: c\n    to: 198.18.1.255\n",
+     9, "expected ADDRESS:PORT"},
+    {"DeliverWithoutReceiver",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - {deliver: 5, "
+     "from: c, to: '198.18.1.255:1'}\n",
+     6, "needs receiver"},
+    {"DeliverUnknownCpuProcess",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - {deliver: 5, "
+     "from: c, receiver: c, to: '198.18.1.255:1', cpu: [ghost]}\n",
+     6, "unknown process 'ghost'"},
+    {"DeliverAfterPreviousNotABoolean",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - {deliver: 5, "
+     "from: c, receiver: c, to: '198.18.1.255:1', after_previous: soon}\n",
+     6, "after_previous must be true or false"},
+    {"DeliverGroupNotMulticast",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - {deliver: 5, "
+     "from: c, receiver: c, to: '198.18.1.255:1', group: 198.18.1.9}\n",
+     6, "not a multicast address"},
+    {"DeliverUnknownKey",
+     "duration: 5\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n  - {deliver: 5, "
+     "from: c, receiver: c, to: '198.18.1.255:1', sise: 3}\n",
+     6, "unknown key 'sise'"},
+};
+
+INSTANTIATE_TEST_SUITE_P(DeliverErrors, ScenarioLoaderErrors, ::testing::ValuesIn(kBadDeliveries),
+                         [](const ::testing::TestParamInfo<BadCase>& p) { return p.param.name; });
+
 INSTANTIATE_TEST_SUITE_P(EveryError, ScenarioLoaderErrors, ::testing::ValuesIn(kBadCases),
                          [](const ::testing::TestParamInfo<BadCase>& p) {
                            return std::string(p.param.name);

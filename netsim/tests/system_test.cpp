@@ -368,12 +368,43 @@ TEST(NetsimCli, UnknownOptionIsAUsageErrorExit2) {
   EXPECT_EQ(wait_exit(c.pid, 30), 2);
 }
 
+// The negative control of udp-deliver.yaml: the same tools, but a broadcast sent on
+// segment a and awaited on segment b (no relay): deliver must fail, with 0 delivered.
+TEST(NetsimDeliver, ABroadcastDoesNotCrossTheRouterSoDeliverFails) {
+  for (const char* tool : {"udp-send", "udp-recv"})
+    if (access((bin_dir() + "/" + tool).c_str(), X_OK) != 0)
+      GTEST_SKIP() << tool << " not built in " << bin_dir();
+  TempDir dir;
+  std::string scenario = dir.path + "/no-cross.yaml";
+  write(scenario, R"Y(name: no-cross
+duration: 10
+settle: 0
+segments: [a, b]
+routers: [{name: router, segments: [a, b]}]
+hosts:
+  - {name: client, segments: [a]}
+  - {name: server, segments: [b]}
+expect:
+  - {deliver: 50, from: client, to: 198.18.1.255:6001, receiver: server, within: 1}
+)Y");
+  Child c = spawn_netsim(Mode::invoker, {"run", "--json", scenario}, dir.path);
+  int rc = wait_exit(c.pid, 60);
+  std::string out = slurp(c.out);
+  ASSERT_EQ(rc, 1) << out << slurp(c.err);
+  auto report = nlohmann::json::parse(out);
+  const auto& x = report["expectations"][0];
+  EXPECT_EQ(x["verdict"], "FAIL");
+  EXPECT_EQ(x["figures"]["delivered"], 0);
+  EXPECT_EQ(x["figures"]["sent"], 50) << "the sender did send: the network lost them";
+  EXPECT_TRUE(leftovers("", inodes_from_report(report)).empty());
+}
+
 // The shipped scenarios against the real snowsignal and pva tools.
 class ShippedScenario : public ::testing::TestWithParam<std::tuple<std::string, Mode>> {};
 
 TEST_P(ShippedScenario, PassesAgainstTheRealRelayAndPvaTools) {
   const auto& [name, mode] = GetParam();
-  for (const char* tool : {"snowsignal", "pva-server", "pva-client"})
+  for (const char* tool : {"snowsignal", "pva-server", "pva-client", "udp-send", "udp-recv"})
     if (access((bin_dir() + "/" + tool).c_str(), X_OK) != 0)
       GTEST_SKIP() << tool << " not built in " << bin_dir() << " (build it, or set NETSIM_BIN_DIR)";
   if (mode == Mode::unprivileged && (geteuid() != 0 || !getpwnam(kUnprivilegedUser)))
@@ -396,6 +427,8 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, ShippedScenario,
                                            std::make_tuple("large-search", Mode::invoker),
                                            std::make_tuple("two-relays-one-segment", Mode::invoker),
                                            std::make_tuple("faults", Mode::invoker),
+                                           std::make_tuple("udp-deliver", Mode::invoker),
+                                           std::make_tuple("udp-deliver", Mode::unprivileged),
                                            std::make_tuple("two-segments", Mode::unprivileged)),
                          [](const ::testing::TestParamInfo<std::tuple<std::string, Mode>>& p) {
                            std::string n =

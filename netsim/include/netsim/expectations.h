@@ -3,6 +3,7 @@
 // every verdict can be unit-tested on canned data.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -33,6 +34,21 @@ struct ClientOutcome {
   std::string error;  // could not run at all
 };
 
+// What a deliver check's udp-recv and udp-send did (their exit statuses and stdout,
+// one JSON object each) and the CPU time of the watched processes meanwhile.
+struct DeliveryOutcome {
+  int recv_exit = -1, send_exit = -1;
+  std::string recv_stdout, send_stdout;
+  double wall_seconds = 0;
+  std::map<std::string, double> cpu_seconds;
+  nlohmann::json counters = nlohmann::json::object();  // process -> counter_deltas()
+  std::string error;                                   // could not run at all
+};
+
+// How every number in a stats JSON changed: {"captured": 5000, "dropped.echo": 0, ...}
+// (dotted paths; numbers present in `after` only count from 0).
+nlohmann::json counter_deltas(const nlohmann::json& before, const nlohmann::json& after);
+
 CheckResult check_discover(const Expectation& x, const ClientOutcome& out,
                            const std::vector<Ipv4>& server_addresses);
 CheckResult check_no_discover(const Expectation& x, const ClientOutcome& out);
@@ -40,6 +56,9 @@ CheckResult check_max_copies(const Expectation& x, const CopyStats& stats);
 // stats: the process's stats JSON, or nullopt with why it could not be read.
 CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::json>& stats,
                           const std::string& read_error);
+// sender_addresses: the addresses of deliver.from (the source every datagram must keep).
+CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
+                          const std::vector<Ipv4>& sender_addresses);
 CheckResult check_log(const Expectation& x, const std::string& log_text);
 CheckResult not_run(const Expectation& x, const std::string& why);
 

@@ -78,7 +78,29 @@ struct FaultEvent {
   SourceLocation where;
 };
 
-enum class ExpectKind { discover, no_discover, max_copies, counter, log };
+enum class ExpectKind { discover, no_discover, max_copies, counter, log, deliver };
+
+// deliver: udp-send on `from` sends `count` test datagrams to `to`; udp-recv on
+// `receiver` must get them all (or min_delivered), intact, with the sender's source.
+struct Delivery {
+  long count = 0;
+  std::string from;      // host running udp-send
+  std::string to;        // ADDRESS:PORT, before ${...} substitution
+  std::string receiver;  // host running udp-recv
+  long port = 0;         // udp-recv --port; default: the port of `to`
+  std::string group;     // multicast group udp-recv joins (optional)
+  long size = 100;
+  double rate = 0;          // per second; 0 = back to back
+  double idle = 1;          // udp-recv stops after this long without a datagram
+  double linger = 0.25;     // after all arrived, wait this long for duplicates
+  long min_delivered = -1;  // -1: all of count
+  long max_duplicates = 0;
+  bool keep_source = true;  // every datagram's source is from's address and udp-send's port
+  std::vector<std::string> send_args, recv_args;  // extra options (variables allowed)
+  std::vector<std::string> cpu;       // processes whose CPU time during the delivery is reported
+  std::vector<std::string> counters;  // processes whose stats JSON change is reported
+  bool after_previous = false;        // start no earlier than the end of the running deliver checks
+};
 
 struct Expectation {
   ExpectKind kind = ExpectKind::discover;
@@ -101,6 +123,7 @@ struct Expectation {
   std::string op = ">=";
   double value = 0;
   std::string text;  // log
+  Delivery deliver;
 };
 
 struct Scenario {

@@ -16,7 +16,8 @@
 
 namespace netsim {
 
-// Maps short names (snowsignal, pva-server, pva-client, mesh-inject, netsim) to our built binaries
+// Maps short names (snowsignal, pva-server, pva-client, mesh-inject, udp-send, udp-recv,
+// netsim) to our built binaries
 // in bin_dir; anything else is found in PATH. Absolute/relative paths are kept.
 class BinaryResolver {
  public:
