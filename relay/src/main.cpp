@@ -28,6 +28,9 @@ namespace snowsignal {
 namespace {
 
 constexpr auto kPeerRefresh = std::chrono::seconds(10);
+// Peer state changes that depend on time (a probe that drew no ICMP error, v1 idle, v2
+// heartbeat timeout) are applied this often: well within the 0.5 s probe wait.
+constexpr auto kPeerHealthTick = std::chrono::milliseconds(250);
 
 Environment process_environment() {
   Environment env;
@@ -80,6 +83,7 @@ class Daemon {
     write_stats();
     EventLoop loop(source_, *core_, mesh_.selectable_fd(), signals_, clock_);
     loop.every(kPeerRefresh, [this] { peers_.refresh(); });
+    loop.every(kPeerHealthTick, [this] { core_->tick(); });
     if (config_.stats_interval_s > 0) {
       loop.every(std::chrono::seconds(config_.stats_interval_s), [this] { report(); });
     }
