@@ -96,14 +96,16 @@ class Daemon {
  private:
   void report() {
     core_->set_capture_kernel_drops(source_.kernel_drops());
-    spdlog::info("counters: {}", stats_line(core_->counters()));
+    spdlog::info("counters: {} peers: {}", stats_line(core_->counters()),
+                 peers_line(core_->peer_health().peers(), clock_.now()));
     write_stats();
   }
 
   void write_stats() {
     if (!config_.stats_file) return;
-    const std::string error =
-        write_file_atomically(*config_.stats_file, stats_json(core_->counters(), peers_.peers()));
+    const std::string error = write_file_atomically(
+        *config_.stats_file,
+        stats_json(core_->counters(), peers_.peers(), core_->peer_health().peers(), clock_.now()));
     if (!error.empty()) spdlog::error("cannot write --stats-file: {}", error);
   }
 
