@@ -382,4 +382,31 @@ CheckResult check_log(const Expectation& x, const std::string& log_text) {
   return r;
 }
 
+CheckResult check_peer_state(const Expectation& x, const std::string& peer_address,
+                             const std::optional<nlohmann::json>& stats,
+                             const std::string& read_error) {
+  if (!stats) return failed(x, read_error);
+  if (!stats->contains("peer_health") || !(*stats)["peer_health"].is_object())
+    return failed(x, "no peer_health in the stats JSON (a snowsignal without peer health?)");
+  const nlohmann::json& health = (*stats)["peer_health"];
+  if (!health.contains(peer_address) || !health[peer_address].is_object()) {
+    std::string known;
+    for (auto it = health.begin(); it != health.end(); ++it)
+      known += (known.empty() ? "" : ", ") + it.key();
+    return failed(x, peer_address + " is not a peer of " + x.process +
+                         " (its peers: " + (known.empty() ? "none" : known) + ")");
+  }
+  const nlohmann::json& peer = health[peer_address];
+  CheckResult r = base(x);
+  const std::string state = peer.value("state", "?");
+  const std::string reason = peer.value("reason", "");
+  const double in_state = peer.value("seconds_in_state", 0.0);
+  r.figures = {{"peer", peer_address}, {"state", state}, {"seconds_in_state", in_state}};
+  if (!reason.empty()) r.figures["reason"] = reason;
+  r.measured = peer_address + " " + state + " for " + fmt(in_state) + "s" +
+               (reason.empty() ? "" : " (" + reason + ")");
+  r.verdict = state == x.peer_state ? Verdict::pass : Verdict::fail;
+  return r;
+}
+
 }  // namespace netsim

@@ -28,6 +28,9 @@ constexpr auto kTick = std::chrono::milliseconds(20);
 constexpr double kClientGrace = 10;   // seconds past `within` before a client is killed
 constexpr double kStatsWait = 3;      // seconds to wait for a stats file after SIGUSR1
 constexpr double kReceiverReady = 5;  // seconds for udp-recv to bind and say so
+// How often a polled peer_state asks for fresh stats (each read is a SIGUSR1, which
+// snowsignal answers with one counters line in its log).
+constexpr auto kPeerStatePoll = std::chrono::milliseconds(250);
 
 std::string fmt(double v) {
   std::ostringstream o;
@@ -135,6 +138,15 @@ struct RunningDelivery {
   std::optional<int> recv_exit, send_exit;
 };
 
+// A peer_state with `within`: read until the state shows or the time is up.
+struct PeerStatePoll {
+  std::size_t check;
+  Clock::time_point started;
+  Clock::time_point next;
+  std::string peer;                 // the address, variables substituted
+  std::vector<std::string> states;  // distinct states seen, in order, for the report
+};
+
 class Run {
  public:
   Run(const Scenario& sc, const RunOptions& opt, const std::atomic<bool>& interrupted)
@@ -188,6 +200,7 @@ class Run {
   std::vector<RunningClient> clients_;
   std::vector<RunningDelivery> deliveries_;
   std::deque<std::size_t> queued_deliveries_;  // after_previous checks waiting their turn
+  std::vector<PeerStatePoll> polls_;
   Report report_;
   Clock::time_point t0_;
   bool started_ = false;
@@ -248,8 +261,9 @@ class Run {
       while (next < items.size() && items[next].at <= now && !interrupted_) fire(items[next++]);
       collect_clients();
       collect_deliveries();
+      collect_polls();
       if (next == items.size() && clients_.empty() && deliveries_.empty() &&
-          queued_deliveries_.empty())
+          queued_deliveries_.empty() && polls_.empty())
         break;
       std::this_thread::sleep_for(kTick);
     }
@@ -278,6 +292,8 @@ class Run {
         queued_deliveries_.push_back(item.check);
       else
         start_delivery(item.check);
+    } else if (x.kind == ExpectKind::peer_state && x.poll) {
+      polls_.push_back(PeerStatePoll{item.check, Clock::now(), Clock::now(), peer_address(x), {}});
     } else {
       results_[item.check] = evaluate_now(x);
     }
@@ -452,6 +468,43 @@ class Run {
     }
   }
 
+  std::string peer_address(const Expectation& x) const {
+    return substitute(x.peer, run_variables(sc_, opt_.logs_dir, ""));
+  }
+
+  void collect_polls() {
+    for (auto it = polls_.begin(); it != polls_.end();) {
+      if (Clock::now() < it->next) {
+        ++it;
+        continue;
+      }
+      const Expectation& x = sc_.expectations[it->check];
+      auto stats = read_stats(sup_, x.process, stats_path(opt_.logs_dir, x.process));
+      CheckResult r = check_peer_state(x, it->peer, stats.json, stats.error);
+      const std::string state = r.figures.value("state", "");
+      if (!state.empty() && (it->states.empty() || it->states.back() != state))
+        it->states.push_back(state);
+      const double waited = std::chrono::duration<double>(Clock::now() - it->started).count();
+      const bool done = r.verdict == Verdict::pass || waited >= x.within;
+      if (!done) {
+        it->next = Clock::now() + kPeerStatePoll;
+        ++it;
+        continue;
+      }
+      std::string seen;
+      for (const auto& s : it->states) seen += (seen.empty() ? "" : " -> ") + s;
+      r.figures["seconds_waited"] = waited;
+      r.figures["states_seen"] = it->states;
+      r.measured = (r.verdict == Verdict::pass ? "after " + fmt(waited) + "s: "
+                                               : "not within " + fmt(x.within) + "s: ") +
+                   r.measured + (seen.empty() ? "" : "; states seen: " + seen);
+      spdlog::info("t={:.2f}s check {}: {} {}", seconds(), it->check + 1, to_string(r.verdict),
+                   r.measured);
+      results_[it->check] = r;
+      it = polls_.erase(it);
+    }
+  }
+
   CheckResult evaluate_now(const Expectation& x) {
     switch (x.kind) {
       case ExpectKind::counter: {
@@ -460,6 +513,10 @@ class Run {
       }
       case ExpectKind::log:
         return check_log(x, read_file(sup_.log_file(x.process)));
+      case ExpectKind::peer_state: {
+        auto s = read_stats(sup_, x.process, stats_path(opt_.logs_dir, x.process));
+        return check_peer_state(x, peer_address(x), s.json, s.error);
+      }
       case ExpectKind::max_copies:
         return check_max_copies(x, captures_.at(x.segment)->stats());
       default:

@@ -80,6 +80,8 @@ std::string to_string(ExpectKind k) {
       return "log";
     case ExpectKind::deliver:
       return "deliver";
+    case ExpectKind::peer_state:
+      return "peer_state";
   }
   return "?";
 }
@@ -147,6 +149,10 @@ std::string describe(const Expectation& e) {
         << e.deliver.to << " on " << e.deliver.receiver;
       if (e.deliver.rate > 0) o << " at " << e.deliver.rate << "/s";
       o << " within " << e.within << "s";
+      break;
+    case ExpectKind::peer_state:
+      o << e.process << " sees " << e.peer << " " << e.peer_state;
+      if (e.poll) o << " within " << e.within << "s";
       break;
   }
   if (e.at) o << " at " << *e.at << "s";

@@ -545,6 +545,38 @@ class Loader {
       throw error(item, "at + within (" + std::to_string(*x.at + x.within) + "s) exceeds duration");
   }
 
+  // peer_state: {process: P, peer: ADDRESS, state: STATE, within: S}, `at` inside or
+  // beside the mapping (the form of issue 13).
+  void load_peer_state(const YAML::Node& item, const YAML::Node& arg, Expectation& x) const {
+    check_keys(item, {"peer_state", "at"}, "peer_state");
+    if (!arg.IsMap())
+      throw error(arg, "peer_state is {process: P, peer: ADDRESS, state: STATE, within: S}");
+    check_keys(arg, {"process", "peer", "state", "within", "at"}, "peer_state");
+    if (!arg["process"]) throw error(arg, "peer_state needs process: NAME");
+    x.process = process_ref(arg["process"]);
+    if (!arg["peer"]) throw error(arg, "peer_state needs peer: ADDRESS (or \"${host}\")");
+    x.peer = scalar(arg["peer"], "peer");
+    check_variables(x.peer, at(arg["peer"]), "");
+    if (!arg["state"]) throw error(arg, "peer_state needs state: STATE");
+    x.peer_state = scalar(arg["state"], "state");
+    static const std::set<std::string> states{"up", "unreachable", "silent", "unknown"};
+    if (!states.count(x.peer_state))
+      throw error(arg["state"], "state must be one of up, unreachable, silent, unknown (got '" +
+                                    x.peer_state + "')");
+    if (arg["at"]) {
+      if (item["at"]) throw error(arg["at"], "give at: once");
+      x.at = number(arg["at"], "at", 0, sc_.duration);
+    }
+    if (arg["within"]) {
+      x.poll = true;
+      x.within = number(arg["within"], "within", 0.1, sc_.duration);
+      if (!x.at) x.at = 0;
+      if (*x.at + x.within > sc_.duration)
+        throw error(item,
+                    "at + within (" + std::to_string(*x.at + x.within) + "s) exceeds duration");
+    }
+  }
+
   void load_expectations(const YAML::Node& seq) {
     static const std::vector<std::pair<std::string, ExpectKind>> kinds{
         {"discover", ExpectKind::discover},
@@ -552,7 +584,8 @@ class Loader {
         {"max_copies", ExpectKind::max_copies},
         {"counter", ExpectKind::counter},
         {"log", ExpectKind::log},
-        {"deliver", ExpectKind::deliver}};
+        {"deliver", ExpectKind::deliver},
+        {"peer_state", ExpectKind::peer_state}};
     for (const auto& item : seq) {
       if (!item.IsMap())
         throw error(item, "an expectation is a mapping, e.g. {discover: PV, client: HOST}");
@@ -616,6 +649,9 @@ class Loader {
           break;
         case ExpectKind::deliver:
           load_delivery(item, arg, x);
+          break;
+        case ExpectKind::peer_state:
+          load_peer_state(item, arg, x);
           break;
       }
       sc_.expectations.push_back(x);

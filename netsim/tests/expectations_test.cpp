@@ -153,6 +153,44 @@ TEST(CheckCounter, AnAbsentDropReasonCountsAsZeroButAnAbsentCounterFails) {
   EXPECT_EQ(check_counter(x, std::nullopt, "no stats file").measured, "no stats file");
 }
 
+Expectation peer_state(const std::string& state) {
+  Expectation x;
+  x.kind = ExpectKind::peer_state;
+  x.process = "relay-a";
+  x.peer = "${relay-c}";
+  x.peer_state = state;
+  return x;
+}
+
+const char* kPeerHealth = R"({"peers":["198.18.3.2"],"peer_health":{"198.18.3.2":
+{"state":"unreachable","reason":"ICMP port unreachable","seconds_in_state":2.5}}})";
+
+TEST(CheckPeerState, PassesWhenTheProcessSeesThePeerInThatState) {
+  const auto stats = nlohmann::json::parse(kPeerHealth);
+  CheckResult r = check_peer_state(peer_state("unreachable"), "198.18.3.2", stats, "");
+  EXPECT_EQ(r.verdict, Verdict::pass);
+  EXPECT_EQ(r.measured, "198.18.3.2 unreachable for 2.5s (ICMP port unreachable)");
+  EXPECT_EQ(r.figures["state"], "unreachable");
+  EXPECT_EQ(r.figures["peer"], "198.18.3.2");
+}
+
+TEST(CheckPeerState, FailsSayingWhichStateThePeerIsIn) {
+  const auto stats = nlohmann::json::parse(kPeerHealth);
+  CheckResult r = check_peer_state(peer_state("up"), "198.18.3.2", stats, "");
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_EQ(r.measured, "198.18.3.2 unreachable for 2.5s (ICMP port unreachable)");
+}
+
+TEST(CheckPeerState, FailsWhenThePeerOrThePeerHealthIsMissing) {
+  const auto stats = nlohmann::json::parse(kPeerHealth);
+  EXPECT_EQ(check_peer_state(peer_state("up"), "198.18.9.9", stats, "").measured,
+            "198.18.9.9 is not a peer of relay-a (its peers: 198.18.3.2)");
+  const auto old = nlohmann::json::parse(R"({"peers":["198.18.3.2"]})");
+  EXPECT_EQ(check_peer_state(peer_state("up"), "198.18.3.2", old, "").verdict, Verdict::fail);
+  EXPECT_EQ(check_peer_state(peer_state("up"), "198.18.3.2", std::nullopt, "no stats").measured,
+            "no stats");
+}
+
 TEST(Compare, EveryOperator) {
   EXPECT_TRUE(compare(2, ">=", 2));
   EXPECT_TRUE(compare(1, "<=", 2));

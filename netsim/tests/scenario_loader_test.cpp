@@ -70,6 +70,77 @@ TEST(ScenarioLoader, LoadsAValidScenarioWithEveryKind) {
   EXPECT_EQ(sc.expectations[0].where.line, 27);
 }
 
+const char* kPeerStates = R"(name: peers
+duration: 20
+segments: [a, b]
+routers:
+  - {name: r, segments: [a, b]}
+hosts:
+  - name: relay-a
+    segments: [a]
+    processes:
+      - command: [snowsignal, --stats-file, "${stats}"]
+  - {name: relay-b, segments: [b]}
+expect:
+  - peer_state: {process: relay-a, peer: "${relay-b}", state: unreachable, within: 5}
+  - peer_state: {process: relay-a, peer: 198.18.2.10, state: unknown}
+    at: 3
+)";
+
+TEST(ScenarioLoader, PeerStateTakesAProcessAPeerAStateAndOptionallyWithin) {
+  Scenario sc = parse_scenario(kPeerStates, "peers.yaml");
+  ASSERT_EQ(sc.expectations.size(), 2u);
+  const Expectation& polled = sc.expectations[0];
+  EXPECT_EQ(polled.kind, ExpectKind::peer_state);
+  EXPECT_EQ(polled.process, "relay-a");
+  EXPECT_EQ(polled.peer, "${relay-b}") << "substituted when the run starts";
+  EXPECT_EQ(polled.peer_state, "unreachable");
+  EXPECT_TRUE(polled.poll);
+  EXPECT_EQ(polled.within, 5);
+  EXPECT_EQ(*polled.at, 0) << "a polled state is watched from t=0 unless told";
+  const Expectation& once = sc.expectations[1];
+  EXPECT_FALSE(once.poll);
+  EXPECT_EQ(*once.at, 3);
+  EXPECT_EQ(describe(polled), "peer_state relay-a sees ${relay-b} unreachable within 5s at 0s");
+}
+
+TEST(ScenarioLoader, PeerStateErrorsNameTheLine) {
+  const std::string head = R"(duration: 5
+segments: [a]
+hosts:
+  - name: h
+    segments: [a]
+    processes:
+      - command: [x]
+expect:
+)";
+  const auto error_of = [&](const std::string& item) -> std::string {
+    try {
+      parse_scenario(head + item, "x.yaml");
+    } catch (const ScenarioError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_NE(error_of("  - peer_state: {process: h, peer: 198.18.1.2, state: down}\n")
+                .find("state must be one of up, unreachable, silent, unknown"),
+            std::string::npos);
+  EXPECT_NE(error_of("  - peer_state: {process: h, state: up}\n").find("needs peer:"),
+            std::string::npos);
+  EXPECT_NE(error_of("  - peer_state: {process: nobody, peer: 198.18.1.2, state: up}\n")
+                .find("unknown process 'nobody'"),
+            std::string::npos);
+  EXPECT_NE(error_of("  - peer_state: {process: h, peer: \"${ghost}\", state: up}\n").find("ghost"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("  - peer_state: {process: h, peer: 198.18.1.2, state: up, within: 4, at: 3}\n")
+          .find("exceeds duration"),
+      std::string::npos);
+  EXPECT_NE(error_of("  - peer_state: {process: h, peer: 198.18.1.2, state: up, colour: 1}\n")
+                .find("unknown key 'colour'"),
+            std::string::npos);
+}
+
 TEST(ScenarioLoader, AllocatesRoutersFromDot1AndHostsFromDot10AroundExplicitOnes) {
   Scenario sc = parse_scenario(kValid, "demo.yaml");
   const Host* r = sc.find_host("r");

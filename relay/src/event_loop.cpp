@@ -100,7 +100,9 @@ int EventLoop::run() {
     }
     if (ready > 0) {
       if (fds[0].revents != 0) source_.dispatch(core_, kBatch);
-      if (fds[1].revents != 0) core_.drain_mesh(kBatch);
+      // POLLERR: ICMP errors queued for peers (IP_RECVERR); reading them clears it.
+      if ((fds[1].revents & POLLERR) != 0) core_.drain_mesh_errors(kBatch);
+      if ((fds[1].revents & POLLIN) != 0) core_.drain_mesh(kBatch);
       if (fds[2].revents != 0) {
         while (const int signal = signals_.read_signal()) {
           if (signal == SIGINT || signal == SIGTERM) return signal;

@@ -28,6 +28,9 @@ namespace snowsignal {
 namespace {
 
 constexpr auto kPeerRefresh = std::chrono::seconds(10);
+// Peer state changes that depend on time (a probe that drew no ICMP error, v1 idle, v2
+// heartbeat timeout) are applied this often: well within the 0.5 s probe wait.
+constexpr auto kPeerHealthTick = std::chrono::milliseconds(250);
 
 Environment process_environment() {
   Environment env;
@@ -80,6 +83,7 @@ class Daemon {
     write_stats();
     EventLoop loop(source_, *core_, mesh_.selectable_fd(), signals_, clock_);
     loop.every(kPeerRefresh, [this] { peers_.refresh(); });
+    loop.every(kPeerHealthTick, [this] { core_->tick(); });
     if (config_.stats_interval_s > 0) {
       loop.every(std::chrono::seconds(config_.stats_interval_s), [this] { report(); });
     }
@@ -92,14 +96,16 @@ class Daemon {
  private:
   void report() {
     core_->set_capture_kernel_drops(source_.kernel_drops());
-    spdlog::info("counters: {}", stats_line(core_->counters()));
+    spdlog::info("counters: {} peers: {}", stats_line(core_->counters()),
+                 peers_line(core_->peer_health().peers(), clock_.now()));
     write_stats();
   }
 
   void write_stats() {
     if (!config_.stats_file) return;
-    const std::string error =
-        write_file_atomically(*config_.stats_file, stats_json(core_->counters(), peers_.peers()));
+    const std::string error = write_file_atomically(
+        *config_.stats_file,
+        stats_json(core_->counters(), peers_.peers(), core_->peer_health().peers(), clock_.now()));
     if (!error.empty()) spdlog::error("cannot write --stats-file: {}", error);
   }
 

@@ -9,6 +9,8 @@
 #include "frame_rewrite.h"
 #include "frame_view.h"
 #include "mesh_codec.h"
+#include "mesh_error.h"
+#include "peer_state_log.h"
 #include "rate_limiter.h"
 
 namespace snowsignal {
@@ -18,8 +20,7 @@ namespace {
 enum class Side : std::size_t { kCapture = 0, kMesh = 1 };
 
 // Rate-limiter keys: one per drop reason per side, then the send failures.
-constexpr std::size_t kMeshUnreachableKey = 2 * kDropReasonCount;
-constexpr std::size_t kMeshSendErrorKey = kMeshUnreachableKey + 1;
+constexpr std::size_t kMeshSendErrorKey = 2 * kDropReasonCount;
 constexpr std::size_t kSinkErrorKey = kMeshSendErrorKey + 1;
 constexpr std::size_t kWarnKeys = kSinkErrorKey + 1;
 constexpr auto kWarnInterval = std::chrono::seconds(10);
@@ -65,6 +66,8 @@ struct RelayCore::State {
   const PeerDirectory& peers;
   const Clock& clock;
   DedupCache dedup;
+  PeerStateLog peer_log;
+  PeerHealth health;
   RateLimiter<kWarnKeys> warnings{kWarnInterval};
   // Fixed buffers: the hot path copies into these and never allocates.
   std::array<Byte, kMaxMeshPayload> mesh_out{};
@@ -80,7 +83,11 @@ struct RelayCore::State {
         sink(f),
         peers(p),
         clock(c),
-        dedup(s.dedup_window) {}
+        dedup(s.dedup_window),
+        peer_log(c),
+        health(PeerHealthSettings{}, &peer_log) {
+    health.set_peers(p.peers(), c.now());
+  }
 };
 
 RelayCore::RelayCore(const RelaySettings& settings, const InterfaceInfo& interface,
@@ -152,17 +159,21 @@ void RelayCore::on_captured(std::span<const Byte> frame, bool truncated) {
     const SendStatus status = s.mesh.send_to(peer, s.settings.mesh_port, datagram);
     if (status == SendStatus::kOk) {
       ++counters_.forwarded;
+      s.health.sent_to(peer, size, now);
       continue;
     }
     ++counters_.send_errors;
+    const char* error = s.mesh.last_error();
     const bool unreachable = status == SendStatus::kUnreachable;
-    if (auto suppressed =
-            s.warnings.admit(unreachable ? kMeshUnreachableKey : kMeshSendErrorKey, now)) {
+    // An unreachable peer is logged once, as a change of its state, not once per send.
+    s.health.send_failed(peer, unreachable ? std::optional<std::string_view>(error) : std::nullopt,
+                         now);
+    if (unreachable) continue;
+    if (auto suppressed = s.warnings.admit(kMeshSendErrorKey, now)) {
       spdlog::warn(
-          "mesh send to {}:{} failed: {}{} ({} similar suppressed); will retry with "
-          "the next frame",
-          peer.to_string(), s.settings.mesh_port, s.mesh.last_error(),
-          unreachable ? " (peer not reachable yet?)" : "", *suppressed);
+          "mesh send to {}:{} failed: {} ({} similar suppressed); will retry with the next "
+          "frame",
+          peer.to_string(), s.settings.mesh_port, error, *suppressed);
     }
   }
 }
@@ -177,6 +188,9 @@ void RelayCore::on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagra
   // Never trust the mesh: only current peers may make us transmit on our segment.
   const std::vector<Ipv4Address>& peers = s.peers.peers();
   if (!std::binary_search(peers.begin(), peers.end(), from)) return drop(DropReason::kUnknownPeer);
+  // v1 carries no authentication: any datagram from the peer's address is all the sign
+  // of life there is. (Mesh v2 should count only authenticated datagrams as heard.)
+  s.health.heard_from(from, datagram.size(), s.clock.now());
   if (truncated) return drop(DropReason::kOversize);
   const auto frame = decode_mesh_v1(datagram);
   if (!frame) return drop(DropReason::kBadMagic);
@@ -230,6 +244,36 @@ std::size_t RelayCore::drain_mesh(std::size_t max_datagrams) {
     on_mesh_datagram(datagram->from, {s.mesh_in.data(), datagram->size}, datagram->truncated);
   }
   return count;
+}
+
+std::size_t RelayCore::drain_mesh_errors(std::size_t max_errors) {
+  State& s = *state_;
+  return s.mesh.drain_errors(
+      [&s](const MeshError& error) {
+        const auto reason = unreachable_reason(error);
+        if (spdlog::should_log(spdlog::level::debug)) {
+          spdlog::debug("mesh error about {} from {}: ICMP type {} code {}, errno {}",
+                        error.peer.to_string(), error.reporter.to_string(), error.icmp_type,
+                        error.icmp_code, error.error_number);
+        }
+        if (reason) s.health.icmp_error(error.peer, *reason, s.clock.now());
+      },
+      max_errors);
+}
+
+void RelayCore::tick() {
+  State& s = *state_;
+  const TimePoint now = s.clock.now();
+  s.health.set_peers(s.peers.peers(), now);
+  s.health.tick(now);
+}
+
+const PeerHealth& RelayCore::peer_health() const {
+  return state_->health;
+}
+
+PeerHealth& RelayCore::peer_health() {
+  return state_->health;
 }
 
 }  // namespace snowsignal

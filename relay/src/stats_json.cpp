@@ -3,20 +3,52 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace snowsignal {
 
-std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>& peers) {
+namespace {
+
+double seconds_between(TimePoint from, TimePoint to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+nlohmann::json peer_json(const PeerStatus& p, TimePoint now) {
+  return {
+      {"state", peer_state_name(p.state)},
+      {"reason", p.reason},
+      {"seconds_in_state", seconds_between(p.since, now)},
+      {"last_heard_seconds_ago",
+       p.last_heard ? nlohmann::json(seconds_between(*p.last_heard, now)) : nlohmann::json()},
+      {"datagrams_sent", p.datagrams_sent},
+      {"bytes_sent", p.bytes_sent},
+      {"datagrams_received", p.datagrams_received},
+      {"bytes_received", p.bytes_received},
+      {"send_errors", p.send_errors},
+      {"icmp_errors", p.icmp_errors},
+      {"rtt_ms", p.rtt ? nlohmann::json(std::chrono::duration<double, std::milli>(*p.rtt).count())
+                       : nlohmann::json()},
+  };
+}
+
+std::string whole_seconds(double seconds) {
+  return std::to_string(std::lround(seconds)) + " s";
+}
+
+}  // namespace
+
+std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>& peers,
+                       const std::vector<PeerStatus>& health, TimePoint now) {
   nlohmann::json dropped = nlohmann::json::object();
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     dropped[std::string(drop_reason_name(static_cast<DropReason>(i)))] = counters.dropped[i];
   }
   nlohmann::json peer_list = nlohmann::json::array();
   for (const Ipv4Address& peer : peers) peer_list.push_back(peer.to_string());
-  const nlohmann::json json = {
+  nlohmann::json json = {
       {"captured", counters.captured},
       {"forwarded", counters.forwarded},
       {"mesh_received", counters.mesh_received},
@@ -26,7 +58,29 @@ std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>&
       {"dropped", dropped},
       {"peers", peer_list},
   };
+  if (!health.empty()) {
+    nlohmann::json detail = nlohmann::json::object();
+    for (const PeerStatus& p : health) detail[p.peer.to_string()] = peer_json(p, now);
+    json["peer_health"] = detail;
+  }
   return json.dump();
+}
+
+std::string peers_line(const std::vector<PeerStatus>& health, TimePoint now) {
+  if (health.empty()) return "none";
+  std::string line;
+  for (const PeerStatus& p : health) {
+    if (!line.empty()) line += ", ";
+    line += p.peer.to_string() + " " + std::string(peer_state_name(p.state));
+    if (p.state == PeerState::kUp) {
+      if (p.last_heard)
+        line += " (heard " + whole_seconds(seconds_between(*p.last_heard, now)) + " ago)";
+      continue;
+    }
+    line += " for " + whole_seconds(seconds_between(p.since, now));
+    if (!p.reason.empty()) line += " (" + p.reason + ")";
+  }
+  return line;
 }
 
 std::string stats_line(const Counters& counters) {

@@ -7,13 +7,23 @@
 
 #include "snowsignal/counters.h"
 #include "snowsignal/net_types.h"
+#include "snowsignal/peer_health.h"
 
 namespace snowsignal {
 
 // {"captured":N,"forwarded":N,"mesh_received":N,"rebroadcast":N,"send_errors":N,
 //  "capture_kernel_drops":N,"dropped":{"<reason>":N,...},"peers":["a.b.c.d",...]}
 // Every drop reason is present, zero or not, so readers see a fixed set of keys.
-std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>& peers);
+// With `health`, also "peer_health": {"a.b.c.d": {"state":..., "reason":...,
+// "seconds_in_state":S, "last_heard_seconds_ago":S|null, "datagrams_sent":N,
+// "bytes_sent":N, "datagrams_received":N, "bytes_received":N, "send_errors":N,
+// "icmp_errors":N, "rtt_ms":MS|null}, ...}; times are relative to `now`.
+std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>& peers,
+                       const std::vector<PeerStatus>& health = {}, TimePoint now = {});
+
+// "198.18.2.2 up (heard 2 s ago), 198.18.3.2 unreachable for 12 s (ICMP port
+// unreachable)", or "none": the peer part of the counters line.
+std::string peers_line(const std::vector<PeerStatus>& health, TimePoint now);
 
 // "captured=N forwarded=N ... dropped: own_mac=N ..." (non-zero drop reasons only).
 std::string stats_line(const Counters& counters);

@@ -1,11 +1,13 @@
 #include "udp_mesh_socket.h"
 
 #include <arpa/inet.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -21,6 +23,14 @@ bool is_unreachable(int error) {
   return error == ECONNREFUSED || error == EHOSTUNREACH || error == ENETUNREACH;
 }
 
+// With IP_RECVERR the kernel also keeps the latest ICMP error as the socket's pending
+// error and fails the next send or receive with it, once, whatever that call is about
+// (udp(7), ip(7)). The error queue tells which peer it was for; the call that got the
+// stale error is simply made again. EAGAIN (buffer full) is not stale: retrying is moot.
+bool may_be_stale_icmp_error(int error) {
+  return error != EAGAIN && error != EWOULDBLOCK;
+}
+
 }  // namespace
 
 UdpMeshSocket::UdpMeshSocket(std::uint16_t port) {
@@ -33,6 +43,14 @@ UdpMeshSocket::UdpMeshSocket(std::uint16_t port) {
   // and must be fragmented (locally or by a router) rather than dropped.
   const int pmtu = IP_PMTUDISC_DONT;
   ::setsockopt(fd_, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+  // Queue ICMP errors (port/host/net unreachable) for drain_errors(): on an unconnected
+  // socket Linux reports them nowhere else, and they are how we learn that a peer host
+  // is up but runs no relay.
+  const int on = 1;
+  if (::setsockopt(fd_, IPPROTO_IP, IP_RECVERR, &on, sizeof on) != 0) {
+    spdlog::warn("mesh socket: IP_RECVERR: {}; unreachable peers will not be noticed",
+                 std::strerror(errno));
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
@@ -55,8 +73,12 @@ SendStatus UdpMeshSocket::send_to(Ipv4Address peer, std::uint16_t port,
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(peer.value);
-  const ssize_t sent = ::sendto(fd_, payload.data(), payload.size(), 0,
-                                reinterpret_cast<const sockaddr*>(&address), sizeof address);
+  const auto send = [&] {
+    return ::sendto(fd_, payload.data(), payload.size(), 0,
+                    reinterpret_cast<const sockaddr*>(&address), sizeof address);
+  };
+  ssize_t sent = send();
+  if (sent < 0 && may_be_stale_icmp_error(errno)) sent = send();
   if (sent >= 0) return SendStatus::kOk;
   error_ = std::strerror(errno);
   return is_unreachable(errno) ? SendStatus::kUnreachable : SendStatus::kError;
@@ -66,11 +88,15 @@ std::optional<MeshDatagram> UdpMeshSocket::receive(std::span<Byte> buffer) {
   sockaddr_in from{};
   socklen_t from_size = sizeof from;
   // MSG_TRUNC: the return value is the real datagram size even if it did not fit.
-  const ssize_t size = ::recvfrom(fd_, buffer.data(), buffer.size(), MSG_TRUNC,
-                                  reinterpret_cast<sockaddr*>(&from), &from_size);
+  const auto receive_one = [&] {
+    return ::recvfrom(fd_, buffer.data(), buffer.size(), MSG_TRUNC,
+                      reinterpret_cast<sockaddr*>(&from), &from_size);
+  };
+  ssize_t size = receive_one();
+  if (size < 0 && may_be_stale_icmp_error(errno)) size = receive_one();
   if (size < 0) {
-    // EAGAIN: drained. Anything else is unexpected (ICMP errors are not reported on an
-    // unconnected socket without IP_RECVERR); say so rather than stop reading silently.
+    // EAGAIN: drained. Anything else (a stale ICMP error was retried above) is
+    // unexpected; say so rather than stop reading silently.
     if (errno != EAGAIN && errno != EWOULDBLOCK) {
       spdlog::warn("mesh receive failed: {}", std::strerror(errno));
     }
@@ -79,6 +105,50 @@ std::optional<MeshDatagram> UdpMeshSocket::receive(std::span<Byte> buffer) {
   const auto real_size = static_cast<std::size_t>(size);
   return MeshDatagram{Ipv4Address{ntohl(from.sin_addr.s_addr)}, std::min(real_size, buffer.size()),
                       real_size > buffer.size()};
+}
+
+std::size_t UdpMeshSocket::drain_errors(const std::function<void(const MeshError&)>& handler,
+                                        std::size_t max_errors) {
+  std::size_t count = 0;
+  for (; count < max_errors; ++count) {
+    sockaddr_in destination{};
+    std::array<Byte, 64> payload{};  // the start of our datagram; not needed
+    iovec io{payload.data(), payload.size()};
+    alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(sock_extended_err) + sizeof(sockaddr_in))>
+        control{};
+    msghdr message{};
+    message.msg_name = &destination;
+    message.msg_namelen = sizeof destination;
+    message.msg_iov = &io;
+    message.msg_iovlen = 1;
+    message.msg_control = control.data();
+    message.msg_controllen = control.size();
+    if (::recvmsg(fd_, &message, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR) continue;
+      sock_extended_err ee{};
+      std::memcpy(&ee, CMSG_DATA(c), sizeof ee);
+      MeshError error;
+      // msg_name is where the datagram that failed was going: the peer (ip(7)).
+      error.peer = Ipv4Address{ntohl(destination.sin_addr.s_addr)};
+      error.origin =
+          ee.ee_origin == SO_EE_ORIGIN_ICMP ? MeshError::Origin::kIcmp : MeshError::Origin::kLocal;
+      error.icmp_type = ee.ee_type;
+      error.icmp_code = ee.ee_code;
+      error.error_number = static_cast<int>(ee.ee_errno);
+      // The offender (who sent the ICMP) follows the structure in the same message.
+      const auto* offender = reinterpret_cast<const sockaddr*>(
+          reinterpret_cast<const unsigned char*>(CMSG_DATA(c)) + sizeof(sock_extended_err));
+      if (c->cmsg_len >= CMSG_LEN(sizeof ee + sizeof(sockaddr_in)) &&
+          offender->sa_family == AF_INET) {
+        sockaddr_in reporter{};
+        std::memcpy(&reporter, offender, sizeof reporter);
+        error.reporter = Ipv4Address{ntohl(reporter.sin_addr.s_addr)};
+      }
+      handler(error);
+    }
+  }
+  return count;
 }
 
 }  // namespace snowsignal

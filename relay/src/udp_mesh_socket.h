@@ -20,6 +20,8 @@ class UdpMeshSocket final : public MeshSocket {
   SendStatus send_to(Ipv4Address peer, std::uint16_t port, std::span<const Byte> payload) override;
   std::optional<MeshDatagram> receive(std::span<Byte> buffer) override;
   const char* last_error() const override { return error_; }
+  std::size_t drain_errors(const std::function<void(const MeshError&)>& handler,
+                           std::size_t max_errors) override;
 
  private:
   int fd_ = -1;

@@ -40,7 +40,6 @@ class EventLoopTest : public ::testing::Test {
  protected:
   EventLoopTest() {
     ON_CALL(source_, selectable_fd()).WillByDefault(Return(capture_.fds[0]));
-    ON_CALL(peers_, peers()).WillByDefault(ReturnRef(peer_list_));
     ON_CALL(clock_, now()).WillByDefault([] {
       return std::chrono::time_point_cast<Duration>(std::chrono::steady_clock::now());
     });
@@ -54,6 +53,8 @@ class EventLoopTest : public ::testing::Test {
   NiceMock<MockFrameSink> sink_;
   NiceMock<MockPeerDirectory> peers_;
   NiceMock<MockClock> clock_;
+  // The core reads the peer set when it is built, before the constructor body runs.
+  bool peers_answer_ = (ON_CALL(peers_, peers()).WillByDefault(ReturnRef(peer_list_)), true);
   SignalFd signals_;
   RelayCore core_{RelaySettings{}, interface_, mesh_, sink_, peers_, clock_};
   EventLoop loop_{source_, core_, mesh_pipe_.fds[0], signals_, clock_};
@@ -78,6 +79,23 @@ TEST_F(EventLoopTest, ReadableMeshSocketIsDrainedThroughTheCore) {
   });
   mesh_pipe_.poke();
   EXPECT_EQ(loop_.run(), SIGINT);
+}
+
+TEST_F(EventLoopTest, AnErrorOnTheMeshSocketIsDrainedFromItsErrorQueue) {
+  // The write end of a pipe whose reader is gone polls POLLERR and nothing else, as a
+  // UDP socket with only a queued ICMP error does.
+  Pipe broken;
+  ::close(broken.fds[0]);
+  broken.fds[0] = -1;
+  EventLoop loop(source_, core_, broken.fds[1], signals_, clock_);
+  EXPECT_CALL(mesh_, drain_errors(_, 256))
+      .WillOnce([](const auto&, std::size_t) {
+        ::kill(::getpid(), SIGTERM);
+        return std::size_t{0};
+      })
+      .WillRepeatedly(Return(std::size_t{0}));  // the pipe stays broken until SIGTERM is read
+  EXPECT_CALL(mesh_, receive(_)).Times(0);
+  EXPECT_EQ(loop.run(), SIGTERM);
 }
 
 TEST_F(EventLoopTest, Sigusr1RunsTheReportAndTheLoopGoesOn) {

@@ -31,6 +31,8 @@ class MockMeshSocket : public MeshSocket {
   MOCK_METHOD(SendStatus, send_to, (Ipv4Address, std::uint16_t, std::span<const Byte>), (override));
   MOCK_METHOD(std::optional<MeshDatagram>, receive, (std::span<Byte>), (override));
   MOCK_METHOD(const char*, last_error, (), (const, override));
+  MOCK_METHOD(std::size_t, drain_errors,
+              ((const std::function<void(const MeshError&)>&), std::size_t), (override));
 };
 
 class MockPeerDirectory : public PeerDirectory {

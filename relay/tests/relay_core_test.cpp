@@ -311,6 +311,67 @@ TEST_F(RelayCoreTest, ZeroWindowBehavesLikeSnowSignal) {
   EXPECT_EQ(dropped(DropReason::kOriginSegment) + dropped(DropReason::kDuplicate), 0u);
 }
 
+// ---- peer health (issue 13) ---------------------------------------------------------
+
+TEST_F(RelayCoreTest, EveryPeerStartsUnknownAndSendsAreCountedPerPeer) {
+  EXPECT_EQ(core().peer_health().find(kPeerA)->state, PeerState::kUnknown);
+  EXPECT_CALL(mesh_, send_to).Times(2).WillRepeatedly(Return(SendStatus::kOk));
+  const Bytes frame = build_frame();
+  core().on_captured(frame, false);
+  const PeerStatus& a = *core().peer_health().find(kPeerA);
+  EXPECT_EQ(a.datagrams_sent, 1u);
+  EXPECT_EQ(a.bytes_sent, frame.size() + 2);
+}
+
+TEST_F(RelayCoreTest, ADatagramFromAPeerMarksItUpAndIsCountedForIt) {
+  EXPECT_CALL(sink_, send).WillOnce(Return(true));
+  const Bytes datagram = mesh_v1(frame_from_segment_a());
+  core().on_mesh_datagram(kPeerA, datagram, false);
+  const PeerStatus& a = *core().peer_health().find(kPeerA);
+  EXPECT_EQ(a.state, PeerState::kUp);
+  EXPECT_EQ(a.datagrams_received, 1u);
+  EXPECT_EQ(a.bytes_received, datagram.size());
+  EXPECT_EQ(a.last_heard, now_);
+  EXPECT_EQ(core().peer_health().find(kPeerC)->state, PeerState::kUnknown);
+}
+
+TEST_F(RelayCoreTest, AnIcmpPortUnreachableFromTheErrorQueueMakesThatPeerUnreachable) {
+  EXPECT_CALL(mesh_, drain_errors).WillOnce([](const auto& handler, std::size_t) {
+    handler(MeshError{kPeerC, kPeerC, MeshError::Origin::kIcmp, 3, 3, 111});
+    handler(MeshError{ip("198.18.9.9"), ip("198.18.9.9"), MeshError::Origin::kIcmp, 3, 3, 111});
+    return std::size_t{2};
+  });
+  EXPECT_EQ(core().drain_mesh_errors(16), 2u);
+  const PeerStatus& c = *core().peer_health().find(kPeerC);
+  EXPECT_EQ(c.state, PeerState::kUnreachable);
+  EXPECT_EQ(c.reason, "ICMP port unreachable");
+  EXPECT_EQ(c.icmp_errors, 1u);
+  EXPECT_EQ(core().peer_health().find(kPeerA)->state, PeerState::kUnknown);
+}
+
+TEST_F(RelayCoreTest, ASendThatFailsAsUnreachableMakesThatPeerUnreachable) {
+  EXPECT_CALL(mesh_, send_to(kPeerA, _, _)).WillOnce(Return(SendStatus::kOk));
+  EXPECT_CALL(mesh_, send_to(kPeerC, _, _)).WillOnce(Return(SendStatus::kUnreachable));
+  EXPECT_CALL(mesh_, last_error()).WillRepeatedly(Return("No route to host"));
+  core().on_captured(build_frame(), false);
+  const PeerStatus& c = *core().peer_health().find(kPeerC);
+  EXPECT_EQ(c.state, PeerState::kUnreachable);
+  EXPECT_EQ(c.reason, "No route to host");
+  EXPECT_EQ(c.send_errors, 1u);
+}
+
+TEST_F(RelayCoreTest, TickFollowsThePeerDirectoryAndAppliesTimedTransitions) {
+  EXPECT_CALL(sink_, send).WillOnce(Return(true));
+  core().on_mesh_datagram(kPeerA, mesh_v1(frame_from_segment_a()), false);
+  peer_list_ = {kPeerA, ip("198.18.4.2")};
+  now_ += std::chrono::seconds(61);
+  core().tick();
+  ASSERT_EQ(core().peer_health().peers().size(), 2u);
+  EXPECT_EQ(core().peer_health().find(kPeerC), nullptr);
+  EXPECT_EQ(core().peer_health().find(ip("198.18.4.2"))->state, PeerState::kUnknown);
+  EXPECT_EQ(core().peer_health().find(kPeerA)->state, PeerState::kUnknown) << "v1: idle 61 s";
+}
+
 // ---- self-relay mode (no peers: SnowSignal's test mode) -----------------------------
 
 TEST_F(RelayCoreTest, SelfRelayModeSendsToOurselvesAndRebroadcastsOurOwnCapture) {

@@ -35,6 +35,61 @@ TEST(StatsJson, HasTheContractKeysAndEveryDropReason) {
   EXPECT_EQ(json["peers"], nlohmann::json::array({"198.18.2.2", "198.18.3.2"}));
 }
 
+std::vector<PeerStatus> two_peers(TimePoint now) {
+  PeerStatus up;
+  up.peer = Ipv4Address{0xC6120202};
+  up.state = PeerState::kUp;
+  up.since = now - std::chrono::seconds(30);
+  up.last_heard = now - std::chrono::milliseconds(1500);
+  up.datagrams_sent = 7;
+  up.bytes_sent = 700;
+  up.datagrams_received = 3;
+  up.bytes_received = 300;
+  up.rtt = std::chrono::microseconds(2500);
+  PeerStatus down;
+  down.peer = Ipv4Address{0xC6120302};
+  down.state = PeerState::kUnreachable;
+  down.reason = "ICMP port unreachable";
+  down.since = now - std::chrono::seconds(12);
+  down.send_errors = 1;
+  down.icmp_errors = 4;
+  return {up, down};
+}
+
+TEST(StatsJson, PeerHealthHasEveryPeersStateTimesAndTrafficKeyedByAddress) {
+  const TimePoint now{std::chrono::seconds(1000)};
+  const auto health = two_peers(now);
+  const auto json =
+      nlohmann::json::parse(stats_json(Counters{}, {health[0].peer, health[1].peer}, health, now));
+  EXPECT_EQ(json["peers"], nlohmann::json::array({"198.18.2.2", "198.18.3.2"})) << "kept";
+  const auto& up = json["peer_health"]["198.18.2.2"];
+  EXPECT_EQ(up["state"], "up");
+  EXPECT_EQ(up["reason"], "");
+  EXPECT_DOUBLE_EQ(up["seconds_in_state"].get<double>(), 30.0);
+  EXPECT_DOUBLE_EQ(up["last_heard_seconds_ago"].get<double>(), 1.5);
+  EXPECT_EQ(up["datagrams_sent"], 7);
+  EXPECT_EQ(up["bytes_sent"], 700);
+  EXPECT_EQ(up["datagrams_received"], 3);
+  EXPECT_EQ(up["bytes_received"], 300);
+  EXPECT_EQ(up["send_errors"], 0);
+  EXPECT_EQ(up["icmp_errors"], 0);
+  EXPECT_DOUBLE_EQ(up["rtt_ms"].get<double>(), 2.5);
+  const auto& down = json["peer_health"]["198.18.3.2"];
+  EXPECT_EQ(down["state"], "unreachable");
+  EXPECT_EQ(down["reason"], "ICMP port unreachable");
+  EXPECT_TRUE(down["last_heard_seconds_ago"].is_null()) << "never heard";
+  EXPECT_TRUE(down["rtt_ms"].is_null()) << "v1 has no RTT";
+  EXPECT_EQ(down["icmp_errors"], 4);
+}
+
+TEST(StatsLine, PeerPartSaysEachPeersStateAndForHowLong) {
+  const TimePoint now{std::chrono::seconds(1000)};
+  EXPECT_EQ(peers_line(two_peers(now), now),
+            "198.18.2.2 up (heard 2 s ago), 198.18.3.2 unreachable for 12 s (ICMP port "
+            "unreachable)");
+  EXPECT_EQ(peers_line({}, now), "none");
+}
+
 TEST(StatsLine, ListsOnlyNonZeroDropReasons) {
   Counters counters;
   EXPECT_NE(stats_line(counters).find("dropped: none"), std::string::npos);

@@ -60,6 +60,10 @@ CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::js
 CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
                           const std::vector<Ipv4>& sender_addresses);
 CheckResult check_log(const Expectation& x, const std::string& log_text);
+// peer_address: x.peer after variable substitution. Reads stats.peer_health[address].
+CheckResult check_peer_state(const Expectation& x, const std::string& peer_address,
+                             const std::optional<nlohmann::json>& stats,
+                             const std::string& read_error);
 CheckResult not_run(const Expectation& x, const std::string& why);
 
 // "dropped.unknown_peer" -> number, if present and numeric.

@@ -78,7 +78,7 @@ struct FaultEvent {
   SourceLocation where;
 };
 
-enum class ExpectKind { discover, no_discover, max_copies, counter, log, deliver };
+enum class ExpectKind { discover, no_discover, max_copies, counter, log, deliver, peer_state };
 
 // deliver: udp-send on `from` sends `count` test datagrams to `to`; udp-recv on
 // `receiver` must get them all (or min_delivered), intact, with the sender's source.
@@ -124,6 +124,11 @@ struct Expectation {
   double value = 0;
   std::string text;  // log
   Delivery deliver;
+  // peer_state: the process (a relay) sees `peer` (an address, ${...} allowed) in
+  // `peer_state`; with `poll`, read again until it does or `within` has passed.
+  std::string peer;
+  std::string peer_state;
+  bool poll = false;
 };
 
 struct Scenario {

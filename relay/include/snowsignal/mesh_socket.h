@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 
@@ -12,8 +13,10 @@ namespace snowsignal {
 
 enum class SendStatus {
   kOk,
-  // ICMP port/host/net unreachable came back (ECONNREFUSED, EHOSTUNREACH, ENETUNREACH):
-  // the peer is down or not yet up. Expected during restarts; retried on the next frame.
+  // The kernel knows at send time that the peer cannot be reached (no route, neighbour
+  // unreachable: EHOSTUNREACH, ENETUNREACH, ECONNREFUSED). Expected during restarts and
+  // outages; retried on the next frame. ICMP errors that come back later arrive through
+  // drain_errors() instead.
   kUnreachable,
   kError,
 };
@@ -22,6 +25,19 @@ struct MeshDatagram {
   Ipv4Address from;
   std::size_t size = 0;    // bytes stored in the caller's buffer
   bool truncated = false;  // the datagram was larger than the buffer
+};
+
+// An error the kernel reported about a datagram we sent to a peer: an ICMP error from
+// the peer's host or a router on the way (port, host or net unreachable), or a local one
+// (the neighbour never answered ARP). Numbers as on the wire (RFC 792), errno as Linux.
+struct MeshError {
+  enum class Origin { kIcmp, kLocal };
+  Ipv4Address peer;      // destination of the datagram that failed
+  Ipv4Address reporter;  // who said so: the peer's host, a router, or this host
+  Origin origin = Origin::kIcmp;
+  std::uint8_t icmp_type = 0;
+  std::uint8_t icmp_code = 0;
+  int error_number = 0;  // the errno the kernel attached (ECONNREFUSED, EHOSTUNREACH...)
 };
 
 class MeshSocket {
@@ -33,6 +49,15 @@ class MeshSocket {
   // Non-blocking; nullopt when nothing is waiting.
   virtual std::optional<MeshDatagram> receive(std::span<Byte> buffer) = 0;
   virtual const char* last_error() const = 0;
+  // Hands at most `max_errors` queued errors to `handler` without blocking; returns how
+  // many. Called when the socket polls POLLERR. Adapters without an error queue (test
+  // doubles) report none, hence not pure.
+  virtual std::size_t drain_errors(const std::function<void(const MeshError&)>& handler,
+                                   std::size_t max_errors) {
+    (void)handler;
+    (void)max_errors;
+    return 0;
+  }
 };
 
 }  // namespace snowsignal

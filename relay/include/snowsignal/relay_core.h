@@ -15,6 +15,7 @@
 #include "snowsignal/interface_info.h"
 #include "snowsignal/mesh_socket.h"
 #include "snowsignal/peer_directory.h"
+#include "snowsignal/peer_health.h"
 
 namespace snowsignal {
 
@@ -40,6 +41,17 @@ class RelayCore final : public FrameHandler {
 
   // Reads every waiting datagram (at most `max_datagrams`) from the mesh socket.
   std::size_t drain_mesh(std::size_t max_datagrams);
+  // Reads the mesh socket's queued errors (ICMP port/host/net unreachable) into the
+  // peers' health; call when the socket polls POLLERR.
+  std::size_t drain_mesh_errors(std::size_t max_errors);
+  // Follows the peer directory and applies the peers' time-based state changes. Call
+  // a few times a second; it is cheap.
+  void tick();
+
+  const PeerHealth& peer_health() const;
+  // Mesh v2 (issue 10) feeds heartbeats and RTT here (PeerLivenessObserver) and calls
+  // expect_heartbeats() when they are on.
+  PeerHealth& peer_health();
 
   const Counters& counters() const { return counters_; }
   void set_capture_kernel_drops(std::uint64_t drops) { counters_.capture_kernel_drops = drops; }
