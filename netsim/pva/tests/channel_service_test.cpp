@@ -77,7 +77,8 @@ class Service : public ::testing::Test {
   }
 
   PvDatabase db;
-  ChannelService svc{db, kLe};
+  ChannelCounters counters;
+  ChannelService svc{db, counters, kLe};
   std::optional<DecodeError> error;
   const std::vector<FlatField> flat = flatten(nt_scalar_double());
 };
@@ -96,7 +97,7 @@ TEST_F(Service, CreateChannelForAServedPvThenGetReturnsItsValueAndTimeStamp) {
   EXPECT_EQ(
       std::get<std::int64_t>(d->data.value.fields[find_field(flat, "timeStamp.secondsPastEpoch")]),
       1'700'000'000);
-  EXPECT_EQ(svc.counters().gets, 1u);
+  EXPECT_EQ(counters.gets, 1u);
 }
 
 TEST_F(Service, CreateChannelForAnUnknownNameRepliesWithAnErrorStatus) {
@@ -107,7 +108,7 @@ TEST_F(Service, CreateChannelForAnUnknownNameRepliesWithAnErrorStatus) {
   EXPECT_EQ(m->cid, 77u);
   EXPECT_EQ(m->status.type, status_type::kError);
   EXPECT_NE(m->status.message.find("NO:SUCH:PV"), std::string::npos);
-  EXPECT_EQ(svc.counters().unknown_channels, 1u);
+  EXPECT_EQ(counters.unknown_channels, 1u);
 }
 
 TEST_F(Service, GetFieldDescribesTheNtScalarDouble) {
@@ -129,7 +130,7 @@ TEST_F(Service, PutChangesTheValueAndAFollowingGetSeesIt) {
   ASSERT_TRUE(st.ok());
   EXPECT_TRUE(st->ok()) << st->message;
   EXPECT_EQ(get_value(sid, 7), 7.5);
-  EXPECT_EQ(svc.counters().puts, 1u);
+  EXPECT_EQ(counters.puts, 1u);
 }
 
 TEST_F(Service, PutOfAnotherTypeIsRefusedWithAStatusAndTheValueStays) {
@@ -141,7 +142,7 @@ TEST_F(Service, PutOfAnotherTypeIsRefusedWithAStatusAndTheValueStays) {
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->type, status_type::kError);
   EXPECT_NE(st->message.find("type mismatch"), std::string::npos) << st->message;
-  EXPECT_EQ(svc.counters().put_errors, 1u);
+  EXPECT_EQ(counters.put_errors, 1u);
   EXPECT_FALSE(error.has_value());  // a refused PUT keeps the connection
   EXPECT_EQ(get_value(sid, 7), 42.0);
 }
@@ -155,7 +156,7 @@ TEST_F(Service, PutOfAReadOnlyFieldIsRefused) {
                                kLe);
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->type, status_type::kError);
-  EXPECT_EQ(svc.counters().put_errors, 1u);
+  EXPECT_EQ(counters.put_errors, 1u);
 }
 
 TEST_F(Service, MonitorPostsTheWholeValueOnStartThenOneUpdatePerChangeAndNoneAfterStop) {
@@ -190,7 +191,7 @@ TEST_F(Service, MonitorPostsTheWholeValueOnStartThenOneUpdatePerChangeAndNoneAft
   out.clear();
   svc.post_monitors(out);
   EXPECT_TRUE(out.empty());
-  EXPECT_EQ(svc.counters().monitor_updates, 2u);
+  EXPECT_EQ(counters.monitor_updates, 2u);
 }
 
 TEST_F(Service, DestroyRequestEndsAMonitor) {

@@ -21,6 +21,7 @@ struct ChannelCounters {
   std::uint64_t put_errors = 0;  // PUT data that does not fit the type, or read-only fields
   std::uint64_t monitor_updates = 0;
   std::uint64_t request_errors = 0;  // unknown sid/ioid, unsupported pvRequest, limits
+  bool operator==(const ChannelCounters&) const = default;
 };
 
 class ChannelService {
@@ -29,7 +30,9 @@ class ChannelService {
   static constexpr std::size_t kMaxChannels = 1024;
   static constexpr std::size_t kMaxOperations = 1024;
 
-  ChannelService(PvDatabase& db, ByteOrder order) : db_(db), order_(order) {}
+  // `counters` is shared by every connection of the server (its stats file).
+  ChannelService(PvDatabase& db, ChannelCounters& counters, ByteOrder order)
+      : db_(db), order_(order), counters_(counters) {}
 
   // One application message from the validated client; replies are appended to `out`.
   // A decode error means the message was malformed: the caller counts it and closes.
@@ -38,7 +41,8 @@ class ChannelService {
   // Appends an update for every started monitor whose PV changed since its last one.
   void post_monitors(Bytes& out);
 
-  const ChannelCounters& counters() const { return counters_; }
+  // No channel open: the connection may be closed when idle.
+  bool idle() const { return channels_.empty(); }
 
  private:
   struct Channel {
@@ -68,7 +72,7 @@ class ChannelService {
   std::map<std::uint32_t, Channel> channels_;  // by server id
   std::map<std::uint32_t, Operation> ops_;     // by request id (ioid)
   std::uint32_t next_sid_ = 1;
-  ChannelCounters counters_;
+  ChannelCounters& counters_;
 };
 
 }  // namespace pva::server
