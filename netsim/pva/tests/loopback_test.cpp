@@ -20,8 +20,10 @@
 #include <vector>
 
 #include "pcap_fixtures.h"
+#include "pva/channel.h"
 #include "pva/codec.h"
 #include "pva/fnv1a.h"
+#include "pva/tcp_stream.h"
 #include "pva/udp_datagram.h"
 
 namespace {
@@ -147,6 +149,8 @@ class Loopback : public ::testing::Test {
       argv.push_back("--pv");
       argv.push_back(p);
     }
+    argv.insert(argv.end(), server_args_.begin(), server_args_.end());
+    fs::remove(stats_);
     server_ = spawn(std::move(argv));
     // The stats file is first written once the sockets are open.
     const auto deadline = Clock::now() + 5s;
@@ -198,6 +202,7 @@ class Loopback : public ::testing::Test {
   }
 
   fs::path dir_, stats_;
+  std::vector<std::string> server_args_;  // extra pva-server flags
   std::uint16_t udp_port_ = 0, tcp_port_ = 0;
   pid_t server_ = 0;
 };
@@ -381,6 +386,261 @@ TEST_F(Loopback, MalformedDatagramsAreCountedAndDoNotStopTheServer) {
   EXPECT_TRUE(stats_reach("malformed_datagrams", 1));
   const auto r = client({"--json", "test:pv"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
+
+// ---- Channels: GET, PUT, MONITOR between the two tools, and raw TCP for the errors a
+// well-behaved client never provokes.
+namespace {
+
+using pva::Bytes;
+
+// A hand-driven TCP client on 127.0.0.1 (blocking, 2 s receive timeout).
+class RawConn {
+ public:
+  explicit RawConn(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    timeval tv{2, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+  }
+  ~RawConn() { ::close(fd_); }
+  RawConn(const RawConn&) = delete;
+  RawConn& operator=(const RawConn&) = delete;
+
+  bool connected() const { return connected_; }
+  void send(const Bytes& b) { ::send(fd_, b.data(), b.size(), MSG_NOSIGNAL); }
+
+  // The next message; std::nullopt on close or timeout.
+  std::optional<std::pair<pva::Header, Bytes>> next() {
+    for (;;) {
+      auto f = pva::next_tcp_frame(in_);
+      if (!f) return std::nullopt;
+      if (f->has_value()) {
+        std::pair<pva::Header, Bytes> out{(*f)->header,
+                                          Bytes((*f)->payload.begin(), (*f)->payload.end())};
+        in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>((*f)->consumed));
+        return out;
+      }
+      std::uint8_t buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return std::nullopt;
+      in_.insert(in_.end(), buf, buf + n);
+    }
+  }
+  // True when the server closes the connection within the receive timeout.
+  bool closed_by_peer() {
+    std::uint8_t buf[4096];
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n == 0 || (n < 0 && errno == ECONNRESET)) return true;
+      if (n < 0) return false;  // timeout
+    }
+  }
+  // SET_BYTE_ORDER, the server's CONNECTION_VALIDATION, ours, CONNECTION_VALIDATED.
+  bool validate() {
+    if (!next() || !next()) return false;
+    send(pva::encode_client_validation(pva::ClientValidation{}, pva::ByteOrder::kLittle));
+    auto v = next();
+    return v && v->first.command == pva::command::kConnectionValidated;
+  }
+  // CREATE_CHANNEL; the reply.
+  pva::CreateChannelResponse create(const std::string& name) {
+    send(pva::encode_create_channel_request({{{1, name}}}, pva::ByteOrder::kLittle));
+    auto r = next();
+    EXPECT_TRUE(r.has_value());
+    if (!r) return {};
+    auto m = pva::decode_create_channel_response(r->second, pva::ByteOrder::kLittle);
+    EXPECT_TRUE(m.ok());
+    return m ? *m : pva::CreateChannelResponse{};
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  Bytes in_;
+};
+
+TEST_F(Loopback, GetReadsTheValueGivenOnTheServersCommandLine) {
+  start_server({"BEAM:CURRENT=42"});
+  const auto r = client({"--json", "--get", "BEAM:CURRENT"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["pvs"][0]["value"], 42.0);
+  EXPECT_TRUE(j["pvs"][0]["error"].is_null());
+  EXPECT_TRUE(stats_reach("gets", 1));
+}
+
+TEST_F(Loopback, PutWritesTheValueAndALaterGetReadsIt) {
+  start_server({"BEAM:CURRENT=42"});
+  const auto p = client({"--json", "--put", "7.5", "BEAM:CURRENT"});
+  ASSERT_EQ(p.exit_code, 0) << p.out << p.err;
+  EXPECT_EQ(nlohmann::json::parse(p.out)["pvs"][0]["value"], 7.5);  // read back
+  const auto g = client({"--json", "--get", "BEAM:CURRENT"});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_EQ(nlohmann::json::parse(g.out)["pvs"][0]["value"], 7.5);
+  EXPECT_TRUE(stats_reach("puts", 1));
+}
+
+TEST_F(Loopback, MonitorReceivesUpdatesAtTheServersPeriod) {
+  server_args_ = {"--update-period", "0.1"};
+  start_server({"BEAM:CURRENT=3"});
+  const auto r = client({"--json", "--monitor", "--timeout", "1", "BEAM:CURRENT"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto pv = nlohmann::json::parse(r.out)["pvs"][0];
+  EXPECT_EQ(pv["value"], 3.0);
+  // The first update on start, then one per 0.1 s for about a second; loose bounds
+  // (a loaded machine delays some), but far from "one" and from "unthrottled".
+  const int updates = pv["updates"];
+  EXPECT_GE(updates, 4);
+  EXPECT_LE(updates, 15);
+  EXPECT_EQ(pv["reconnects"], 0);
+}
+
+TEST_F(Loopback, UnknownChannelIsRefusedWithAnErrorStatusAndCounted) {
+  start_server({"BEAM:CURRENT"});
+  RawConn c(tcp_port_);
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.validate());
+  const auto r = c.create("NO:SUCH:PV");
+  EXPECT_EQ(r.status.type, pva::status_type::kError);
+  EXPECT_NE(r.status.message.find("NO:SUCH:PV"), std::string::npos);
+  EXPECT_TRUE(stats_reach("unknown_channels", 1));
+  // The connection stays usable.
+  EXPECT_TRUE(c.create("BEAM:CURRENT").status.ok());
+}
+
+TEST_F(Loopback, PutOfAnotherTypeIsRefusedAndTheValueStays) {
+  start_server({"BEAM:CURRENT=42"});
+  RawConn c(tcp_port_);
+  ASSERT_TRUE(c.validate());
+  const auto sid = c.create("BEAM:CURRENT").sid;
+  const auto o = pva::ByteOrder::kLittle;
+  c.send(pva::encode_op_request(
+      {pva::command::kPut, sid, 9, pva::subcmd::kInit, pva::encode_default_pv_request(o)}, o));
+  ASSERT_TRUE(c.next().has_value());  // the type
+  // BitSet {value}, then a string where the double belongs.
+  c.send(pva::encode_op_request(
+      {pva::command::kPut, sid, 9, pva::subcmd::kExec, Bytes{1, 0x02, 3, 'a', 'b', 'c'}}, o));
+  auto reply = c.next();
+  ASSERT_TRUE(reply.has_value());
+  auto m = pva::decode_op_response(pva::command::kPut, reply->second, o);
+  ASSERT_TRUE(m.ok());
+  auto st = pva::decode_status_body(m->body, o);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->type, pva::status_type::kError);
+  EXPECT_NE(st->message.find("type mismatch"), std::string::npos) << st->message;
+  EXPECT_TRUE(stats_reach("put_errors", 1));
+  const auto g = client({"--json", "--get", "BEAM:CURRENT"});
+  EXPECT_EQ(nlohmann::json::parse(g.out)["pvs"][0]["value"], 42.0);
+}
+
+// Runs pva-client in a thread while the test manipulates the server.
+struct BackgroundClient {
+  std::thread t;
+  ProcessResult r;
+  ~BackgroundClient() {
+    if (t.joinable()) t.join();
+  }
+};
+
+TEST_F(Loopback, MonitorResumesAfterTheServerRestartsAtTheSameAddress) {
+  server_args_ = {"--update-period", "0.1"};
+  start_server({"BEAM:CURRENT=1"});
+  BackgroundClient bg;
+  bg.t = std::thread([&] {
+    bg.r = client({"--json", "--monitor", "--timeout", "3", "BEAM:CURRENT"});
+  });
+  ASSERT_TRUE(stats_reach("monitor_updates", 2, 2000ms)) << "the monitor never started";
+  EXPECT_EQ(stop_server(), 0);
+  start_server({"BEAM:CURRENT=2"});
+  bg.t.join();
+  ASSERT_EQ(bg.r.exit_code, 0) << bg.r.out << bg.r.err;
+  const auto pv = nlohmann::json::parse(bg.r.out)["pvs"][0];
+  EXPECT_EQ(pv["reconnects"], 1);
+  EXPECT_GE(pv["updates_since_reconnect"].get<int>(), 1);
+  EXPECT_GT(pv["updates"].get<int>(), pv["updates_since_reconnect"].get<int>());
+  EXPECT_EQ(pv["value"], 2.0);  // from the new server
+}
+
+TEST_F(Loopback, MonitorFailsWhenTheServerGoesAwayForGood) {
+  server_args_ = {"--update-period", "0.1"};
+  start_server({"BEAM:CURRENT=1"});
+  BackgroundClient bg;
+  bg.t = std::thread([&] {
+    bg.r = client({"--json", "--monitor", "--timeout", "2", "BEAM:CURRENT"});
+  });
+  ASSERT_TRUE(stats_reach("monitor_updates", 2, 2000ms)) << "the monitor never started";
+  EXPECT_EQ(stop_server(), 0);
+  bg.t.join();
+  EXPECT_EQ(bg.r.exit_code, 1) << bg.r.out << bg.r.err;
+  const auto pv = nlohmann::json::parse(bg.r.out)["pvs"][0];
+  EXPECT_GE(pv["updates"].get<int>(), 2);
+  EXPECT_EQ(pv["updates_since_reconnect"], 0);
+  EXPECT_EQ(pv["reconnects"], 0);
+  EXPECT_FALSE(pv["found"].get<bool>());  // searched again, nobody answered
+}
+
+// Hostile or broken TCP input: each row is sent on a fresh connection (validated
+// first unless said otherwise); the server must close that connection, count it by
+// reason, and keep serving.
+TEST_F(Loopback, MalformedTcpInputClosesTheConnectionIsCountedAndTheServerKeepsServing) {
+  start_server({"BEAM:CURRENT=42"});
+  const auto o = pva::ByteOrder::kLittle;
+  auto truncated_create = pva::encode_create_channel_request({{{1, "BEAM:CURRENT"}}}, o);
+  truncated_create.resize(truncated_create.size() - 4);
+  truncated_create[4] = static_cast<std::uint8_t>(truncated_create.size() - 8);
+  auto trailing_destroy = pva::encode_destroy_request({1, 2}, o);
+  trailing_destroy.push_back(0);
+  trailing_destroy[4] = 9;
+  struct Row {
+    const char* what;
+    Bytes bytes;
+    bool validate;
+    const char* reason;
+  };
+  const std::vector<Row> rows{
+      {"garbage instead of a header", Bytes(16, 0x00), true, "bad-magic"},
+      {"garbage before validation", Bytes{'G', 'E', 'T', ' ', '/', ' ', 'H', 'T'}, false,
+       "bad-magic"},
+      {"version 0", Bytes{0xCA, 0x00, 0x00, 0x07, 0, 0, 0, 0}, true, "bad-version"},
+      {"a 2 GiB message announced", Bytes{0xCA, 0x02, 0x00, 0x07, 0, 0, 0, 0x80}, true,
+       "message-too-large"},
+      {"CREATE_CHANNEL cut short", truncated_create, true, "truncated-field"},
+      {"DESTROY_REQUEST with a byte too many", trailing_destroy, true, "trailing-bytes"},
+      {"a client validation cut short", Bytes{0xCA, 0x02, 0x00, 0x01, 2, 0, 0, 0, 0, 0}, false,
+       "truncated-field"},
+  };
+  int closed = 0;
+  for (const auto& row : rows) {
+    RawConn c(tcp_port_);
+    ASSERT_TRUE(c.connected());
+    if (row.validate) {
+      ASSERT_TRUE(c.validate()) << row.what;
+    } else {
+      c.next();  // SET_BYTE_ORDER
+      c.next();  // CONNECTION_VALIDATION
+    }
+    c.send(row.bytes);
+    EXPECT_TRUE(c.closed_by_peer()) << row.what;
+    ++closed;
+    EXPECT_TRUE(stats_reach("malformed_tcp", closed)) << row.what;
+    EXPECT_GE(stats()["malformed_tcp_reasons"].value(row.reason, 0), 1) << row.what;
+  }
+  const auto g = client({"--json", "--get", "BEAM:CURRENT"});
+  EXPECT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_EQ(nlohmann::json::parse(g.out)["pvs"][0]["value"], 42.0);
+}
+
+TEST(ServerUsage, APvValueThatIsNotANumberExitsTwo) {
+  const auto r = run_process({PVA_SERVER_BIN, "--pv", "A=abc"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--pv"), std::string::npos) << r.err;
 }
 
 }  // namespace
