@@ -291,5 +291,58 @@ TEST(ChannelMonitorCapture, StartsThenFirstUpdateCarriesValueAndTimeStamp) {
   EXPECT_TRUE(u->overrun.empty());
 }
 
+// The whole decode chain a peer applies to one message (header fields, then the body
+// its subcommand announces); false at the first error. All captured sessions carry
+// the NTScalar double, so data bodies are decoded against it.
+bool decodes_fully(const Header& h, ByteView p) {
+  const ByteOrder o = h.byte_order();
+  const bool server = h.from_server();
+  const auto flat = flatten(nt_scalar_double());
+  TypeCache cache;
+  switch (h.command) {
+    case command::kCreateChannel:
+      return server ? decode_create_channel_response(p, o).ok()
+                    : decode_create_channel_request(p, o).ok();
+    case command::kGetField:
+      return server ? decode_get_field_response(p, o, cache).ok()
+                    : decode_get_field_request(p, o).ok();
+    case command::kDestroyRequest:
+      return decode_destroy_request(p, o).ok();
+    default:
+      break;
+  }
+  if (!server) {
+    auto m = decode_op_request(h.command, p, o);
+    if (!m) return false;
+    if (m->subcmd & subcmd::kInit) return decode_pv_request(m->body, o, cache).ok();
+    if (h.command == command::kPut && m->subcmd == subcmd::kExec)
+      return decode_fields_body(m->body, o, flat).ok();
+    return m->body.empty();
+  }
+  auto m = decode_op_response(h.command, p, o);
+  if (!m) return false;
+  if (m->subcmd & subcmd::kInit) return decode_init_reply(m->body, o, cache).ok();
+  if (h.command == command::kMonitor) return decode_monitor_update(m->body, o, flat).ok();
+  if (h.command == command::kPut && m->subcmd == subcmd::kExec)
+    return decode_status_body(m->body, o).ok();
+  return decode_data_reply(m->body, o, flat).ok();
+}
+
+TEST_P(EveryChannelMessage, EveryStrictPrefixIsRejectedByTheFullDecode) {
+  const auto s = channel_frames(GetParam());
+  std::size_t checked = 0;
+  for (const auto* side : {&s.client, &s.server}) {
+    for (const auto& f : *side) {
+      ASSERT_TRUE(decodes_fully(f.header, f.payload)) << "message " << int(f.header.command);
+      for (std::size_t n = 0; n < f.payload.size(); ++n) {
+        EXPECT_FALSE(decodes_fully(f.header, f.payload.first(n)))
+            << GetParam() << " command " << int(f.header.command) << " cut to " << n;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 100u);
+}
+
 }  // namespace
 }  // namespace pva

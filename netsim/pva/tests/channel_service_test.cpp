@@ -234,6 +234,49 @@ TEST_F(Service, ATruncatedCreateChannelIsADecodeErrorForTheCallerToCloseOn) {
   EXPECT_EQ(*error, DecodeError::kTruncatedField);
 }
 
+// Every byte of every message a client sends, replaced by 0x00, 0xFF and itself + 1:
+// whatever the service makes of it (a reply, an error status, a decode error for the
+// caller to close on), it must not crash (the sanitizer build watches memory), and a
+// well-formed GET must still read the value afterwards.
+TEST_F(Service, MutatedClientMessagesNeverBreakTheService) {
+  const auto o = kLe;
+  const std::uint32_t sid = create("BEAM:CURRENT");
+  std::vector<Bytes> msgs{
+      encode_create_channel_request({{{5, "BEAM:CURRENT"}}}, o),
+      encode_get_field_request({sid, 3, ""}, o),
+      encode_op_request({command::kGet, sid, 4, subcmd::kInit, encode_default_pv_request(o)}, o),
+      encode_op_request({command::kGet, sid, 4, subcmd::kExec, {}}, o),
+      encode_op_request({command::kPut, sid, 6, subcmd::kInit, encode_default_pv_request(o)}, o),
+      encode_op_request({command::kPut, sid, 6, subcmd::kExec, put_body(1, 9.0)}, o),
+      encode_op_request({command::kMonitor, sid, 8, subcmd::kInit, encode_default_pv_request(o)},
+                        o),
+      encode_op_request({command::kMonitor, sid, 8, subcmd::kGet | subcmd::kStartStop, {}}, o),
+      encode_destroy_request({sid, 4}, o),
+      encode_destroy_channel({sid + 100, 5}, false, o),
+      encode_echo(Bytes{1, 2, 3}, false, o)};
+  std::size_t fed = 0, refused = 0;
+  for (const auto& msg : msgs) {
+    // From byte 8: the header is the framer's business (next_tcp_frame), tested apart.
+    for (std::size_t i = kHeaderSize; i < msg.size(); ++i) {
+      for (int variant = 0; variant < 3; ++variant) {
+        Bytes m = msg;
+        m[i] = variant == 0 ? 0x00 : variant == 1 ? 0xFF : static_cast<std::uint8_t>(m[i] + 1);
+        auto h = decode_header(m);
+        ASSERT_TRUE(h.ok());
+        Bytes out;
+        if (svc.on_message(*h, ByteView(m).subspan(kHeaderSize), out, kT0)) ++refused;
+        svc.post_monitors(out);
+        ++fed;
+      }
+    }
+  }
+  EXPECT_GT(fed, 300u);
+  EXPECT_GT(refused, 0u);  // some mutations must be caught as malformed
+  const std::uint32_t sid2 = create("BEAM:CURRENT");
+  ASSERT_NE(sid2, 0u);
+  EXPECT_TRUE(get_value(sid2, 999).has_value());
+}
+
 TEST(PvArgument, NameAloneOrNameEqualsAFiniteDouble) {
   std::string name;
   double v = 1;
