@@ -637,6 +637,49 @@ TEST_F(Loopback, MalformedTcpInputClosesTheConnectionIsCountedAndTheServerKeepsS
   EXPECT_EQ(nlohmann::json::parse(g.out)["pvs"][0]["value"], 42.0);
 }
 
+TEST_F(Loopback, MonitorSearchesAgainWhenTheServerItFoundRefusesTcp) {
+  // A stand-in answers the first search on the UDP port with a TCP port where nothing
+  // listens yet, then goes away; the real server then starts on both ports.
+  const int udp = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  const int one = 1;
+  ::setsockopt(udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(udp_port_);
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(udp, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+  BackgroundClient bg;
+  bg.t = std::thread([&] {
+    bg.r = client({"--json", "--monitor", "--timeout", "3", "BEAM:CURRENT"});
+  });
+  pollfd pfd{udp, POLLIN, 0};
+  ASSERT_EQ(::poll(&pfd, 1, 3000), 1) << "no search arrived";
+  std::uint8_t buf[2048];
+  sockaddr_in from{};
+  socklen_t len = sizeof from;
+  const ssize_t n = ::recvfrom(udp, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+  ASSERT_GT(n, 0);
+  auto msgs = pva::decode_udp_datagram({buf, static_cast<std::size_t>(n)});
+  ASSERT_TRUE(msgs.ok());
+  const auto& search = std::get<pva::Search>(msgs->front().body);
+  pva::SearchResponse r;
+  r.sequence_id = search.sequence_id;
+  r.server_port = tcp_port_;  // nothing listens there yet: connection refused
+  r.found = true;
+  for (const auto& c : search.channels) r.channel_ids.push_back(c.id);
+  const auto reply = pva::encode_search_response(r);
+  from.sin_port = htons(search.response_port);
+  ::sendto(udp, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), sizeof from);
+  ::close(udp);
+  server_args_ = {"--update-period", "0.1"};
+  start_server({"BEAM:CURRENT=5"});
+  bg.t.join();
+  ASSERT_EQ(bg.r.exit_code, 0) << bg.r.out << bg.r.err;
+  const auto pv = nlohmann::json::parse(bg.r.out)["pvs"][0];
+  EXPECT_GE(pv["updates_since_reconnect"].get<int>(), 1);
+  EXPECT_EQ(pv["value"], 5.0);
+}
+
 TEST(ServerUsage, APvValueThatIsNotANumberExitsTwo) {
   const auto r = run_process({PVA_SERVER_BIN, "--pv", "A=abc"});
   EXPECT_EQ(r.exit_code, 2);

@@ -70,6 +70,7 @@ class Client {
   bool flush(ServerConn& c);
   void finish(const net::Endpoint& ep, ServerConn& c, bool validated);
   void lose(const net::Endpoint& ep, ServerConn& c);
+  void fail_connection(const net::Endpoint& ep, ServerConn& c);
   bool done() const;
   bool terminal(const ServerConn& c) const;
   void open_channels(const net::Endpoint& ep, ServerConn& c);
@@ -449,11 +450,21 @@ void Client::lose(const net::Endpoint& ep, ServerConn& c) {
   }
 }
 
+// A connection that never got validated. A monitor does not give up on its PVs: it
+// searches again (the answer may have come from a server that died since).
+void Client::fail_connection(const net::Endpoint& ep, ServerConn& c) {
+  if (opt_.op == Operation::kMonitor) {
+    lose(ep, c);
+  } else {
+    finish(ep, c, false);
+  }
+}
+
 void Client::on_conn_event(const net::Endpoint& ep, ServerConn& c, short revents) {
   if (c.state == ServerConn::State::kConnecting) {
     if (const int err = net::connect_error(c.fd.get()); err != 0) {
       spdlog::warn("TCP connect {}: {}", ep.to_string(), std::strerror(err));
-      finish(ep, c, false);
+      fail_connection(ep, c);
       return;
     }
     c.state = ServerConn::State::kHandshake;
@@ -467,7 +478,7 @@ void Client::on_conn_event(const net::Endpoint& ep, ServerConn& c, short revents
   } else if (c.state == ServerConn::State::kValidated) {
     finish(ep, c, true);
   } else if (!keep) {
-    finish(ep, c, false);
+    fail_connection(ep, c);
   }
 }
 
