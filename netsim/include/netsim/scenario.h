@@ -78,7 +78,16 @@ struct FaultEvent {
   SourceLocation where;
 };
 
-enum class ExpectKind { discover, no_discover, max_copies, counter, log, deliver, peer_state, monitor };
+enum class ExpectKind {
+  discover,
+  no_discover,
+  max_copies,
+  counter,
+  log,
+  deliver,
+  peer_state,
+  monitor
+};
 
 // Kinds judged on a pva-client run (discover, no_discover, monitor).
 bool runs_pva_client(ExpectKind k);
