@@ -680,6 +680,128 @@ TEST_F(Loopback, MonitorSearchesAgainWhenTheServerItFoundRefusesTcp) {
   EXPECT_EQ(pv["value"], 5.0);
 }
 
+// The exact messages pvxs 1.5.2 clients sent (fixtures/pva/channel-*.pcap), replayed to
+// pva-server: it must answer as pvxs' own server did. Only the server's channel id is
+// substituted in the client's messages (each server picks its own sid), everything
+// else is pvxs' bytes, including its "ca" CONNECTION_VALIDATION.
+class PvxsReplay : public Loopback, public ::testing::WithParamInterface<const char*> {};
+
+std::vector<std::pair<pva::Header, Bytes>> frames_from(const std::vector<std::uint8_t>& stream) {
+  std::vector<std::pair<pva::Header, Bytes>> out;
+  std::span<const std::uint8_t> rest(stream);
+  for (;;) {
+    auto f = pva::next_tcp_frame(rest);
+    if (!f || !f->has_value()) break;
+    out.push_back({(*f)->header, Bytes((*f)->payload.begin(), (*f)->payload.end())});
+    rest = rest.subspan((*f)->consumed);
+  }
+  return out;
+}
+
+std::optional<double> value_in(const pva::Header& h, const Bytes& payload) {
+  const auto o = h.byte_order();
+  const auto flat = pva::flatten(pva::nt_scalar_double());
+  auto m = pva::decode_op_response(h.command, payload, o);
+  if (!m) return std::nullopt;
+  pva::FieldsBody data;
+  if (h.command == pva::command::kMonitor) {
+    auto u = pva::decode_monitor_update(m->body, o, flat);
+    if (!u) return std::nullopt;
+    data = u->data;
+  } else {
+    auto d = pva::decode_data_reply(m->body, o, flat);
+    if (!d) return std::nullopt;
+    data = d->data;
+  }
+  const auto v = pva::find_field(flat, "value");
+  if (!data.changed.test(0) && !data.changed.test(v)) return std::nullopt;
+  return pva::as_double(data.value.fields[v]);
+}
+
+TEST_P(PvxsReplay, ServerAnswersAPvxsClientAsPvxsDid) {
+  const auto session = pva::test::read_tcp_session(GetParam(), 5075);
+  const auto client_msgs = frames_from(session.client_to_server);
+  const auto pvxs_replies = frames_from(session.server_to_client);
+  ASSERT_GE(pvxs_replies.size(), 4u);
+  // pvxs' mailbox held 42, then 7.5 once channel-put.pcap had run.
+  const bool after_put = std::string(GetParam()) == "channel-monitor.pcap";
+  start_server({after_put ? "BEAM:CURRENT=7.5" : "BEAM:CURRENT=42"});
+  RawConn c(tcp_port_);
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.next().has_value());  // SET_BYTE_ORDER
+  ASSERT_TRUE(c.next().has_value());  // CONNECTION_VALIDATION
+  Bytes raw;
+  pva::append_header(raw, client_msgs[0].first);
+  raw.insert(raw.end(), client_msgs[0].second.begin(), client_msgs[0].second.end());
+  c.send(raw);  // pvxs' own validation, method "ca"
+  auto validated = c.next();
+  ASSERT_TRUE(validated.has_value());
+  EXPECT_EQ(validated->first.command, pva::command::kConnectionValidated);
+
+  std::size_t expected = 3;  // pvxs' replies after SET_BYTE_ORDER, validation, validated
+  std::uint32_t our_sid = 0;
+  for (std::size_t i = 1; i < client_msgs.size(); ++i) {
+    auto [h, payload] = client_msgs[i];
+    if (h.command != pva::command::kCreateChannel && our_sid != 0) {
+      for (int b = 0; b < 4; ++b)  // sid: the first u32 of every later client message
+        payload[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(our_sid >> (8 * b));
+    }
+    Bytes msg;
+    pva::append_header(msg, h);
+    msg.insert(msg.end(), payload.begin(), payload.end());
+    c.send(msg);
+    if (h.command == pva::command::kDestroyRequest) continue;  // no reply, in pvxs either
+    auto ours = c.next();
+    ASSERT_TRUE(ours.has_value()) << GetParam() << ": no reply to message " << i;
+    ASSERT_LT(expected, pvxs_replies.size());
+    const auto& theirs = pvxs_replies[expected++];
+    EXPECT_EQ(ours->first.command, theirs.first.command) << "message " << i;
+    EXPECT_EQ(ours->first.flags, theirs.first.flags) << "message " << i;
+    switch (theirs.first.command) {
+      case pva::command::kCreateChannel: {
+        auto m = pva::decode_create_channel_response(ours->second, pva::ByteOrder::kLittle);
+        ASSERT_TRUE(m.ok());
+        EXPECT_TRUE(m->status.ok());
+        EXPECT_EQ(Bytes(ours->second.begin(), ours->second.begin() + 4),
+                  Bytes(theirs.second.begin(), theirs.second.begin() + 4));  // cid
+        our_sid = m->sid;
+        break;
+      }
+      case pva::command::kGetField:
+        EXPECT_EQ(ours->second, theirs.second) << "the type, byte for byte";
+        break;
+      default: {
+        const std::uint8_t sub = theirs.second.at(4);
+        EXPECT_EQ(ours->second.at(4), sub) << "message " << i;
+        if ((sub & pva::subcmd::kInit) ||
+            (theirs.first.command == pva::command::kPut && sub == pva::subcmd::kExec)) {
+          EXPECT_EQ(ours->second, theirs.second) << "message " << i << " byte for byte";
+        } else {
+          // pvxs sent the fields its mailbox had set, we send the whole structure: the
+          // values must agree.
+          EXPECT_EQ(value_in(ours->first, ours->second), value_in(theirs.first, theirs.second))
+              << "message " << i;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(expected, pvxs_replies.size()) << "pvxs sent replies we did not";
+  if (std::string(GetParam()) == "channel-put.pcap") {
+    const auto g = client({"--json", "--get", "BEAM:CURRENT"});
+    EXPECT_EQ(nlohmann::json::parse(g.out)["pvs"][0]["value"], 7.5);  // pvxput's value
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Captures, PvxsReplay,
+                         ::testing::Values("channel-get.pcap", "channel-info.pcap",
+                                           "channel-put.pcap", "channel-monitor.pcap"),
+                         [](const auto& p) {
+                           std::string n = p.param;
+                           n = n.substr(0, n.find('.'));
+                           std::erase(n, '-');
+                           return n;
+                         });
+
 TEST(ServerUsage, APvValueThatIsNotANumberExitsTwo) {
   const auto r = run_process({PVA_SERVER_BIN, "--pv", "A=abc"});
   EXPECT_EQ(r.exit_code, 2);
