@@ -116,7 +116,7 @@ void print_programs(const netsim::Scenario& sc, const netsim::BinaryResolver& bi
   std::set<std::string> names;
   for (const auto& p : sc.processes) names.insert(p.command.front());
   for (const auto& x : sc.expectations)
-    if (x.kind == netsim::ExpectKind::discover || x.kind == netsim::ExpectKind::no_discover)
+    if (netsim::runs_pva_client(x.kind))
       names.insert("pva-client");
     else if (x.kind == netsim::ExpectKind::deliver)
       names.insert({"udp-send", "udp-recv"});

@@ -93,6 +93,7 @@ CheckResult check_discover(const Expectation& x, const ClientOutcome& out,
   double slowest = 0;
   std::vector<std::string> problems;
   std::string first_server;
+  std::vector<double> read_values;
   for (const auto& name : x.pvs) {
     const nlohmann::json* pv = find_pv(*report, name);
     if (!pv || !pv->value("found", false)) {
@@ -109,6 +110,20 @@ CheckResult check_discover(const Expectation& x, const ClientOutcome& out,
     else
       problems.push_back(name + " found but TCP handshake not validated");
     if (secs > x.within) problems.push_back(name + " found after " + fmt(secs) + "s");
+    if (x.pv_value) {
+      const auto& v = (*pv)["value"];
+      if (!v.is_number()) {
+        problems.push_back(name + " read no value" +
+                           (pv->contains("error") && (*pv)["error"].is_string()
+                                ? ": " + (*pv)["error"].get<std::string>()
+                                : std::string()));
+      } else {
+        read_values.push_back(v.get<double>());
+        if (v.get<double>() != *x.pv_value)
+          problems.push_back(name + " read " + fmt(v.get<double>()) + ", expected " +
+                             fmt(*x.pv_value));
+      }
+    }
     if (!server_addresses.empty()) {
       auto ip = parse_ipv4(server_ip(server));
       bool ours = ip && std::find(server_addresses.begin(), server_addresses.end(), *ip) !=
@@ -141,11 +156,13 @@ CheckResult check_discover(const Expectation& x, const ClientOutcome& out,
       problems.push_back("largest search datagram " + std::to_string(largest) +
                          " bytes, expected >= " + std::to_string(x.min_datagram_bytes));
   }
+  if (x.pv_value) r.figures["values"] = read_values;
   std::ostringstream m;
   m << found << "/" << total << " found";
   if (found > 0)
     m << " in " << fmt(slowest) << "s via " << first_server << ", " << validated
       << " TCP-validated";
+  if (!read_values.empty()) m << ", read " << fmt(read_values.front());
   if (r.figures.contains("largest_payload"))
     m << ", " << r.figures["datagrams_sent"].get<long>() << " search datagram(s), largest "
       << r.figures["largest_payload"].get<std::size_t>() << " bytes";
@@ -190,6 +207,66 @@ CheckResult check_no_discover(const Expectation& x, const ClientOutcome& out) {
     r.verdict = Verdict::fail;
     r.measured = std::to_string(found) + " found: " + who;
   }
+  return r;
+}
+
+CheckResult check_monitor(const Expectation& x, const ClientOutcome& out,
+                          const std::vector<Ipv4>& server_addresses) {
+  std::string why;
+  auto report = parse_client_json(out, why);
+  if (!report) return failed(x, why);
+  CheckResult r = base(x);
+  std::vector<std::string> problems;
+  long fewest_updates = -1, fewest_reconnects = -1, fewest_live = -1;
+  std::string last_server;
+  std::optional<double> last_value;
+  for (const auto& name : x.pvs) {
+    const nlohmann::json* pv = find_pv(*report, name);
+    if (!pv) {
+      problems.push_back(name + " missing from the client's report");
+      continue;
+    }
+    const long updates = pv->value("updates", 0L);
+    const long reconnects = pv->value("reconnects", 0L);
+    const long live = pv->value("updates_since_reconnect", 0L);
+    auto fewest = [](long& f, long v) { f = f < 0 ? v : std::min(f, v); };
+    fewest(fewest_updates, updates);
+    fewest(fewest_reconnects, reconnects);
+    fewest(fewest_live, live);
+    if (pv->contains("value") && (*pv)["value"].is_number())
+      last_value = (*pv)["value"].get<double>();
+    if (updates < x.min_updates)
+      problems.push_back(name + " got " + std::to_string(updates) + " updates");
+    if (reconnects < x.min_reconnects)
+      problems.push_back(name + " reconnected " + std::to_string(reconnects) + " times");
+    if (live == 0) problems.push_back(name + " had no live monitor at the end");
+    const std::string server =
+        (*pv)["server"].is_string() ? (*pv)["server"].get<std::string>() : "";
+    if (!server.empty()) last_server = server;
+    if (!server_addresses.empty() && !server.empty()) {
+      auto ip = parse_ipv4(server_ip(server));
+      if (!ip || std::find(server_addresses.begin(), server_addresses.end(), *ip) ==
+                     server_addresses.end())
+        problems.push_back(name + " served by " + server + ", not by " + x.server);
+    }
+  }
+  r.figures = {{"updates", std::max(fewest_updates, 0L)},
+               {"reconnects", std::max(fewest_reconnects, 0L)},
+               {"updates_since_reconnect", std::max(fewest_live, 0L)},
+               {"server", last_server},
+               {"client_exit_status", out.exit_status},
+               {"client_wall_seconds", out.wall_seconds}};
+  if (last_value) r.figures["value"] = *last_value;
+  std::ostringstream m;
+  m << std::max(fewest_updates, 0L) << " updates, " << std::max(fewest_reconnects, 0L)
+    << " reconnects, " << std::max(fewest_live, 0L) << " since the last";
+  if (!last_server.empty()) m << " via " << last_server;
+  if (last_value) m << ", last value " << fmt(*last_value);
+  if (!problems.empty())
+    m << "; " << problems.front()
+      << (problems.size() > 1 ? " (+" + std::to_string(problems.size() - 1) + " more)" : "");
+  r.measured = m.str();
+  r.verdict = problems.empty() ? Verdict::pass : Verdict::fail;
   return r;
 }
 

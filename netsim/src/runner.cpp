@@ -285,7 +285,7 @@ class Run {
       return;
     }
     const Expectation& x = sc_.expectations[item.check];
-    if (x.kind == ExpectKind::discover || x.kind == ExpectKind::no_discover) {
+    if (runs_pva_client(x.kind)) {
       start_client(item.check);
     } else if (x.kind == ExpectKind::deliver) {
       if (x.deliver.after_previous && (!deliveries_.empty() || !queued_deliveries_.empty()))
@@ -304,6 +304,8 @@ class Run {
     auto vars = run_variables(sc_, opt_.logs_dir, "");
     std::vector<std::string> argv{"pva-client", "--timeout", fmt(x.within)};
     for (const auto& a : x.client_args) argv.push_back(substitute(a, vars));
+    if (x.pv_value) argv.push_back("--get");
+    if (x.kind == ExpectKind::monitor) argv.push_back("--monitor");
     argv.push_back("--json");
     for (const auto& pv : x.pvs) argv.push_back(pv);
     std::string base = opt_.logs_dir + "/check" + std::to_string(index + 1) + "-" +
@@ -325,6 +327,7 @@ class Run {
     std::vector<Ipv4> server;
     if (!x.server.empty())
       for (const auto& l : sc_.find_host(x.server)->links) server.push_back(l.address);
+    if (x.kind == ExpectKind::monitor) return check_monitor(x, out, server);
     return check_discover(x, out, server);
   }
 
@@ -535,8 +538,7 @@ class Run {
     if (interrupted_) return;
     for (std::size_t i = 0; i < sc_.expectations.size(); ++i) {
       const auto& x = sc_.expectations[i];
-      if (!results_[i] && !x.at && x.kind != ExpectKind::discover &&
-          x.kind != ExpectKind::no_discover && x.kind != ExpectKind::deliver)
+      if (!results_[i] && !x.at && !runs_pva_client(x.kind) && x.kind != ExpectKind::deliver)
         results_[i] = evaluate_now(x);
     }
   }

@@ -82,8 +82,14 @@ std::string to_string(ExpectKind k) {
       return "deliver";
     case ExpectKind::peer_state:
       return "peer_state";
+    case ExpectKind::monitor:
+      return "monitor";
   }
   return "?";
+}
+
+bool runs_pva_client(ExpectKind k) {
+  return k == ExpectKind::discover || k == ExpectKind::no_discover || k == ExpectKind::monitor;
 }
 
 namespace {
@@ -134,6 +140,13 @@ std::string describe(const Expectation& e) {
       o << join_pvs(e.pvs);
       if (!e.server.empty()) o << " from " << e.server;
       o << " on " << e.client << " within " << e.within << "s";
+      if (e.pv_value) o << " reading " << *e.pv_value;
+      break;
+    case ExpectKind::monitor:
+      o << join_pvs(e.pvs);
+      if (!e.server.empty()) o << " from " << e.server;
+      o << " on " << e.client << " for " << e.within << "s, >= " << e.min_updates << " updates";
+      if (e.min_reconnects > 0) o << ", >= " << e.min_reconnects << " reconnects";
       break;
     case ExpectKind::max_copies:
       o << "<= " << e.max_copies << " on segment " << e.segment;

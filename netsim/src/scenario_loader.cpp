@@ -585,7 +585,8 @@ class Loader {
         {"counter", ExpectKind::counter},
         {"log", ExpectKind::log},
         {"deliver", ExpectKind::deliver},
-        {"peer_state", ExpectKind::peer_state}};
+        {"peer_state", ExpectKind::peer_state},
+        {"monitor", ExpectKind::monitor}};
     for (const auto& item : seq) {
       if (!item.IsMap())
         throw error(item, "an expectation is a mapping, e.g. {discover: PV, client: HOST}");
@@ -596,10 +597,29 @@ class Loader {
       switch (x.kind) {
         case ExpectKind::discover:
         case ExpectKind::no_discover:
-          check_keys(
-              item,
-              {to_string(x.kind), "client", "from", "at", "within", "args", "min_datagram_bytes"},
-              to_string(x.kind));
+        case ExpectKind::monitor:
+          if (x.kind == ExpectKind::monitor) {
+            check_keys(item,
+                       {"monitor", "client", "from", "at", "within", "args", "min_updates",
+                        "min_reconnects"},
+                       "monitor");
+            if (item["min_updates"])
+              x.min_updates = static_cast<long>(number(item["min_updates"], "min_updates", 1, 1e9));
+            if (item["min_reconnects"])
+              x.min_reconnects =
+                  static_cast<long>(number(item["min_reconnects"], "min_reconnects", 0, 1e6));
+          } else if (x.kind == ExpectKind::discover) {
+            check_keys(item,
+                       {"discover", "client", "from", "at", "within", "args", "min_datagram_bytes",
+                        "value"},
+                       "discover");
+            if (item["value"]) x.pv_value = number(item["value"], "value", -1e300, 1e300);
+          } else {
+            check_keys(
+                item,
+                {to_string(x.kind), "client", "from", "at", "within", "args", "min_datagram_bytes"},
+                to_string(x.kind));
+          }
           x.pvs = strings(arg, "PV names");
           if (x.pvs.empty()) throw error(arg, "no PV names given");
           if (!item["client"])

@@ -314,5 +314,63 @@ TEST(CheckDeliver, ReportsTheCpuSecondsOfWatchedProcesses) {
   EXPECT_EQ(check_deliver(deliver(), o, kClient).figures["cpu_seconds"]["relay-a"], 0.25);
 }
 
+const char* kRead42 =
+    R"({"all_found":true,"pvs":[{"name":"P","found":true,"server":"198.18.2.10:5075",
+"guid":"ab","seconds":0.25,"tcp_validated":true,"value":42.0,"error":null}],"datagrams_sent":1})";
+
+TEST(CheckDiscover, ValuePassesOnlyWhenEveryPvReadsIt) {
+  Expectation x = discover({"P"});
+  x.pv_value = 42;
+  CheckResult ok = check_discover(x, client(kRead42), kServer);
+  EXPECT_EQ(ok.verdict, Verdict::pass) << ok.measured;
+  EXPECT_EQ(ok.figures["values"][0], 42.0);
+  x.pv_value = 43;
+  CheckResult wrong = check_discover(x, client(kRead42, 1), kServer);
+  EXPECT_EQ(wrong.verdict, Verdict::fail);
+  EXPECT_NE(wrong.measured.find("read 42, expected 43"), std::string::npos) << wrong.measured;
+  // Found and validated, but no value (e.g. the server refused the channel).
+  CheckResult none = check_discover(x, client(kFound, 1), kServer);
+  EXPECT_EQ(none.verdict, Verdict::fail);
+  EXPECT_NE(none.measured.find("read no value"), std::string::npos) << none.measured;
+}
+
+Expectation monitor(long min_updates, long min_reconnects) {
+  Expectation x = discover({"P"});
+  x.kind = ExpectKind::monitor;
+  x.min_updates = min_updates;
+  x.min_reconnects = min_reconnects;
+  return x;
+}
+
+std::string monitor_json(int updates, int reconnects, int since) {
+  return R"({"all_found":true,"pvs":[{"name":"P","found":true,"server":"198.18.2.10:5075",)"
+         R"("guid":"ab","seconds":0.1,"tcp_validated":true,"value":7.5,"error":null,"updates":)" +
+         std::to_string(updates) + R"(,"reconnects":)" + std::to_string(reconnects) +
+         R"(,"updates_since_reconnect":)" + std::to_string(since) + "}]}";
+}
+
+TEST(CheckMonitor, PassesWithEnoughUpdatesReconnectsAndALiveMonitorAtTheEnd) {
+  CheckResult r = check_monitor(monitor(5, 1), client(monitor_json(12, 1, 4)), kServer);
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.measured;
+  EXPECT_EQ(r.figures["updates"], 12);
+  EXPECT_EQ(r.figures["reconnects"], 1);
+  EXPECT_EQ(r.figures["value"], 7.5);
+}
+
+TEST(CheckMonitor, FailsOnTooFewUpdatesNoReconnectOrADeadMonitor) {
+  EXPECT_EQ(check_monitor(monitor(5, 0), client(monitor_json(4, 0, 4)), kServer).verdict,
+            Verdict::fail);
+  EXPECT_EQ(check_monitor(monitor(5, 1), client(monitor_json(12, 0, 12)), kServer).verdict,
+            Verdict::fail);
+  CheckResult dead = check_monitor(monitor(5, 0), client(monitor_json(12, 0, 0), 1), kServer);
+  EXPECT_EQ(dead.verdict, Verdict::fail);
+  EXPECT_NE(dead.measured.find("no live monitor"), std::string::npos) << dead.measured;
+  EXPECT_EQ(
+      check_monitor(monitor(5, 0), client(monitor_json(12, 0, 12)), {*parse_ipv4("198.18.3.10")})
+          .verdict,
+      Verdict::fail);
+  EXPECT_EQ(check_monitor(monitor(1, 0), client("crash", 139), kServer).verdict, Verdict::fail);
+}
+
 }  // namespace
 }  // namespace netsim

@@ -402,5 +402,47 @@ TEST(ScenarioLoader, EveryShippedScenarioLoads) {
   EXPECT_GE(n, 6);
 }
 
+TEST(ScenarioLoader, DiscoverValueAndMonitorKeysLoad) {
+  Scenario sc = parse_scenario(R"(
+duration: 10
+segments: [a]
+hosts:
+  - {name: c, segments: [a]}
+  - {name: s, segments: [a]}
+expect:
+  - {discover: P, client: c, value: 42}
+  - {monitor: P, client: c, from: s, at: 1, within: 5, min_updates: 3, min_reconnects: 1}
+  - {monitor: Q, client: c}
+)",
+                               "m.yaml");
+  ASSERT_EQ(sc.expectations.size(), 3u);
+  EXPECT_EQ(sc.expectations[0].pv_value, 42.0);
+  const auto& m = sc.expectations[1];
+  EXPECT_EQ(m.kind, ExpectKind::monitor);
+  EXPECT_EQ(m.server, "s");
+  EXPECT_EQ(m.within, 5);
+  EXPECT_EQ(m.min_updates, 3);
+  EXPECT_EQ(m.min_reconnects, 1);
+  EXPECT_EQ(*sc.expectations[2].at, 0) << "monitor runs at t=0 unless told";
+  EXPECT_EQ(sc.expectations[2].min_updates, 2);
+  EXPECT_TRUE(runs_pva_client(ExpectKind::monitor));
+  EXPECT_FALSE(runs_pva_client(ExpectKind::counter));
+}
+
+TEST(ScenarioLoader, ValueIsForDiscoverAndMinUpdatesForMonitorOnly) {
+  const char* base = "duration: 10\nsegments: [a]\nhosts:\n  - {name: c, segments: [a]}\nexpect:\n";
+  EXPECT_THROW(
+      parse_scenario(std::string(base) + "  - {no_discover: P, client: c, value: 1}\n", "x"),
+      ScenarioError);
+  EXPECT_THROW(
+      parse_scenario(std::string(base) + "  - {discover: P, client: c, min_updates: 1}\n", "x"),
+      ScenarioError);
+  EXPECT_THROW(
+      parse_scenario(std::string(base) + "  - {monitor: P, client: c, min_updates: 0}\n", "x"),
+      ScenarioError);
+  EXPECT_THROW(parse_scenario(std::string(base) + "  - {monitor: P, client: c, within: 20}\n", "x"),
+               ScenarioError);
+}
+
 }  // namespace
 }  // namespace netsim

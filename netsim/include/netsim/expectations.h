@@ -52,6 +52,10 @@ nlohmann::json counter_deltas(const nlohmann::json& before, const nlohmann::json
 CheckResult check_discover(const Expectation& x, const ClientOutcome& out,
                            const std::vector<Ipv4>& server_addresses);
 CheckResult check_no_discover(const Expectation& x, const ClientOutcome& out);
+// pva-client --monitor: every PV got min_updates, reconnected min_reconnects times and
+// still had a live monitor (an update since its last reconnect) when the run ended.
+CheckResult check_monitor(const Expectation& x, const ClientOutcome& out,
+                          const std::vector<Ipv4>& server_addresses);
 CheckResult check_max_copies(const Expectation& x, const CopyStats& stats);
 // stats: the process's stats JSON, or nullopt with why it could not be read.
 CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::json>& stats,

@@ -78,7 +78,19 @@ struct FaultEvent {
   SourceLocation where;
 };
 
-enum class ExpectKind { discover, no_discover, max_copies, counter, log, deliver, peer_state };
+enum class ExpectKind {
+  discover,
+  no_discover,
+  max_copies,
+  counter,
+  log,
+  deliver,
+  peer_state,
+  monitor
+};
+
+// Kinds judged on a pva-client run (discover, no_discover, monitor).
+bool runs_pva_client(ExpectKind k);
 
 // deliver: udp-send on `from` sends `count` test datagrams to `to`; udp-recv on
 // `receiver` must get them all (or min_delivered), intact, with the sender's source.
@@ -112,7 +124,11 @@ struct Expectation {
   std::string server;  // host whose address must answer (optional)
   double within = 5;
   std::vector<std::string> client_args;
-  long min_datagram_bytes = 0;  // discover: the client's largest search must be this big
+  long min_datagram_bytes = 0;     // discover: the client's largest search must be this big
+  std::optional<double> pv_value;  // discover `value:`: every PV must read this (--get)
+  // monitor (also uses pvs, client, server, within, client_args)
+  long min_updates = 2;     // per PV, over the whole run
+  long min_reconnects = 0;  // per PV: times its server went away and was found again
   // max_copies
   std::string segment;
   long max_copies = 1;

@@ -67,6 +67,19 @@ class FieldReader {
     out.assign(b.begin(), b.end());
   }
 
+  // Status (PVA spec "Status"): type 0xFF alone, else type, message, call tree.
+  void status(Status& st) {
+    u8(st.type);
+    if (err_ || st.ok()) return;
+    string(st.message);
+    string(st.call_tree);
+  }
+  // For codecs that read with WireReader directly (pvData); fail() records why.
+  WireReader& reader() { return r_; }
+  void fail(DecodeError e) {
+    if (!err_) err_ = e;
+  }
+
   std::size_t remaining() const { return r_.remaining(); }
   bool failed() const { return err_.has_value(); }
   DecodeError error() const { return *err_; }

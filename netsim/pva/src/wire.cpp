@@ -29,6 +29,18 @@ bool WireReader::u32(std::uint32_t& out) {
   return true;
 }
 
+bool WireReader::u64(std::uint64_t& out) {
+  if (remaining() < 8) return false;
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    const std::size_t idx = order_ == ByteOrder::kBig ? i : 7 - i;
+    v = v << 8 | data_[pos_ + idx];
+  }
+  out = v;
+  pos_ += 8;
+  return true;
+}
+
 bool WireReader::bytes(std::size_t n, std::span<const std::uint8_t>& out) {
   if (remaining() < n) return false;
   out = data_.subspan(pos_, n);
@@ -80,6 +92,13 @@ void WireWriter::u16(std::uint16_t v) {
 void WireWriter::u32(std::uint32_t v) {
   for (int i = 0; i < 4; ++i) {
     const int shift = order_ == ByteOrder::kBig ? 24 - 8 * i : 8 * i;
+    out_.push_back(static_cast<std::uint8_t>(v >> shift));
+  }
+}
+
+void WireWriter::u64(std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) {
+    const int shift = order_ == ByteOrder::kBig ? 56 - 8 * i : 8 * i;
     out_.push_back(static_cast<std::uint8_t>(v >> shift));
   }
 }

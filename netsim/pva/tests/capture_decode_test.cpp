@@ -236,5 +236,20 @@ TEST(TcpValidationCapture, ClientValidationChoosesCaAndReEncodesIdentically) {
   EXPECT_EQ(frames[1].header.command, command::kCreateChannel);
 }
 
+TEST(SearchMissCapture, TwoIdenticalSearchesForAnUnservedNameAndNoReply) {
+  const auto pkts = read_udp("search-miss.pcap");
+  ASSERT_EQ(pkts.size(), 2u);  // nobody answers: only the client's two searches
+  for (const auto& p : pkts) {
+    Header h;
+    const auto s = single<Search>(p.payload, &h);
+    EXPECT_FALSE(h.from_server());
+    ASSERT_EQ(s.channels.size(), 1u);
+    EXPECT_EQ(s.channels[0].name, "NO:SUCH:PV");
+    EXPECT_EQ(encode_search(s), p.payload);
+  }
+  // pvxs repeats a search byte for byte (relays de-duplicate on that).
+  EXPECT_EQ(pkts[0].payload, pkts[1].payload);
+}
+
 }  // namespace
 }  // namespace pva

@@ -20,8 +20,10 @@
 #include <vector>
 
 #include "pcap_fixtures.h"
+#include "pva/channel.h"
 #include "pva/codec.h"
 #include "pva/fnv1a.h"
+#include "pva/tcp_stream.h"
 #include "pva/udp_datagram.h"
 
 namespace {
@@ -147,6 +149,8 @@ class Loopback : public ::testing::Test {
       argv.push_back("--pv");
       argv.push_back(p);
     }
+    argv.insert(argv.end(), server_args_.begin(), server_args_.end());
+    fs::remove(stats_);
     server_ = spawn(std::move(argv));
     // The stats file is first written once the sockets are open.
     const auto deadline = Clock::now() + 5s;
@@ -198,6 +202,7 @@ class Loopback : public ::testing::Test {
   }
 
   fs::path dir_, stats_;
+  std::vector<std::string> server_args_;  // extra pva-server flags
   std::uint16_t udp_port_ = 0, tcp_port_ = 0;
   pid_t server_ = 0;
 };
@@ -381,6 +386,426 @@ TEST_F(Loopback, MalformedDatagramsAreCountedAndDoNotStopTheServer) {
   EXPECT_TRUE(stats_reach("malformed_datagrams", 1));
   const auto r = client({"--json", "test:pv"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
+
+// ---- Channels: GET, PUT, MONITOR between the two tools, and raw TCP for the errors a
+// well-behaved client never provokes.
+namespace {
+
+using pva::Bytes;
+
+// A hand-driven TCP client on 127.0.0.1 (blocking, 2 s receive timeout).
+class RawConn {
+ public:
+  explicit RawConn(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    timeval tv{2, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+  }
+  ~RawConn() { ::close(fd_); }
+  RawConn(const RawConn&) = delete;
+  RawConn& operator=(const RawConn&) = delete;
+
+  bool connected() const { return connected_; }
+  void send(const Bytes& b) { ::send(fd_, b.data(), b.size(), MSG_NOSIGNAL); }
+
+  // The next message; std::nullopt on close or timeout.
+  std::optional<std::pair<pva::Header, Bytes>> next() {
+    for (;;) {
+      auto f = pva::next_tcp_frame(in_);
+      if (!f) return std::nullopt;
+      if (f->has_value()) {
+        std::pair<pva::Header, Bytes> out{(*f)->header,
+                                          Bytes((*f)->payload.begin(), (*f)->payload.end())};
+        in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>((*f)->consumed));
+        return out;
+      }
+      std::uint8_t buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return std::nullopt;
+      in_.insert(in_.end(), buf, buf + n);
+    }
+  }
+  // True when the server closes the connection within the receive timeout.
+  bool closed_by_peer() {
+    std::uint8_t buf[4096];
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n == 0 || (n < 0 && errno == ECONNRESET)) return true;
+      if (n < 0) return false;  // timeout
+    }
+  }
+  // SET_BYTE_ORDER, the server's CONNECTION_VALIDATION, ours, CONNECTION_VALIDATED.
+  bool validate() {
+    if (!next() || !next()) return false;
+    send(pva::encode_client_validation(pva::ClientValidation{}, pva::ByteOrder::kLittle));
+    auto v = next();
+    return v && v->first.command == pva::command::kConnectionValidated;
+  }
+  // CREATE_CHANNEL; the reply.
+  pva::CreateChannelResponse create(const std::string& name) {
+    send(pva::encode_create_channel_request({{{1, name}}}, pva::ByteOrder::kLittle));
+    auto r = next();
+    EXPECT_TRUE(r.has_value());
+    if (!r) return {};
+    auto m = pva::decode_create_channel_response(r->second, pva::ByteOrder::kLittle);
+    EXPECT_TRUE(m.ok());
+    return m ? *m : pva::CreateChannelResponse{};
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  Bytes in_;
+};
+
+TEST_F(Loopback, GetReadsTheValueGivenOnTheServersCommandLine) {
+  start_server({"BEAM:CURRENT=42"});
+  const auto r = client({"--json", "--get", "BEAM:CURRENT"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["pvs"][0]["value"], 42.0);
+  EXPECT_TRUE(j["pvs"][0]["error"].is_null());
+  EXPECT_TRUE(stats_reach("gets", 1));
+}
+
+TEST_F(Loopback, PutWritesTheValueAndALaterGetReadsIt) {
+  start_server({"BEAM:CURRENT=42"});
+  const auto p = client({"--json", "--put", "7.5", "BEAM:CURRENT"});
+  ASSERT_EQ(p.exit_code, 0) << p.out << p.err;
+  EXPECT_EQ(nlohmann::json::parse(p.out)["pvs"][0]["value"], 7.5);  // read back
+  const auto g = client({"--json", "--get", "BEAM:CURRENT"});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_EQ(nlohmann::json::parse(g.out)["pvs"][0]["value"], 7.5);
+  EXPECT_TRUE(stats_reach("puts", 1));
+}
+
+TEST_F(Loopback, MonitorReceivesUpdatesAtTheServersPeriod) {
+  server_args_ = {"--update-period", "0.1"};
+  start_server({"BEAM:CURRENT=3"});
+  const auto r = client({"--json", "--monitor", "--timeout", "1", "BEAM:CURRENT"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto pv = nlohmann::json::parse(r.out)["pvs"][0];
+  EXPECT_EQ(pv["value"], 3.0);
+  // The first update on start, then one per 0.1 s for about a second; loose bounds
+  // (a loaded machine delays some), but far from "one" and from "unthrottled".
+  const int updates = pv["updates"];
+  EXPECT_GE(updates, 4);
+  EXPECT_LE(updates, 15);
+  EXPECT_EQ(pv["reconnects"], 0);
+}
+
+TEST_F(Loopback, UnknownChannelIsRefusedWithAnErrorStatusAndCounted) {
+  start_server({"BEAM:CURRENT"});
+  RawConn c(tcp_port_);
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.validate());
+  const auto r = c.create("NO:SUCH:PV");
+  EXPECT_EQ(r.status.type, pva::status_type::kError);
+  EXPECT_NE(r.status.message.find("NO:SUCH:PV"), std::string::npos);
+  EXPECT_TRUE(stats_reach("unknown_channels", 1));
+  // The connection stays usable.
+  EXPECT_TRUE(c.create("BEAM:CURRENT").status.ok());
+}
+
+TEST_F(Loopback, PutOfAnotherTypeIsRefusedAndTheValueStays) {
+  start_server({"BEAM:CURRENT=42"});
+  RawConn c(tcp_port_);
+  ASSERT_TRUE(c.validate());
+  const auto sid = c.create("BEAM:CURRENT").sid;
+  const auto o = pva::ByteOrder::kLittle;
+  c.send(pva::encode_op_request(
+      {pva::command::kPut, sid, 9, pva::subcmd::kInit, pva::encode_default_pv_request(o)}, o));
+  ASSERT_TRUE(c.next().has_value());  // the type
+  // BitSet {value}, then a string where the double belongs.
+  c.send(pva::encode_op_request(
+      {pva::command::kPut, sid, 9, pva::subcmd::kExec, Bytes{1, 0x02, 3, 'a', 'b', 'c'}}, o));
+  auto reply = c.next();
+  ASSERT_TRUE(reply.has_value());
+  auto m = pva::decode_op_response(pva::command::kPut, reply->second, o);
+  ASSERT_TRUE(m.ok());
+  auto st = pva::decode_status_body(m->body, o);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->type, pva::status_type::kError);
+  EXPECT_NE(st->message.find("type mismatch"), std::string::npos) << st->message;
+  EXPECT_TRUE(stats_reach("put_errors", 1));
+  const auto g = client({"--json", "--get", "BEAM:CURRENT"});
+  EXPECT_EQ(nlohmann::json::parse(g.out)["pvs"][0]["value"], 42.0);
+}
+
+// Runs pva-client in a thread while the test manipulates the server.
+struct BackgroundClient {
+  std::thread t;
+  ProcessResult r;
+  ~BackgroundClient() {
+    if (t.joinable()) t.join();
+  }
+};
+
+TEST_F(Loopback, MonitorResumesAfterTheServerRestartsAtTheSameAddress) {
+  server_args_ = {"--update-period", "0.1"};
+  start_server({"BEAM:CURRENT=1"});
+  BackgroundClient bg;
+  bg.t = std::thread([&] {
+    bg.r = client({"--json", "--monitor", "--timeout", "3", "BEAM:CURRENT"});
+  });
+  ASSERT_TRUE(stats_reach("monitor_updates", 2, 2000ms)) << "the monitor never started";
+  EXPECT_EQ(stop_server(), 0);
+  start_server({"BEAM:CURRENT=2"});
+  bg.t.join();
+  ASSERT_EQ(bg.r.exit_code, 0) << bg.r.out << bg.r.err;
+  const auto pv = nlohmann::json::parse(bg.r.out)["pvs"][0];
+  EXPECT_EQ(pv["reconnects"], 1);
+  EXPECT_GE(pv["updates_since_reconnect"].get<int>(), 1);
+  EXPECT_GT(pv["updates"].get<int>(), pv["updates_since_reconnect"].get<int>());
+  EXPECT_EQ(pv["value"], 2.0);  // from the new server
+}
+
+TEST_F(Loopback, MonitorFailsWhenTheServerGoesAwayForGood) {
+  server_args_ = {"--update-period", "0.1"};
+  start_server({"BEAM:CURRENT=1"});
+  BackgroundClient bg;
+  bg.t = std::thread([&] {
+    bg.r = client({"--json", "--monitor", "--timeout", "2", "BEAM:CURRENT"});
+  });
+  ASSERT_TRUE(stats_reach("monitor_updates", 2, 2000ms)) << "the monitor never started";
+  EXPECT_EQ(stop_server(), 0);
+  bg.t.join();
+  EXPECT_EQ(bg.r.exit_code, 1) << bg.r.out << bg.r.err;
+  const auto pv = nlohmann::json::parse(bg.r.out)["pvs"][0];
+  EXPECT_GE(pv["updates"].get<int>(), 2);
+  EXPECT_EQ(pv["updates_since_reconnect"], 0);
+  EXPECT_EQ(pv["reconnects"], 0);
+  EXPECT_FALSE(pv["found"].get<bool>());  // searched again, nobody answered
+}
+
+// Hostile or broken TCP input: each row is sent on a fresh connection (validated
+// first unless said otherwise); the server must close that connection, count it by
+// reason, and keep serving.
+TEST_F(Loopback, MalformedTcpInputClosesTheConnectionIsCountedAndTheServerKeepsServing) {
+  start_server({"BEAM:CURRENT=42"});
+  const auto o = pva::ByteOrder::kLittle;
+  auto truncated_create = pva::encode_create_channel_request({{{1, "BEAM:CURRENT"}}}, o);
+  truncated_create.resize(truncated_create.size() - 4);
+  truncated_create[4] = static_cast<std::uint8_t>(truncated_create.size() - 8);
+  auto trailing_destroy = pva::encode_destroy_request({1, 2}, o);
+  trailing_destroy.push_back(0);
+  trailing_destroy[4] = 9;
+  struct Row {
+    const char* what;
+    Bytes bytes;
+    bool validate;
+    const char* reason;
+  };
+  const std::vector<Row> rows{
+      {"garbage instead of a header", Bytes(16, 0x00), true, "bad-magic"},
+      {"garbage before validation", Bytes{'G', 'E', 'T', ' ', '/', ' ', 'H', 'T'}, false,
+       "bad-magic"},
+      {"version 0", Bytes{0xCA, 0x00, 0x00, 0x07, 0, 0, 0, 0}, true, "bad-version"},
+      {"a 2 GiB message announced", Bytes{0xCA, 0x02, 0x00, 0x07, 0, 0, 0, 0x80}, true,
+       "message-too-large"},
+      {"CREATE_CHANNEL cut short", truncated_create, true, "truncated-field"},
+      {"DESTROY_REQUEST with a byte too many", trailing_destroy, true, "trailing-bytes"},
+      {"a client validation cut short", Bytes{0xCA, 0x02, 0x00, 0x01, 2, 0, 0, 0, 0, 0}, false,
+       "truncated-field"},
+  };
+  int closed = 0;
+  for (const auto& row : rows) {
+    RawConn c(tcp_port_);
+    ASSERT_TRUE(c.connected());
+    if (row.validate) {
+      ASSERT_TRUE(c.validate()) << row.what;
+    } else {
+      c.next();  // SET_BYTE_ORDER
+      c.next();  // CONNECTION_VALIDATION
+    }
+    c.send(row.bytes);
+    EXPECT_TRUE(c.closed_by_peer()) << row.what;
+    ++closed;
+    EXPECT_TRUE(stats_reach("malformed_tcp", closed)) << row.what;
+    EXPECT_GE(stats()["malformed_tcp_reasons"].value(row.reason, 0), 1) << row.what;
+  }
+  const auto g = client({"--json", "--get", "BEAM:CURRENT"});
+  EXPECT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_EQ(nlohmann::json::parse(g.out)["pvs"][0]["value"], 42.0);
+}
+
+TEST_F(Loopback, MonitorSearchesAgainWhenTheServerItFoundRefusesTcp) {
+  // A stand-in answers the first search on the UDP port with a TCP port where nothing
+  // listens yet, then goes away; the real server then starts on both ports.
+  const int udp = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  const int one = 1;
+  ::setsockopt(udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(udp_port_);
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(udp, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+  BackgroundClient bg;
+  bg.t = std::thread([&] {
+    bg.r = client({"--json", "--monitor", "--timeout", "3", "BEAM:CURRENT"});
+  });
+  pollfd pfd{udp, POLLIN, 0};
+  ASSERT_EQ(::poll(&pfd, 1, 3000), 1) << "no search arrived";
+  std::uint8_t buf[2048];
+  sockaddr_in from{};
+  socklen_t len = sizeof from;
+  const ssize_t n = ::recvfrom(udp, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+  ASSERT_GT(n, 0);
+  auto msgs = pva::decode_udp_datagram({buf, static_cast<std::size_t>(n)});
+  ASSERT_TRUE(msgs.ok());
+  const auto& search = std::get<pva::Search>(msgs->front().body);
+  pva::SearchResponse r;
+  r.sequence_id = search.sequence_id;
+  r.server_port = tcp_port_;  // nothing listens there yet: connection refused
+  r.found = true;
+  for (const auto& c : search.channels) r.channel_ids.push_back(c.id);
+  const auto reply = pva::encode_search_response(r);
+  from.sin_port = htons(search.response_port);
+  ::sendto(udp, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), sizeof from);
+  ::close(udp);
+  server_args_ = {"--update-period", "0.1"};
+  start_server({"BEAM:CURRENT=5"});
+  bg.t.join();
+  ASSERT_EQ(bg.r.exit_code, 0) << bg.r.out << bg.r.err;
+  const auto pv = nlohmann::json::parse(bg.r.out)["pvs"][0];
+  EXPECT_GE(pv["updates_since_reconnect"].get<int>(), 1);
+  EXPECT_EQ(pv["value"], 5.0);
+}
+
+// The exact messages pvxs 1.5.2 clients sent (fixtures/pva/channel-*.pcap), replayed to
+// pva-server: it must answer as pvxs' own server did. Only the server's channel id is
+// substituted in the client's messages (each server picks its own sid), everything
+// else is pvxs' bytes, including its "ca" CONNECTION_VALIDATION.
+class PvxsReplay : public Loopback, public ::testing::WithParamInterface<const char*> {};
+
+std::vector<std::pair<pva::Header, Bytes>> frames_from(const std::vector<std::uint8_t>& stream) {
+  std::vector<std::pair<pva::Header, Bytes>> out;
+  std::span<const std::uint8_t> rest(stream);
+  for (;;) {
+    auto f = pva::next_tcp_frame(rest);
+    if (!f || !f->has_value()) break;
+    out.push_back({(*f)->header, Bytes((*f)->payload.begin(), (*f)->payload.end())});
+    rest = rest.subspan((*f)->consumed);
+  }
+  return out;
+}
+
+std::optional<double> value_in(const pva::Header& h, const Bytes& payload) {
+  const auto o = h.byte_order();
+  const auto flat = pva::flatten(pva::nt_scalar_double());
+  auto m = pva::decode_op_response(h.command, payload, o);
+  if (!m) return std::nullopt;
+  pva::FieldsBody data;
+  if (h.command == pva::command::kMonitor) {
+    auto u = pva::decode_monitor_update(m->body, o, flat);
+    if (!u) return std::nullopt;
+    data = u->data;
+  } else {
+    auto d = pva::decode_data_reply(m->body, o, flat);
+    if (!d) return std::nullopt;
+    data = d->data;
+  }
+  const auto v = pva::find_field(flat, "value");
+  if (!data.changed.test(0) && !data.changed.test(v)) return std::nullopt;
+  return pva::as_double(data.value.fields[v]);
+}
+
+TEST_P(PvxsReplay, ServerAnswersAPvxsClientAsPvxsDid) {
+  const auto session = pva::test::read_tcp_session(GetParam(), 5075);
+  const auto client_msgs = frames_from(session.client_to_server);
+  const auto pvxs_replies = frames_from(session.server_to_client);
+  ASSERT_GE(pvxs_replies.size(), 4u);
+  // pvxs' mailbox held 42, then 7.5 once channel-put.pcap had run.
+  const bool after_put = std::string(GetParam()) == "channel-monitor.pcap";
+  start_server({after_put ? "BEAM:CURRENT=7.5" : "BEAM:CURRENT=42"});
+  RawConn c(tcp_port_);
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.next().has_value());  // SET_BYTE_ORDER
+  ASSERT_TRUE(c.next().has_value());  // CONNECTION_VALIDATION
+  Bytes raw;
+  pva::append_header(raw, client_msgs[0].first);
+  raw.insert(raw.end(), client_msgs[0].second.begin(), client_msgs[0].second.end());
+  c.send(raw);  // pvxs' own validation, method "ca"
+  auto validated = c.next();
+  ASSERT_TRUE(validated.has_value());
+  EXPECT_EQ(validated->first.command, pva::command::kConnectionValidated);
+
+  std::size_t expected = 3;  // pvxs' replies after SET_BYTE_ORDER, validation, validated
+  std::uint32_t our_sid = 0;
+  for (std::size_t i = 1; i < client_msgs.size(); ++i) {
+    auto [h, payload] = client_msgs[i];
+    if (h.command != pva::command::kCreateChannel && our_sid != 0) {
+      for (int b = 0; b < 4; ++b)  // sid: the first u32 of every later client message
+        payload[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(our_sid >> (8 * b));
+    }
+    Bytes msg;
+    pva::append_header(msg, h);
+    msg.insert(msg.end(), payload.begin(), payload.end());
+    c.send(msg);
+    if (h.command == pva::command::kDestroyRequest) continue;  // no reply, in pvxs either
+    auto ours = c.next();
+    ASSERT_TRUE(ours.has_value()) << GetParam() << ": no reply to message " << i;
+    ASSERT_LT(expected, pvxs_replies.size());
+    const auto& theirs = pvxs_replies[expected++];
+    EXPECT_EQ(ours->first.command, theirs.first.command) << "message " << i;
+    EXPECT_EQ(ours->first.flags, theirs.first.flags) << "message " << i;
+    switch (theirs.first.command) {
+      case pva::command::kCreateChannel: {
+        auto m = pva::decode_create_channel_response(ours->second, pva::ByteOrder::kLittle);
+        ASSERT_TRUE(m.ok());
+        EXPECT_TRUE(m->status.ok());
+        EXPECT_EQ(Bytes(ours->second.begin(), ours->second.begin() + 4),
+                  Bytes(theirs.second.begin(), theirs.second.begin() + 4));  // cid
+        our_sid = m->sid;
+        break;
+      }
+      case pva::command::kGetField:
+        EXPECT_EQ(ours->second, theirs.second) << "the type, byte for byte";
+        break;
+      default: {
+        const std::uint8_t sub = theirs.second.at(4);
+        EXPECT_EQ(ours->second.at(4), sub) << "message " << i;
+        if ((sub & pva::subcmd::kInit) ||
+            (theirs.first.command == pva::command::kPut && sub == pva::subcmd::kExec)) {
+          EXPECT_EQ(ours->second, theirs.second) << "message " << i << " byte for byte";
+        } else {
+          // pvxs sent the fields its mailbox had set, we send the whole structure: the
+          // values must agree.
+          EXPECT_EQ(value_in(ours->first, ours->second), value_in(theirs.first, theirs.second))
+              << "message " << i;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(expected, pvxs_replies.size()) << "pvxs sent replies we did not";
+  if (std::string(GetParam()) == "channel-put.pcap") {
+    const auto g = client({"--json", "--get", "BEAM:CURRENT"});
+    EXPECT_EQ(nlohmann::json::parse(g.out)["pvs"][0]["value"], 7.5);  // pvxput's value
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Captures, PvxsReplay,
+                         ::testing::Values("channel-get.pcap", "channel-info.pcap",
+                                           "channel-put.pcap", "channel-monitor.pcap"),
+                         [](const auto& p) {
+                           std::string n = p.param;
+                           n = n.substr(0, n.find('.'));
+                           std::erase(n, '-');
+                           return n;
+                         });
+
+TEST(ServerUsage, APvValueThatIsNotANumberExitsTwo) {
+  const auto r = run_process({PVA_SERVER_BIN, "--pv", "A=abc"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--pv"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -166,9 +166,9 @@ TEST(TcpStream, ControlMessageSizeFieldIsAValueNotALength) {
 
 TEST(RejectReasons, EveryReasonHasADistinctName) {
   std::set<std::string_view> names;
-  for (int e = 0; e <= static_cast<int>(DecodeError::kMessageTooLarge); ++e)
+  for (int e = 0; e <= static_cast<int>(DecodeError::kTrailingBytes); ++e)
     names.insert(reason_name(static_cast<DecodeError>(e)));
-  EXPECT_EQ(names.size(), static_cast<std::size_t>(DecodeError::kMessageTooLarge) + 1);
+  EXPECT_EQ(names.size(), static_cast<std::size_t>(DecodeError::kTrailingBytes) + 1);
   EXPECT_EQ(names.count("unknown"), 0u);
 }
 

@@ -48,5 +48,24 @@ TEST(ServerStats, ChangesMarkDirtyUntilWritten) {
   EXPECT_TRUE(s.dirty());
 }
 
+TEST(ServerStats, MalformedTcpIsCountedByReasonAndChannelCountersAreWritten) {
+  ServerStats s(Guid{});
+  s.clean();
+  EXPECT_FALSE(s.dirty());
+  s.channels().gets = 2;
+  EXPECT_TRUE(s.dirty());  // a change by a connection is noticed without a call
+  s.malformed_tcp("bad-magic");
+  s.malformed_tcp("bad-magic");
+  s.malformed_tcp("truncated-field");
+  const auto j = s.to_json();
+  EXPECT_EQ(j["malformed_tcp"], 3);
+  EXPECT_EQ(j["malformed_tcp_reasons"]["bad-magic"], 2);
+  EXPECT_EQ(j["malformed_tcp_reasons"]["truncated-field"], 1);
+  EXPECT_EQ(j["gets"], 2);
+  for (const char* k : {"channels_created", "unknown_channels", "puts", "put_errors",
+                        "monitor_updates", "request_errors"})
+    EXPECT_EQ(j[k], 0) << k;
+}
+
 }  // namespace
 }  // namespace pva::server

@@ -29,7 +29,13 @@ inline constexpr std::uint8_t kEcho = 0x02;
 inline constexpr std::uint8_t kSearch = 0x03;
 inline constexpr std::uint8_t kSearchResponse = 0x04;
 inline constexpr std::uint8_t kCreateChannel = 0x07;
+inline constexpr std::uint8_t kDestroyChannel = 0x08;
 inline constexpr std::uint8_t kConnectionValidated = 0x09;
+inline constexpr std::uint8_t kGet = 0x0A;
+inline constexpr std::uint8_t kPut = 0x0B;
+inline constexpr std::uint8_t kMonitor = 0x0D;
+inline constexpr std::uint8_t kDestroyRequest = 0x0F;
+inline constexpr std::uint8_t kGetField = 0x11;
 }  // namespace command
 
 namespace control {

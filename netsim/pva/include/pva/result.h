@@ -12,15 +12,19 @@ namespace pva {
 // Why a message was rejected. Each reason maps to one rule of the PVA wire format
 // (see /work/shared/pva-notes.md and pvxs src/pvaproto.h, src/udp_collector.cpp).
 enum class DecodeError : std::uint8_t {
-  kTruncatedHeader,  // fewer than 8 bytes where a header must start
-  kBadMagic,         // byte 0 is not 0xCA
-  kBadVersion,       // version 0: pvxs ignores such messages
-  kSizeBeyondData,   // header payload size larger than the bytes left
-  kControlOnUdp,     // control messages (flag 0x01) are TCP-only
-  kSegmentedOnUdp,   // segmented messages (flags 0x30) are TCP-only
-  kTruncatedField,   // a field runs past the end of the payload
-  kUnexpectedNull,   // Size 0xFF (null) where a value is required
-  kMessageTooLarge,  // TCP frame larger than we are willing to buffer
+  kTruncatedHeader,   // fewer than 8 bytes where a header must start
+  kBadMagic,          // byte 0 is not 0xCA
+  kBadVersion,        // version 0: pvxs ignores such messages
+  kSizeBeyondData,    // header payload size larger than the bytes left
+  kControlOnUdp,      // control messages (flag 0x01) are TCP-only
+  kSegmentedOnUdp,    // segmented messages (flags 0x30) are TCP-only
+  kTruncatedField,    // a field runs past the end of the payload
+  kUnexpectedNull,    // Size 0xFF (null) where a value is required
+  kMessageTooLarge,   // TCP frame larger than we are willing to buffer
+  kUnsupportedType,   // a pvData type code we do not speak (arrays, unions, any)
+  kUnknownTypeCache,  // 0xFE names a type-cache slot never filled by 0xFD
+  kTypeTooDeep,       // structures nested beyond kMaxTypeDepth (hostile input)
+  kTrailingBytes,     // bytes left after a message whose layout is fully known
 };
 
 // Stable, greppable names: they appear in logs and in test names.
@@ -44,6 +48,14 @@ constexpr std::string_view reason_name(DecodeError e) {
       return "unexpected-null";
     case DecodeError::kMessageTooLarge:
       return "message-too-large";
+    case DecodeError::kUnsupportedType:
+      return "unsupported-type";
+    case DecodeError::kUnknownTypeCache:
+      return "unknown-type-cache";
+    case DecodeError::kTypeTooDeep:
+      return "type-too-deep";
+    case DecodeError::kTrailingBytes:
+      return "trailing-bytes";
   }
   return "unknown";
 }

@@ -32,6 +32,7 @@ class WireReader {
   bool u8(std::uint8_t& out);
   bool u16(std::uint16_t& out);
   bool u32(std::uint32_t& out);
+  bool u64(std::uint64_t& out);
   bool bytes(std::size_t n, std::span<const std::uint8_t>& out);
   // A Size; std::nullopt inside means the encoded null (0xFF).
   bool size(std::optional<std::uint32_t>& out);
@@ -56,6 +57,7 @@ class WireWriter {
   void u8(std::uint8_t v) { out_.push_back(v); }
   void u16(std::uint16_t v);
   void u32(std::uint32_t v);
+  void u64(std::uint64_t v);
   void bytes(std::span<const std::uint8_t> b) { out_.insert(out_.end(), b.begin(), b.end()); }
   void size(std::size_t n);
   void null_size() { out_.push_back(kSizeNull); }

@@ -5,12 +5,15 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <map>
 
 #include "addr_list.h"
+#include "pva/channel.h"
 #include "pva/codec.h"
 #include "pva/fnv1a.h"
 #include "pva/net/signals.h"
@@ -29,6 +32,16 @@ using namespace std::chrono_literals;
 
 constexpr std::size_t kUdpBuffer = 65536;
 
+// One PV's channel on a server connection; its cid doubles as the request id (ioid).
+struct Channel {
+  enum class Stage { kCreating, kInit, kExec, kReadBack, kMonitoring, kDone };
+  std::size_t pv = 0;  // index into the report
+  std::uint32_t cid = 0;
+  std::uint32_t sid = 0;
+  Stage stage = Stage::kCreating;
+  std::vector<FlatField> flat;  // the type from the INIT reply
+};
+
 struct ServerConn {
   enum class State { kConnecting, kHandshake, kValidated, kFailed };
   net::UniqueFd fd;
@@ -36,7 +49,9 @@ struct ServerConn {
   std::vector<std::uint8_t> in, out;
   // The server announces its byte order with SET_BYTE_ORDER; we answer in it.
   ByteOrder order = ByteOrder::kLittle;
-  bool terminal() const { return state == State::kValidated || state == State::kFailed; }
+  TypeCache cache;  // the server's 0xFD type-cache slots
+  std::vector<Channel> channels;
+  bool lost = false;  // closed after validation: remove, and search again
 };
 
 class Client {
@@ -54,7 +69,17 @@ class Client {
   bool on_frame(ServerConn& c, const TcpFrame& f);
   bool flush(ServerConn& c);
   void finish(const net::Endpoint& ep, ServerConn& c, bool validated);
+  void lose(const net::Endpoint& ep, ServerConn& c);
+  void fail_connection(const net::Endpoint& ep, ServerConn& c);
   bool done() const;
+  bool terminal(const ServerConn& c) const;
+  void open_channels(const net::Endpoint& ep, ServerConn& c);
+  bool on_channel_frame(ServerConn& c, const TcpFrame& f);
+  bool on_op_response(ServerConn& c, Channel& ch, const OpResponse& m);
+  void send(ServerConn& c, const Bytes& b) { c.out.insert(c.out.end(), b.begin(), b.end()); }
+  void send_op(ServerConn& c, const Channel& ch, std::uint8_t sub, Bytes body = {});
+  void fail_channel(Channel& ch, std::string why);
+  bool operating() const { return opt_.op != Operation::kNone; }
 
   ClientOptions opt_;
   ClientReport report_;
@@ -65,6 +90,9 @@ class Client {
   Clock::time_point start_{};
   std::vector<std::uint8_t> rx_ = std::vector<std::uint8_t>(kUdpBuffer);
   std::map<std::string, bool> send_errors_logged_;
+  std::vector<bool> lost_pv_;  // lost its server while monitoring: count the reconnect
+  std::uint32_t next_cid_ = 1;
+  bool search_again_ = false;
 };
 
 void Client::send_round() {
@@ -144,9 +172,12 @@ void Client::on_response(const SearchResponse& r, const net::Endpoint& from) {
 
 void Client::start_connection(const net::Endpoint& server) {
   if (conns_.count(server) != 0) {
-    if (conns_[server].state == ServerConn::State::kValidated)
+    auto& c = conns_[server];
+    if (c.state == ServerConn::State::kValidated) {
       for (auto& pv : report_.pvs)
         if (pv.server == server) pv.tcp_validated = true;
+      if (operating() && c.fd.valid()) open_channels(server, c);
+    }
     return;
   }
   ServerConn& c = conns_[server];
@@ -196,6 +227,162 @@ bool Client::on_frame(ServerConn& c, const TcpFrame& f) {
       return false;
     }
     c.state = ServerConn::State::kValidated;
+    return true;
+  }
+  if (c.state == ServerConn::State::kValidated && operating()) return on_channel_frame(c, f);
+  return true;
+}
+
+void Client::open_channels(const net::Endpoint& ep, ServerConn& c) {
+  for (std::size_t i = 0; i < report_.pvs.size(); ++i) {
+    const auto& pv = report_.pvs[i];
+    if (!pv.found || pv.server != ep) continue;
+    if (std::any_of(c.channels.begin(), c.channels.end(),
+                    [&](const Channel& ch) { return ch.pv == i; }))
+      continue;
+    Channel& ch = c.channels.emplace_back();
+    ch.pv = i;
+    ch.cid = next_cid_++;
+    send(c, encode_create_channel_request({{{ch.cid, pv.name}}}, c.order));
+  }
+  flush(c);
+}
+
+void Client::send_op(ServerConn& c, const Channel& ch, std::uint8_t sub, Bytes body) {
+  const std::uint8_t cmd = opt_.op == Operation::kGet   ? command::kGet
+                           : opt_.op == Operation::kPut ? command::kPut
+                                                        : command::kMonitor;
+  send(c, encode_op_request(OpRequest{cmd, ch.sid, ch.cid, sub, std::move(body)}, c.order));
+}
+
+void Client::fail_channel(Channel& ch, std::string why) {
+  spdlog::warn("{}: {}", report_.pvs[ch.pv].name, why);
+  report_.pvs[ch.pv].error = std::move(why);
+  ch.stage = Channel::Stage::kDone;
+}
+
+bool Client::on_channel_frame(ServerConn& c, const TcpFrame& f) {
+  const auto& h = f.header;
+  const ByteOrder o = h.byte_order();
+  auto find = [&](std::uint32_t cid) -> Channel* {
+    for (auto& ch : c.channels)
+      if (ch.cid == cid) return &ch;
+    return nullptr;
+  };
+  if (h.command == command::kCreateChannel) {
+    auto m = decode_create_channel_response(f.payload, o);
+    if (!m) {
+      spdlog::warn("bad CREATE_CHANNEL reply: {}", reason_name(m.error()));
+      return false;
+    }
+    Channel* ch = find(m->cid);
+    if (ch == nullptr || ch->stage != Channel::Stage::kCreating) return true;
+    if (!m->status.ok()) {
+      fail_channel(*ch, m->status.message);
+      return true;
+    }
+    ch->sid = m->sid;
+    ch->stage = Channel::Stage::kInit;
+    if (lost_pv_[ch->pv]) {
+      lost_pv_[ch->pv] = false;
+      ++report_.pvs[ch->pv].reconnects;
+    }
+    send_op(c, *ch, subcmd::kInit, encode_default_pv_request(c.order));
+    return flush(c);
+  }
+  if (h.command != command::kGet && h.command != command::kPut && h.command != command::kMonitor)
+    return true;  // ECHO and the rest: nothing to do
+  auto m = decode_op_response(h.command, f.payload, o);
+  if (!m) {
+    spdlog::warn("bad reply {:#04x}: {}", h.command, reason_name(m.error()));
+    return false;
+  }
+  Channel* ch = find(m->ioid);
+  if (ch == nullptr || ch->stage == Channel::Stage::kDone) return true;
+  if (!on_op_response(c, *ch, *m)) return false;
+  return flush(c);
+}
+
+bool Client::on_op_response(ServerConn& c, Channel& ch, const OpResponse& m) {
+  auto& pv = report_.pvs[ch.pv];
+  const ByteOrder o = c.order;
+  using Stage = Channel::Stage;
+  if (ch.stage == Stage::kInit && (m.subcmd & subcmd::kInit)) {
+    auto r = decode_init_reply(m.body, o, c.cache);
+    if (!r) {
+      spdlog::warn("{}: bad INIT reply: {}", pv.name, reason_name(r.error()));
+      return false;
+    }
+    if (!r->status.ok()) {
+      fail_channel(ch, r->status.message);
+      return true;
+    }
+    ch.flat = flatten(r->type);
+    const std::size_t v = find_field(ch.flat, "value");
+    const std::uint8_t code = v < ch.flat.size() ? ch.flat[v].code : type_code::kStruct;
+    if (code == type_code::kStruct || code == type_code::kString) {
+      // We read and write numbers only; anything else is a mismatch we report.
+      fail_channel(ch, "type mismatch: value is not a number");
+      return true;
+    }
+    if (opt_.op == Operation::kGet) {
+      ch.stage = Stage::kExec;
+      send_op(c, ch, subcmd::kExec);
+    } else if (opt_.op == Operation::kPut) {
+      FieldsBody body{{}, default_value(ch.flat)};
+      body.changed.set(v);
+      if (code == type_code::kDouble || code == type_code::kFloat) {
+        body.value.fields[v] = opt_.put_value;
+      } else if (code >= type_code::kUInt8) {
+        body.value.fields[v] = static_cast<std::uint64_t>(std::llround(opt_.put_value));
+      } else {
+        body.value.fields[v] = static_cast<std::int64_t>(std::llround(opt_.put_value));
+      }
+      ch.stage = Stage::kExec;
+      send_op(c, ch, subcmd::kExec, encode_fields_body(body, ch.flat, o));
+    } else {
+      ch.stage = Stage::kMonitoring;
+      send_op(c, ch, subcmd::kGet | subcmd::kStartStop);
+    }
+    return true;
+  }
+  const std::size_t v = find_field(ch.flat, "value");
+  if (ch.stage == Stage::kMonitoring && m.subcmd == subcmd::kExec) {
+    auto u = decode_monitor_update(m.body, o, ch.flat);
+    if (!u) {
+      spdlog::warn("{}: bad MONITOR update: {}", pv.name, reason_name(u.error()));
+      return false;
+    }
+    if (u->data.changed.test(0) || u->data.changed.test(v))
+      pv.value = as_double(u->data.value.fields[v]);
+    ++pv.updates;
+    ++pv.updates_since_reconnect;
+    return true;
+  }
+  if (ch.stage == Stage::kExec && opt_.op == Operation::kPut) {
+    auto st = decode_status_body(m.body, o);
+    if (!st) return false;
+    if (!st->ok()) {
+      fail_channel(ch, st->message);
+      return true;
+    }
+    ch.stage = Stage::kReadBack;  // read the value back, as pvxput's 0x40 does first
+    send_op(c, ch, subcmd::kGet);
+    return true;
+  }
+  if (ch.stage == Stage::kExec || ch.stage == Stage::kReadBack) {
+    auto d = decode_data_reply(m.body, o, ch.flat);
+    if (!d) {
+      spdlog::warn("{}: bad data reply: {}", pv.name, reason_name(d.error()));
+      return false;
+    }
+    if (!d->status.ok()) {
+      fail_channel(ch, d->status.message);
+      return true;
+    }
+    pv.value = as_double(d->data.value.fields[v]);
+    ch.stage = Stage::kDone;
+    send(c, encode_destroy_request({ch.sid, ch.cid}, o));
   }
   return true;
 }
@@ -206,7 +393,8 @@ bool Client::on_conn_readable(ServerConn& c) {
   if (n == 0) return false;
   if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
   c.in.insert(c.in.end(), buf, buf + n);
-  while (c.state == ServerConn::State::kHandshake) {
+  while (c.state == ServerConn::State::kHandshake ||
+         (c.state == ServerConn::State::kValidated && operating())) {
     auto frame = next_tcp_frame(c.in);
     if (!frame) {
       spdlog::warn("TCP stream from server: {}", reason_name(frame.error()));
@@ -222,36 +410,93 @@ bool Client::on_conn_readable(ServerConn& c) {
 
 void Client::finish(const net::Endpoint& ep, ServerConn& c, bool validated) {
   c.state = validated ? ServerConn::State::kValidated : ServerConn::State::kFailed;
+  if (validated && operating()) {
+    spdlog::info("TCP {} validated", ep.to_string());
+    for (auto& pv : report_.pvs)
+      if (pv.server == ep) pv.tcp_validated = true;
+    open_channels(ep, c);
+    return;
+  }
   c.fd.reset();
   spdlog::info("TCP {} {}", ep.to_string(), validated ? "validated" : "failed");
-  for (auto& pv : report_.pvs)
-    if (pv.server == ep) pv.tcp_validated = validated;
+  for (auto& pv : report_.pvs) {
+    if (pv.server != ep) continue;
+    pv.tcp_validated = validated;
+    if (!validated && operating() && pv.error.empty()) pv.error = "TCP connection failed";
+  }
+}
+
+// The server closed a validated connection (or sent garbage). MONITOR: forget where
+// its PVs were and search again, so a restarted server is found through the relays;
+// GET/PUT: what was not done fails.
+void Client::lose(const net::Endpoint& ep, ServerConn& c) {
+  spdlog::warn("TCP {} lost", ep.to_string());
+  c.fd.reset();
+  c.lost = true;
+  for (std::size_t i = 0; i < report_.pvs.size(); ++i) {
+    auto& pv = report_.pvs[i];
+    if (pv.server != ep) continue;
+    if (opt_.op == Operation::kMonitor) {
+      pv.found = false;
+      pv.server.reset();
+      pv.guid.reset();
+      pv.tcp_validated = false;
+      pv.updates_since_reconnect = 0;
+      lost_pv_[i] = true;
+      search_again_ = true;
+    } else if (!pv.value && pv.error.empty()) {
+      pv.error = "connection lost";
+    }
+  }
+}
+
+// A connection that never got validated. A monitor does not give up on its PVs: it
+// searches again (the answer may have come from a server that died since).
+void Client::fail_connection(const net::Endpoint& ep, ServerConn& c) {
+  if (opt_.op == Operation::kMonitor) {
+    lose(ep, c);
+  } else {
+    finish(ep, c, false);
+  }
 }
 
 void Client::on_conn_event(const net::Endpoint& ep, ServerConn& c, short revents) {
   if (c.state == ServerConn::State::kConnecting) {
     if (const int err = net::connect_error(c.fd.get()); err != 0) {
       spdlog::warn("TCP connect {}: {}", ep.to_string(), std::strerror(err));
-      finish(ep, c, false);
+      fail_connection(ep, c);
       return;
     }
     c.state = ServerConn::State::kHandshake;
   }
+  const bool was_validated = c.state == ServerConn::State::kValidated;
   bool keep = true;
   if (revents & (POLLIN | POLLHUP | POLLERR)) keep = on_conn_readable(c);
   if (keep && (revents & POLLOUT)) keep = flush(c);
-  if (c.state == ServerConn::State::kValidated) {
+  if (was_validated) {
+    if (!keep) lose(ep, c);
+  } else if (c.state == ServerConn::State::kValidated) {
     finish(ep, c, true);
   } else if (!keep) {
-    finish(ep, c, false);
+    fail_connection(ep, c);
   }
+}
+
+bool Client::terminal(const ServerConn& c) const {
+  if (c.state == ServerConn::State::kFailed || c.lost) return true;
+  if (c.state != ServerConn::State::kValidated) return false;
+  return !operating() || !c.fd.valid();
 }
 
 bool Client::done() const {
   if (!report_.all_found()) return false;
   if (!opt_.connect) return true;
+  if (opt_.op == Operation::kMonitor) return false;  // runs until the deadline
+  if (operating())                                   // GET/PUT: every PV answered (value or error)
+    return std::all_of(report_.pvs.begin(), report_.pvs.end(),
+                       [](const PvResult& p) { return p.value || !p.error.empty(); });
   for (const auto& [ep, c] : conns_)
-    if (!c.terminal()) return false;
+    if (!terminal(c)) return false;
   return true;
 }
 
@@ -271,8 +516,12 @@ ClientReport Client::run(std::string& setup_error) {
   base_.response_port = net::local_port(udp_.get());
   for (std::size_t i = 0; i < opt_.pvs.size(); ++i) {
     channels_.push_back({kPvxsFirstChannelId + static_cast<std::uint32_t>(i), opt_.pvs[i]});
-    report_.pvs.push_back(PvResult{opt_.pvs[i], false, {}, {}, {}, false});
+    PvResult pv;
+    pv.name = opt_.pvs[i];
+    report_.pvs.push_back(std::move(pv));
   }
+  report_.op = opt_.op;
+  lost_pv_.assign(opt_.pvs.size(), false);
   spdlog::info("searching {} PVs from UDP port {} to {} addresses", opt_.pvs.size(),
                base_.response_port, opt_.targets.size());
 
@@ -286,6 +535,11 @@ ClientReport Client::run(std::string& setup_error) {
   while (!done()) {
     auto now = Clock::now();
     if (now >= deadline) break;
+    if (search_again_) {  // a monitored server went away: start the back-off over
+      search_again_ = false;
+      retries = 0;
+      next_send = now;
+    }
     if (!report_.all_found() && now >= next_send) {
       send_round();
       next_send = now + retry_delay(retries++);
@@ -300,7 +554,7 @@ ClientReport Client::run(std::string& setup_error) {
     fds.push_back({signals.fd(), POLLIN, 0});
     fds.push_back({udp_.get(), POLLIN, 0});
     for (auto& [ep, c] : conns_) {
-      if (c.terminal()) continue;
+      if (terminal(c) || !c.fd.valid()) continue;
       const bool want_out = c.state == ServerConn::State::kConnecting || !c.out.empty();
       fds.push_back({c.fd.get(), static_cast<short>(POLLIN | (want_out ? POLLOUT : 0)), 0});
       polled.emplace_back(ep, &c);
@@ -316,6 +570,8 @@ ClientReport Client::run(std::string& setup_error) {
     for (std::size_t i = 0; i < polled.size(); ++i)
       if (fds[i + 2].revents != 0)
         on_conn_event(polled[i].first, *polled[i].second, fds[i + 2].revents);
+    // A lost server may come back at the same address: forget the old connection.
+    std::erase_if(conns_, [](const auto& kv) { return kv.second.lost; });
   }
   return report_;
 }

@@ -25,6 +25,16 @@ nlohmann::ordered_json to_json(const ClientReport& r) {
         p.guid ? nlohmann::ordered_json(hex_bytes(*p.guid)) : nlohmann::ordered_json(nullptr);
     j["seconds"] = p.seconds ? nlohmann::ordered_json(*p.seconds) : nlohmann::ordered_json(nullptr);
     j["tcp_validated"] = p.tcp_validated;
+    if (r.op != Operation::kNone) {
+      j["value"] = p.value ? nlohmann::ordered_json(*p.value) : nlohmann::ordered_json(nullptr);
+      j["error"] =
+          p.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.error);
+    }
+    if (r.op == Operation::kMonitor) {
+      j["updates"] = p.updates;
+      j["reconnects"] = p.reconnects;
+      j["updates_since_reconnect"] = p.updates_since_reconnect;
+    }
     pvs.push_back(std::move(j));
   }
   nlohmann::ordered_json sent = nlohmann::ordered_json::array();
@@ -50,6 +60,23 @@ std::string to_text(const ClientReport& r, bool connect) {
                                       : ", TCP NOT validated");
     }
     out += line;
+    if (r.op != Operation::kNone && p.found) {
+      if (!p.error.empty()) {
+        std::snprintf(line, sizeof line, "  error: %s\n", p.error.c_str());
+        out += line;
+      }
+      if (p.value) {
+        std::snprintf(line, sizeof line, "  value %.17g\n", *p.value);
+        out += line;
+      }
+      if (r.op == Operation::kMonitor) {
+        std::snprintf(line, sizeof line, "  %llu updates, %llu reconnects, %llu since\n",
+                      static_cast<unsigned long long>(p.updates),
+                      static_cast<unsigned long long>(p.reconnects),
+                      static_cast<unsigned long long>(p.updates_since_reconnect));
+        out += line;
+      }
+    }
   }
   std::snprintf(line, sizeof line, "%zu datagrams sent; %s\n",
                 static_cast<std::size_t>(r.datagrams_sent),
@@ -61,6 +88,11 @@ std::string to_text(const ClientReport& r, bool connect) {
 int exit_code(const ClientReport& r, bool connect) {
   if (!r.all_found()) return 1;
   if (connect && !r.all_validated()) return 1;
+  for (const auto& p : r.pvs) {
+    if (r.op == Operation::kMonitor && p.updates_since_reconnect == 0) return 1;
+    if ((r.op == Operation::kGet || r.op == Operation::kPut) && (!p.value || !p.error.empty()))
+      return 1;
+  }
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // pva-client: a fake PVAccess client for netsim. Searches for PVs like pvxs does
 // (broadcast/unicast UDP with back-off), then proves each server by completing the
-// TCP connection validation. Exit 0: all found (and validated); 1: not; 2: usage.
+// TCP connection validation; optionally GETs, PUTs or MONITORs each PV. Exit 0: all
+// found (and validated, and the operation succeeded); 1: not; 2: usage.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
   std::optional<std::string> auto_addr_list;
   double timeout = 5.0;
   std::size_t max_datagram = pva::kPvxsSearchDatagramBytes;
-  bool no_connect = false, json = false;
+  bool no_connect = false, json = false, get = false, monitor = false;
+  std::optional<double> put;
   std::string level = "warn";
   std::vector<std::string> pvs;
   app.add_option("--addr-list", addr_list,
@@ -61,6 +63,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(64, 65000));
   app.add_flag("--no-connect", no_connect, "stop at discovery, no TCP validation");
   app.add_flag("--json", json, "print one JSON object");
+  auto* get_opt = app.add_flag("--get", get, "read each PV's value after validation");
+  auto* put_opt = app.add_option("--put", put, "write this number to each PV, then read it back");
+  auto* mon_opt = app.add_flag(
+      "--monitor", monitor,
+      "subscribe to each PV until --timeout, searching again when its server goes away");
+  get_opt->excludes(put_opt)->excludes(mon_opt);
+  put_opt->excludes(mon_opt);
+  for (auto* o : {get_opt, put_opt, mon_opt}) o->excludes("--no-connect");
   pva::tools::add_log_level_option(app, level);
   app.add_option("pv", pvs, "PV names")->required();
   if (auto exit = pva::tools::parse_command_line(app, argc, argv, "pva-client")) return *exit;
@@ -83,6 +93,12 @@ int main(int argc, char** argv) {
   opt.timeout_s = timeout;
   opt.max_datagram = max_datagram;
   opt.connect = !no_connect;
+  if (get) opt.op = pva::client::Operation::kGet;
+  if (put) {
+    opt.op = pva::client::Operation::kPut;
+    opt.put_value = *put;
+  }
+  if (monitor) opt.op = pva::client::Operation::kMonitor;
   for (const auto& p : pvs)
     if (std::find(opt.pvs.begin(), opt.pvs.end(), p) == opt.pvs.end()) opt.pvs.push_back(p);
   for (const auto& p : opt.pvs) {

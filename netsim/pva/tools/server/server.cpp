@@ -10,9 +10,12 @@
 #include <cerrno>
 #include <cstring>
 #include <list>
+#include <memory>
 #include <random>
 #include <vector>
 
+#include "channel_service.h"
+#include "pv_database.h"
 #include "pva/codec.h"
 #include "pva/fnv1a.h"
 #include "pva/net/atomic_file.h"
@@ -37,8 +40,10 @@ constexpr ByteOrder kTcpOrder = ByteOrder::kLittle;
 // Large enough for any UDP datagram: pvxs' own searches reach 1337 bytes and more.
 constexpr std::size_t kUdpBuffer = 65536;
 constexpr std::size_t kMaxConnections = 256;
-// Validated connections are closed after this: discovery is proven, we serve no data.
+// Validated connections without channels are closed after this idle time.
 constexpr auto kLinger = 30s;
+// A client that does not read its updates is dropped beyond this much queued output.
+constexpr std::size_t kMaxQueuedOutput = 4u * 1024u * 1024u;
 // Stats are written within this delay of a change (and every second regardless).
 constexpr auto kStatsDebounce = 100ms;
 
@@ -48,6 +53,7 @@ struct Connection {
   std::vector<std::uint8_t> in, out;
   Clock::time_point last_activity;
   bool validated = false;
+  std::unique_ptr<ChannelService> channels;  // after validation
 };
 
 Guid random_guid() {
@@ -80,6 +86,8 @@ class Server {
   bool on_frame(Connection& c, const TcpFrame& f);
   void send_beacons();
   void write_stats();
+  void post_monitors();
+  bool malformed(Connection& c, DecodeError e);  // counts, logs; false: close it
 
   ServerOptions opt_;
   ServerIdentity self_;
@@ -87,6 +95,7 @@ class Server {
   net::SignalEvents signals_{SIGINT, SIGTERM, SIGUSR1};
   net::UniqueFd udp_, listener_, beacon_;
   std::list<Connection> conns_;
+  PvDatabase db_;
   std::uint8_t beacon_seq_ = 0;
   std::vector<std::uint8_t> rx_ = std::vector<std::uint8_t>(kUdpBuffer);
   Clock::time_point last_stats_write_{};
@@ -213,21 +222,36 @@ bool Server::flush(Connection& c) {
   return true;
 }
 
+bool Server::malformed(Connection& c, DecodeError e) {
+  spdlog::info("TCP peer {}: malformed input ({}), closing", c.peer.to_string(), reason_name(e));
+  stats_.malformed_tcp(reason_name(e));
+  return false;
+}
+
 bool Server::on_frame(Connection& c, const TcpFrame& f) {
   if (f.header.is_control()) return true;  // e.g. the client's SET_BYTE_ORDER echo
+  if (c.channels && f.header.command != command::kConnectionValidation) {
+    const auto err =
+        c.channels->on_message(f.header, f.payload, c.out, std::chrono::system_clock::now());
+    if (err) return malformed(c, *err);
+    if (c.out.size() > kMaxQueuedOutput) {
+      spdlog::info("TCP peer {}: {} bytes queued, closing", c.peer.to_string(), c.out.size());
+      return false;
+    }
+    return true;
+  }
   if (f.header.command != command::kConnectionValidation) {
     spdlog::debug("TCP peer {}: ignore command {:#04x}", c.peer.to_string(), f.header.command);
     return true;
   }
   auto v = decode_client_validation(f.payload, f.header.byte_order());
   if (!v) {
-    spdlog::info("TCP peer {}: bad CONNECTION_VALIDATION: {}", c.peer.to_string(),
-                 reason_name(v.error()));
-    return false;
+    return malformed(c, v.error());
   }
   const auto ok = encode_connection_validated(ConnectionValidated{}, kTcpOrder);
   c.out.insert(c.out.end(), ok.begin(), ok.end());
   c.validated = true;
+  c.channels = std::make_unique<ChannelService>(db_, stats_.channels(), kTcpOrder);
   stats_.tcp_validated();
   spdlog::info("TCP peer {} validated (auth \"{}\")", c.peer.to_string(), v->auth_method);
   return true;
@@ -245,10 +269,7 @@ bool Server::on_connection_readable(Connection& c) {
   c.in.insert(c.in.end(), buf, buf + n);
   for (;;) {
     auto frame = next_tcp_frame(c.in);
-    if (!frame) {
-      spdlog::info("TCP peer {}: {}", c.peer.to_string(), reason_name(frame.error()));
-      return false;
-    }
+    if (!frame) return malformed(c, frame.error());
     if (!frame->has_value()) return flush(c);
     const std::size_t consumed = (*frame)->consumed;
     if (!on_frame(c, **frame)) return false;
@@ -271,6 +292,15 @@ void Server::send_beacons() {
   }
 }
 
+void Server::post_monitors() {
+  for (auto& c : conns_) {
+    if (!c.channels) continue;
+    const std::size_t before = c.out.size();
+    c.channels->post_monitors(c.out);
+    if (c.out.size() != before) c.last_activity = Clock::now();
+  }
+}
+
 void Server::write_stats() {
   last_stats_write_ = Clock::now();
   stats_.clean();
@@ -282,7 +312,12 @@ void Server::write_stats() {
 int Server::run() {
   if (signals_.fd() < 0 || !open_sockets()) return 1;
   std::string pvs;
-  for (const auto& p : opt_.pvs) pvs += (pvs.empty() ? "" : ",") + p;
+  for (const auto& p : opt_.pvs) {
+    const auto it = opt_.initial_values.find(p);
+    db_.add(p, it == opt_.initial_values.end() ? 0.0 : it->second,
+            std::chrono::system_clock::now());
+    pvs += (pvs.empty() ? "" : ",") + p;
+  }
   spdlog::info("pva-server ready: udp 0.0.0.0:{} tcp 0.0.0.0:{} guid {} beacon {}s pvs [{}]",
                opt_.udp_port, opt_.tcp_port, hex_bytes(self_.guid), opt_.beacon_interval_s, pvs);
   write_stats();
@@ -291,6 +326,10 @@ int Server::run() {
   const auto beacon_period = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(beacons ? opt_.beacon_interval_s : 1.0));
   auto next_beacon = Clock::now();  // pvxs announces itself on start-up
+  const bool scans = opt_.update_period_s > 0;
+  const auto scan_period = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(scans ? opt_.update_period_s : 1.0));
+  auto next_scan = Clock::now() + scan_period;
 
   std::vector<pollfd> fds;
   std::vector<Connection*> polled;
@@ -300,15 +339,23 @@ int Server::run() {
       send_beacons();
       next_beacon = now + beacon_period;
     }
+    if (scans && now >= next_scan) {
+      db_.scan(std::chrono::system_clock::now());
+      next_scan = now + scan_period;
+    }
+    // After scans and after PUTs on any connection: every monitor of a changed PV.
+    post_monitors();
     if ((stats_.dirty() && now - last_stats_write_ >= kStatsDebounce) ||
         now - last_stats_write_ >= 1s)
       write_stats();
     std::erase_if(conns_, [&](const Connection& c) {
-      return c.validated && c.out.empty() && now - c.last_activity > kLinger;
+      return c.validated && c.out.empty() && (!c.channels || c.channels->idle()) &&
+             now - c.last_activity > kLinger;
     });
 
     auto wake = now + 1s;
     if (beacons) wake = std::min(wake, next_beacon);
+    if (scans) wake = std::min(wake, next_scan);
     if (stats_.dirty()) wake = std::min(wake, last_stats_write_ + kStatsDebounce);
     const auto timeout_ms = std::max<long>(
         0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1);

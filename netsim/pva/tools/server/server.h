@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -12,6 +13,8 @@ namespace pva::server {
 
 struct ServerOptions {
   std::set<std::string> pvs;
+  std::map<std::string, double> initial_values;  // from --pv NAME=VALUE; others start at 0
+  double update_period_s = 1.0;                  // monitor updates; 0: only on PUT
   std::uint16_t udp_port = 5076;
   std::uint16_t tcp_port = 5075;
   double beacon_interval_s = 15.0;  // 0: no beacons

@@ -37,6 +37,12 @@ void ServerStats::tcp_validated() {
   dirty_ = true;
 }
 
+void ServerStats::malformed_tcp(std::string_view reason) {
+  ++malformed_tcp_;
+  ++malformed_tcp_reasons_[std::string(reason)];
+  dirty_ = true;
+}
+
 nlohmann::ordered_json ServerStats::to_json() const {
   return {{"guid", guid_hex_},
           {"searches_received", searches_},
@@ -45,7 +51,16 @@ nlohmann::ordered_json ServerStats::to_json() const {
           {"search_sources", sources_},
           {"tcp_peers", peers_},
           {"search_payloads", payloads_},
-          {"malformed_datagrams", malformed_}};
+          {"malformed_datagrams", malformed_},
+          {"malformed_tcp", malformed_tcp_},
+          {"malformed_tcp_reasons", malformed_tcp_reasons_},
+          {"channels_created", channels_.channels_created},
+          {"unknown_channels", channels_.unknown_channels},
+          {"gets", channels_.gets},
+          {"puts", channels_.puts},
+          {"put_errors", channels_.put_errors},
+          {"monitor_updates", channels_.monitor_updates},
+          {"request_errors", channels_.request_errors}};
 }
 
 }  // namespace pva::server
