@@ -163,6 +163,7 @@ void RelayCore::on_captured(std::span<const Byte> frame, bool truncated) {
       continue;
     }
     ++counters_.send_errors;
+    ++counters_.mesh_send_errors;
     const char* error = s.mesh.last_error();
     const bool unreachable = status == SendStatus::kUnreachable;
     // An unreachable peer is logged once, as a change of its state, not once per send.
@@ -229,6 +230,7 @@ void RelayCore::on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagra
     return;
   }
   ++counters_.send_errors;
+  ++counters_.emit_errors;
   if (auto suppressed = s.warnings.admit(kSinkErrorKey, now)) {
     spdlog::warn("re-broadcast on {} failed: {} ({} similar suppressed)", s.interface.name,
                  s.sink.last_error(), *suppressed);

@@ -1,8 +1,17 @@
 // MeshSocket on one long-lived UDP socket bound to 0.0.0.0:<mesh port>. SnowSignal
 // opens a new socket per send; peers are therefore told apart by IP only.
+//
+// Receive is batched: one recvmmsg() fills up to kReceiveBatch datagrams, which
+// receive() then hands out one by one (a copy of at most one frame each), so a burst
+// costs one system call per batch instead of one per datagram. The seam is unchanged.
 #pragma once
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
 #include <cstdint>
+#include <vector>
 
 #include "snowsignal/mesh_socket.h"
 
@@ -10,8 +19,11 @@ namespace snowsignal {
 
 class UdpMeshSocket final : public MeshSocket {
  public:
-  // Throws std::runtime_error when the port cannot be bound.
-  explicit UdpMeshSocket(std::uint16_t port);
+  static constexpr std::size_t kReceiveBatch = 32;
+
+  // Throws std::runtime_error when the port cannot be bound. buffer_bytes: wanted
+  // SO_RCVBUF and SO_SNDBUF (see receive_buffer()/send_buffer() for what was granted).
+  UdpMeshSocket(std::uint16_t port, int buffer_bytes);
   ~UdpMeshSocket() override;
   UdpMeshSocket(const UdpMeshSocket&) = delete;
   UdpMeshSocket& operator=(const UdpMeshSocket&) = delete;
@@ -23,9 +35,25 @@ class UdpMeshSocket final : public MeshSocket {
   std::size_t drain_errors(const std::function<void(const MeshError&)>& handler,
                            std::size_t max_errors) override;
 
+  // Datagrams the kernel dropped because the receive buffer was full (since start).
+  std::uint64_t receive_overflows() const;
+  // Buffer sizes as the kernel reports them (it doubles the request for bookkeeping).
+  int receive_buffer() const;
+  int send_buffer() const;
+  bool buffers_forced() const { return forced_; }
+
  private:
+  bool refill();
+
   int fd_ = -1;
   const char* error_ = "";
+  bool forced_ = false;
+  // The recvmmsg batch, allocated once: datagrams [next_, count_) are waiting.
+  std::vector<Byte> storage_;
+  std::array<iovec, kReceiveBatch> iov_{};
+  std::array<sockaddr_in, kReceiveBatch> from_{};
+  std::array<mmsghdr, kReceiveBatch> messages_{};
+  std::size_t next_ = 0, count_ = 0;
 };
 
 }  // namespace snowsignal

@@ -167,6 +167,8 @@ TEST_F(RelayCoreTest, UnreachablePeerIsCountedAndRetriedWithTheNextFrame) {
   core(milliseconds(0)).on_captured(frame, false);
   core().on_captured(frame, false);
   EXPECT_EQ(core().counters().send_errors, 1u);
+  EXPECT_EQ(core().counters().mesh_send_errors, 1u) << "a mesh loss, under its own counter";
+  EXPECT_EQ(core().counters().emit_errors, 0u);
   EXPECT_EQ(core().counters().forwarded, 3u);
 }
 
@@ -231,6 +233,8 @@ TEST_F(RelayCoreTest, FailedBroadcastIsASendError) {
   EXPECT_CALL(sink_, last_error());
   core().on_mesh_datagram(kPeerA, mesh_v1(build_frame()), false);
   EXPECT_EQ(core().counters().send_errors, 1u);
+  EXPECT_EQ(core().counters().emit_errors, 1u) << "an emit loss, under its own counter";
+  EXPECT_EQ(core().counters().mesh_send_errors, 0u);
   EXPECT_EQ(core().counters().rebroadcast, 0u);
 }
 

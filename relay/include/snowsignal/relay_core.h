@@ -55,6 +55,7 @@ class RelayCore final : public FrameHandler {
 
   const Counters& counters() const { return counters_; }
   void set_capture_kernel_drops(std::uint64_t drops) { counters_.capture_kernel_drops = drops; }
+  void set_mesh_receive_overflows(std::uint64_t drops) { counters_.mesh_receive_overflows = drops; }
 
  private:
   struct State;
