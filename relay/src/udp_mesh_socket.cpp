@@ -103,6 +103,46 @@ SendStatus UdpMeshSocket::send_to(Ipv4Address peer, std::uint16_t port,
   return is_unreachable(errno) ? SendStatus::kUnreachable : SendStatus::kError;
 }
 
+void UdpMeshSocket::send_to_each(std::span<const Ipv4Address> peers, std::uint16_t port,
+                                 std::span<const Byte> payload, std::span<SendStatus> statuses) {
+  iovec data{const_cast<Byte*>(payload.data()), payload.size()};  // sendmmsg does not write it
+  for (std::size_t first = 0; first < peers.size(); first += kSendBatch) {
+    const std::size_t count = std::min(kSendBatch, peers.size() - first);
+    for (std::size_t i = 0; i < count; ++i) {
+      to_[i] = {};
+      to_[i].sin_family = AF_INET;
+      to_[i].sin_port = htons(port);
+      to_[i].sin_addr.s_addr = htonl(peers[first + i].value);
+      outgoing_[i] = {};
+      outgoing_[i].msg_hdr.msg_name = &to_[i];
+      outgoing_[i].msg_hdr.msg_namelen = sizeof to_[i];
+      outgoing_[i].msg_hdr.msg_iov = &data;
+      outgoing_[i].msg_hdr.msg_iovlen = 1;
+    }
+    // sendmmsg stops at the first failing message and reports how many went; the next
+    // call then returns that message's error, which belongs to that peer alone.
+    // A pending ICMP error (IP_RECVERR) may fail one call whatever it sends: retried
+    // once, as in send_to().
+    bool retried = false;
+    for (std::size_t i = 0; i < count;) {
+      const int sent = ::sendmmsg(fd_, outgoing_.data() + i, static_cast<unsigned>(count - i), 0);
+      if (sent > 0) {
+        for (int k = 0; k < sent; ++k) statuses[first + i++] = SendStatus::kOk;
+        retried = false;
+        continue;
+      }
+      if (sent < 0 && !retried && may_be_stale_icmp_error(errno)) {
+        retried = true;
+        continue;
+      }
+      error_ = sent < 0 ? std::strerror(errno) : "nothing sent";
+      statuses[first + i++] =
+          sent < 0 && is_unreachable(errno) ? SendStatus::kUnreachable : SendStatus::kError;
+      retried = false;
+    }
+  }
+}
+
 bool UdpMeshSocket::refill() {
   for (std::size_t i = 0; i < kReceiveBatch; ++i) {
     iov_[i] = {storage_.data() + i * kSlot, kSlot};

@@ -58,6 +58,9 @@ class RelayCore final : public FrameHandler {
   void set_mesh_receive_overflows(std::uint64_t drops) { counters_.mesh_receive_overflows = drops; }
 
  private:
+  // Counts one peer's mesh send result and warns (rate-limited) when it failed.
+  void note_mesh_send(Ipv4Address peer, std::size_t size, SendStatus status, TimePoint now);
+
   struct State;
   std::unique_ptr<State> state_;
   Counters counters_;
