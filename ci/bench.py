@@ -159,11 +159,6 @@ def losses(result):
     return out
 
 
-def best(runs, pick, key):
-    """The best of the repeated runs for one trial index."""
-    return pick(runs, key=key)
-
-
 def summarise(runs, plan, relay_bin, relay_args):
     merged = []
     for i, t in enumerate(plan.trials):
