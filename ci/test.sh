@@ -36,6 +36,11 @@ run_suite() {
 
 start=$(date +%s)
 run_suite build
+# The benchmark once, in its short form (seconds), so it cannot rot. It prints figures
+# and asserts no speed; it fails only if it cannot run. Release build only: sanitizer
+# figures would mean nothing.
+echo "=== benchmark (short form, figures only)"
+BUILD_DIR=build bash ci/bench.sh --short
 if [ $quick -eq 0 ]; then
   # halt_on_error so a sanitizer finding fails the test that triggered it.
   export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}

@@ -163,6 +163,15 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
                                "How long a relayed datagram is remembered to stop echoes and "
                                "duplicates; 0 = off, pure SnowSignal behaviour",
                                "MS");
+  const EnvOption ring_frames(app, "--capture-ring-frames", "CAPTURE_RING_FRAMES", "8192",
+                              "Capture ring size in frames of the interface MTU (16..262144): "
+                              "how many back-to-back broadcasts are held while the relay is "
+                              "not running; about 2 KiB of kernel memory each",
+                              "FRAMES");
+  const EnvOption mesh_buffer(app, "--mesh-socket-buffer", "MESH_SOCKET_BUFFER", "8388608",
+                              "Mesh socket receive and send buffer in bytes (4096..268435456); "
+                              "above net.core.rmem_max/wmem_max only with CAP_NET_ADMIN",
+                              "BYTES");
   bool version = false;
   app.add_flag("--version", version, "Print the version and exit");
   app.footer(
@@ -212,6 +221,19 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
     }
     config.dedup_window_ms = static_cast<unsigned>(
         parse_number(dedup_window.resolve(env), 60000, "a number of milliseconds (0..60000)"));
+    config.capture_ring_frames = static_cast<unsigned>(
+        parse_number(ring_frames.resolve(env), 262144, "a number of frames (16..262144)"));
+    if (config.capture_ring_frames < 16) {
+      throw ConfigError(ring_frames.resolve(env).source + ": '" + ring_frames.resolve(env).value +
+                        "' is not a number of frames (16..262144)");
+    }
+    const Setting buffer = mesh_buffer.resolve(env);
+    config.mesh_socket_buffer = static_cast<unsigned>(
+        parse_number(buffer, 268435456, "a number of bytes (4096..268435456)"));
+    if (config.mesh_socket_buffer < 4096) {
+      throw ConfigError(buffer.source + ": '" + buffer.value +
+                        "' is not a number of bytes (4096..268435456)");
+    }
     // Last: the only check that looks at the machine.
     config.interface = find_interface(target.resolve(env), interfaces);
     return {std::move(config), 0, ""};

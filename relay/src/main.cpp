@@ -65,9 +65,10 @@ class Daemon {
         signals_(signals),
         peers_(peers),
         source_(config.interface.name,
-                capture_filter(config.broadcast_port, config.interface.host_macs)),
+                capture_filter(config.broadcast_port, config.interface.host_macs),
+                config.interface.mtu, config.capture_ring_frames),
         sink_(config.interface.index, config.interface.name),
-        mesh_(config.mesh_port),
+        mesh_(config.mesh_port, static_cast<int>(config.mesh_socket_buffer)),
         core_(std::make_unique<RelayCore>(
             RelaySettings{config.broadcast_port, config.mesh_port,
                           std::chrono::milliseconds(config.dedup_window_ms)},
@@ -75,6 +76,7 @@ class Daemon {
 
   void run() {
     const InterfaceInfo& i = config_.interface;
+    log_buffers();
     spdlog::info("relay ready: {} {} {} bcast {} mtu {}, mesh port {}, peers [{}]{}", i.name,
                  i.mac.to_string(), i.ipv4->to_string(), i.broadcast.to_string(), i.mtu,
                  config_.mesh_port, join(peers_.peers()),
@@ -94,8 +96,27 @@ class Daemon {
   }
 
  private:
+  // What the kernel granted, which can be less than asked (memory, rmem_max/wmem_max):
+  // the figures a burst has to fit in.
+  void log_buffers() {
+    const CaptureRingPlan& ring = source_.ring_plan();
+    spdlog::info("capture ring: {} frames of {} bytes (snap length {}) granted, {} asked; {} KiB",
+                 source_.ring_frames_granted(), ring.frame_size, ring.snap_length, ring.frames,
+                 source_.ring_bytes_granted() / 1024);
+    if (source_.ring_frames_granted() < ring.frames) {
+      spdlog::warn("capture ring is smaller than asked ({} of {} frames): bursts may be lost",
+                   source_.ring_frames_granted(), ring.frames);
+    }
+    spdlog::info(
+        "mesh socket buffers: receive {} bytes, send {} bytes (kernel accounting, "
+        "about twice the payload), {} asked{}",
+        mesh_.receive_buffer(), mesh_.send_buffer(), config_.mesh_socket_buffer,
+        mesh_.buffers_forced() ? "" : ", capped by net.core.rmem_max/wmem_max");
+  }
+
   void report() {
     core_->set_capture_kernel_drops(source_.kernel_drops());
+    core_->set_mesh_receive_overflows(mesh_.receive_overflows());
     spdlog::info("counters: {} peers: {}", stats_line(core_->counters()),
                  peers_line(core_->peer_health().peers(), clock_.now()));
     write_stats();

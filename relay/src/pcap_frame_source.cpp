@@ -1,18 +1,40 @@
 #include "pcap_frame_source.h"
 
 #include <pcap/pcap.h>
+#include <sys/stat.h>
 #include <tins/sniffer.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <climits>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace snowsignal {
 
 namespace {
 
-constexpr unsigned kSnapLength = 65535;              // whole frames, never SnowSignal's 1024
-constexpr unsigned kKernelBuffer = 4 * 1024 * 1024;  // absorbs bursts between poll wakes
+// The packet socket's ring is memory-mapped into this process; its mapping names the
+// socket's inode, so the size the kernel granted can be read back.
+std::size_t mapped_bytes_of(int fd) {
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0) return 0;
+  std::ifstream maps("/proc/self/maps");
+  std::size_t total = 0;
+  for (std::string line; std::getline(maps, line);) {
+    std::istringstream fields(line);
+    std::string range, perms, offset, device;
+    unsigned long long inode = 0;
+    fields >> range >> perms >> offset >> device >> inode;
+    if (inode != st.st_ino) continue;
+    const auto dash = range.find('-');
+    if (dash == std::string::npos) continue;
+    total += std::stoull(range.substr(dash + 1), nullptr, 16) -
+             std::stoull(range.substr(0, dash), nullptr, 16);
+  }
+  return total;
+}
 
 void deliver(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
   auto* handler = reinterpret_cast<FrameHandler*>(user);
@@ -21,12 +43,16 @@ void deliver(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
 
 }  // namespace
 
-PcapFrameSource::PcapFrameSource(const std::string& interface, const std::string& filter) {
+PcapFrameSource::PcapFrameSource(const std::string& interface, const std::string& filter,
+                                 unsigned mtu, unsigned ring_frames)
+    : plan_(plan_capture_ring(mtu, ring_frames, static_cast<std::size_t>(::getpagesize()))) {
   Tins::SnifferConfiguration config;
-  config.set_snap_len(kSnapLength);
+  // Whole frames up to the MTU (never SnowSignal's 1024); a longer one arrives truncated
+  // and is dropped as oversize, as the mesh side would drop it.
+  config.set_snap_len(plan_.snap_length);
   config.set_immediate_mode(true);  // hand each frame over now, not when a buffer fills
   config.set_promisc_mode(false);   // broadcasts reach us without promiscuous mode
-  config.set_buffer_size(kKernelBuffer);
+  config.set_buffer_size(static_cast<unsigned>(plan_.buffer_size));
   config.set_filter(filter);
   try {
     sniffer_ = std::make_unique<Tins::Sniffer>(interface, config);
@@ -41,6 +67,7 @@ PcapFrameSource::PcapFrameSource(const std::string& interface, const std::string
   }
   fd_ = pcap_get_selectable_fd(handle);
   if (fd_ < 0) throw std::runtime_error("capture on " + interface + " has no selectable fd");
+  granted_bytes_ = mapped_bytes_of(fd_);
 }
 
 PcapFrameSource::~PcapFrameSource() = default;

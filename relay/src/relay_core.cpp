@@ -24,6 +24,8 @@ constexpr std::size_t kMeshSendErrorKey = 2 * kDropReasonCount;
 constexpr std::size_t kSinkErrorKey = kMeshSendErrorKey + 1;
 constexpr std::size_t kWarnKeys = kSinkErrorKey + 1;
 constexpr auto kWarnInterval = std::chrono::seconds(10);
+// Peers per batched mesh send (a fixed status array: no allocation per frame).
+constexpr std::size_t kMaxPeersPerSend = 64;
 
 // Drops that are the relay working as intended are logged at debug only; everything
 // else means bad or unexpected input and earns a (rate-limited) warning.
@@ -73,6 +75,7 @@ struct RelayCore::State {
   std::array<Byte, kMaxMeshPayload> mesh_out{};
   std::array<Byte, kMaxMeshPayload> mesh_in{};
   std::array<Byte, kMaxFrameSize> frame_out{};
+  std::array<SendStatus, kMaxPeersPerSend> send_status{};
 
   State(const RelaySettings& s, const InterfaceInfo& i, MeshSocket& m, FrameSink& f,
         const PeerDirectory& p, const Clock& c)
@@ -155,26 +158,38 @@ void RelayCore::on_captured(std::span<const Byte> frame, bool truncated) {
                   view.ip_source.to_string(), view.udp_source_port, view.ip_destination.to_string(),
                   view.udp_destination_port, s.peers.peers().size());
   }
-  for (const Ipv4Address& peer : s.peers.peers()) {
-    const SendStatus status = s.mesh.send_to(peer, s.settings.mesh_port, datagram);
-    if (status == SendStatus::kOk) {
-      ++counters_.forwarded;
-      s.health.sent_to(peer, size, now);
-      continue;
-    }
-    ++counters_.send_errors;
-    const char* error = s.mesh.last_error();
-    const bool unreachable = status == SendStatus::kUnreachable;
-    // An unreachable peer is logged once, as a change of its state, not once per send.
-    s.health.send_failed(peer, unreachable ? std::optional<std::string_view>(error) : std::nullopt,
-                         now);
-    if (unreachable) continue;
-    if (auto suppressed = s.warnings.admit(kMeshSendErrorKey, now)) {
-      spdlog::warn(
-          "mesh send to {}:{} failed: {} ({} similar suppressed); will retry with the next "
-          "frame",
-          peer.to_string(), s.settings.mesh_port, error, *suppressed);
-    }
+  // One batched send per kMaxPeersPerSend peers (sendmmsg in the adapter).
+  const std::vector<Ipv4Address>& peers = s.peers.peers();
+  for (std::size_t first = 0; first < peers.size(); first += kMaxPeersPerSend) {
+    const std::size_t count = std::min(kMaxPeersPerSend, peers.size() - first);
+    s.mesh.send_to_each({peers.data() + first, count}, s.settings.mesh_port, datagram,
+                        {s.send_status.data(), count});
+    for (std::size_t i = 0; i < count; ++i)
+      note_mesh_send(peers[first + i], size, s.send_status[i], now);
+  }
+}
+
+void RelayCore::note_mesh_send(Ipv4Address peer, std::size_t size, SendStatus status,
+                               TimePoint now) {
+  State& s = *state_;
+  if (status == SendStatus::kOk) {
+    ++counters_.forwarded;
+    s.health.sent_to(peer, size, now);
+    return;
+  }
+  ++counters_.send_errors;
+  ++counters_.mesh_send_errors;
+  const char* error = s.mesh.last_error();
+  const bool unreachable = status == SendStatus::kUnreachable;
+  // An unreachable peer is logged once, as a change of its state, not once per send.
+  s.health.send_failed(peer, unreachable ? std::optional<std::string_view>(error) : std::nullopt,
+                       now);
+  if (unreachable) return;
+  if (auto suppressed = s.warnings.admit(kMeshSendErrorKey, now)) {
+    spdlog::warn(
+        "mesh send to {}:{} failed: {} ({} similar suppressed); will retry with the next "
+        "frame",
+        peer.to_string(), s.settings.mesh_port, error, *suppressed);
   }
 }
 
@@ -229,6 +244,7 @@ void RelayCore::on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagra
     return;
   }
   ++counters_.send_errors;
+  ++counters_.emit_errors;
   if (auto suppressed = s.warnings.admit(kSinkErrorKey, now)) {
     spdlog::warn("re-broadcast on {} failed: {} ({} similar suppressed)", s.interface.name,
                  s.sink.last_error(), *suppressed);

@@ -54,7 +54,10 @@ std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>&
       {"mesh_received", counters.mesh_received},
       {"rebroadcast", counters.rebroadcast},
       {"send_errors", counters.send_errors},
+      {"mesh_send_errors", counters.mesh_send_errors},
+      {"emit_errors", counters.emit_errors},
       {"capture_kernel_drops", counters.capture_kernel_drops},
+      {"mesh_receive_overflows", counters.mesh_receive_overflows},
       {"dropped", dropped},
       {"peers", peer_list},
   };
@@ -89,7 +92,10 @@ std::string stats_line(const Counters& counters) {
                      " mesh_received=" + std::to_string(counters.mesh_received) +
                      " rebroadcast=" + std::to_string(counters.rebroadcast) +
                      " send_errors=" + std::to_string(counters.send_errors) +
+                     " mesh_send_errors=" + std::to_string(counters.mesh_send_errors) +
+                     " emit_errors=" + std::to_string(counters.emit_errors) +
                      " capture_kernel_drops=" + std::to_string(counters.capture_kernel_drops) +
+                     " mesh_receive_overflows=" + std::to_string(counters.mesh_receive_overflows) +
                      " dropped:";
   bool any = false;
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {

@@ -2,11 +2,13 @@
 
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -17,7 +19,23 @@ namespace snowsignal {
 
 namespace {
 
-constexpr int kSocketBuffer = 4 * 1024 * 1024;
+// Larger than any datagram: a longer one is reported truncated (MSG_TRUNC).
+constexpr std::size_t kSlot = 65536;
+
+int get_int(int fd, int option) {
+  int value = 0;
+  socklen_t size = sizeof value;
+  ::getsockopt(fd, SOL_SOCKET, option, &value, &size);
+  return value;
+}
+
+// SO_*BUFFORCE passes net.core.rmem_max/wmem_max with CAP_NET_ADMIN; without it the
+// plain option is capped there. Either way the caller logs what was granted.
+bool set_buffer(int fd, int force, int plain, int bytes) {
+  if (::setsockopt(fd, SOL_SOCKET, force, &bytes, sizeof bytes) == 0) return true;
+  ::setsockopt(fd, SOL_SOCKET, plain, &bytes, sizeof bytes);
+  return false;
+}
 
 bool is_unreachable(int error) {
   return error == ECONNREFUSED || error == EHOSTUNREACH || error == ENETUNREACH;
@@ -33,12 +51,13 @@ bool may_be_stale_icmp_error(int error) {
 
 }  // namespace
 
-UdpMeshSocket::UdpMeshSocket(std::uint16_t port) {
+UdpMeshSocket::UdpMeshSocket(std::uint16_t port, int buffer_bytes)
+    : storage_(kReceiveBatch * kSlot) {
   fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw std::runtime_error(std::string("mesh socket: ") + std::strerror(errno));
-  // Best effort: bigger buffers absorb bursts of searches; the kernel caps them.
-  ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &kSocketBuffer, sizeof kSocketBuffer);
-  ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &kSocketBuffer, sizeof kSocketBuffer);
+  // Bursts of searches must fit in the receive buffer while we are not scheduled.
+  forced_ = set_buffer(fd_, SO_RCVBUFFORCE, SO_RCVBUF, buffer_bytes);
+  forced_ = set_buffer(fd_, SO_SNDBUFFORCE, SO_SNDBUF, buffer_bytes) && forced_;
   // Never set DF: a full-MTU frame plus "SS" and the outer headers exceeds the path MTU,
   // and must be fragmented (locally or by a router) rather than dropped.
   const int pmtu = IP_PMTUDISC_DONT;
@@ -84,27 +103,101 @@ SendStatus UdpMeshSocket::send_to(Ipv4Address peer, std::uint16_t port,
   return is_unreachable(errno) ? SendStatus::kUnreachable : SendStatus::kError;
 }
 
-std::optional<MeshDatagram> UdpMeshSocket::receive(std::span<Byte> buffer) {
-  sockaddr_in from{};
-  socklen_t from_size = sizeof from;
-  // MSG_TRUNC: the return value is the real datagram size even if it did not fit.
-  const auto receive_one = [&] {
-    return ::recvfrom(fd_, buffer.data(), buffer.size(), MSG_TRUNC,
-                      reinterpret_cast<sockaddr*>(&from), &from_size);
+void UdpMeshSocket::send_to_each(std::span<const Ipv4Address> peers, std::uint16_t port,
+                                 std::span<const Byte> payload, std::span<SendStatus> statuses) {
+  iovec data{const_cast<Byte*>(payload.data()), payload.size()};  // sendmmsg does not write it
+  for (std::size_t first = 0; first < peers.size(); first += kSendBatch) {
+    const std::size_t count = std::min(kSendBatch, peers.size() - first);
+    for (std::size_t i = 0; i < count; ++i) {
+      to_[i] = {};
+      to_[i].sin_family = AF_INET;
+      to_[i].sin_port = htons(port);
+      to_[i].sin_addr.s_addr = htonl(peers[first + i].value);
+      outgoing_[i] = {};
+      outgoing_[i].msg_hdr.msg_name = &to_[i];
+      outgoing_[i].msg_hdr.msg_namelen = sizeof to_[i];
+      outgoing_[i].msg_hdr.msg_iov = &data;
+      outgoing_[i].msg_hdr.msg_iovlen = 1;
+    }
+    // sendmmsg stops at the first failing message and reports how many went; the next
+    // call then returns that message's error, which belongs to that peer alone.
+    // A pending ICMP error (IP_RECVERR) may fail one call whatever it sends: retried
+    // once, as in send_to().
+    bool retried = false;
+    for (std::size_t i = 0; i < count;) {
+      const int sent = ::sendmmsg(fd_, outgoing_.data() + i, static_cast<unsigned>(count - i), 0);
+      if (sent > 0) {
+        for (int k = 0; k < sent; ++k) statuses[first + i++] = SendStatus::kOk;
+        retried = false;
+        continue;
+      }
+      if (sent < 0 && !retried && may_be_stale_icmp_error(errno)) {
+        retried = true;
+        continue;
+      }
+      error_ = sent < 0 ? std::strerror(errno) : "nothing sent";
+      statuses[first + i++] =
+          sent < 0 && is_unreachable(errno) ? SendStatus::kUnreachable : SendStatus::kError;
+      retried = false;
+    }
+  }
+}
+
+bool UdpMeshSocket::refill() {
+  for (std::size_t i = 0; i < kReceiveBatch; ++i) {
+    iov_[i] = {storage_.data() + i * kSlot, kSlot};
+    messages_[i] = {};
+    messages_[i].msg_hdr.msg_name = &from_[i];
+    messages_[i].msg_hdr.msg_namelen = sizeof from_[i];
+    messages_[i].msg_hdr.msg_iov = &iov_[i];
+    messages_[i].msg_hdr.msg_iovlen = 1;
+  }
+  const auto receive_batch = [&] {
+    return ::recvmmsg(fd_, messages_.data(), kReceiveBatch, 0, nullptr);
   };
-  ssize_t size = receive_one();
-  if (size < 0 && may_be_stale_icmp_error(errno)) size = receive_one();
-  if (size < 0) {
+  int count = receive_batch();
+  if (count < 0 && may_be_stale_icmp_error(errno)) count = receive_batch();
+  if (count < 0) {
     // EAGAIN: drained. Anything else (a stale ICMP error was retried above) is
     // unexpected; say so rather than stop reading silently.
     if (errno != EAGAIN && errno != EWOULDBLOCK) {
       spdlog::warn("mesh receive failed: {}", std::strerror(errno));
     }
-    return std::nullopt;
+    return false;
   }
-  const auto real_size = static_cast<std::size_t>(size);
-  return MeshDatagram{Ipv4Address{ntohl(from.sin_addr.s_addr)}, std::min(real_size, buffer.size()),
-                      real_size > buffer.size()};
+  next_ = 0;
+  count_ = static_cast<std::size_t>(count);
+  return count_ > 0;
+}
+
+std::optional<MeshDatagram> UdpMeshSocket::receive(std::span<Byte> buffer) {
+  if (next_ == count_ && !refill()) return std::nullopt;
+  const std::size_t i = next_++;
+  const msghdr& header = messages_[i].msg_hdr;
+  const std::size_t size = messages_[i].msg_len;
+  // Truncated by our slot (MSG_TRUNC) or longer than the caller's buffer: either way
+  // the core drops it as oversize.
+  const bool truncated = (header.msg_flags & MSG_TRUNC) != 0 || size > buffer.size();
+  const std::size_t kept = std::min(size, buffer.size());
+  std::memcpy(buffer.data(), storage_.data() + i * kSlot, kept);
+  return MeshDatagram{Ipv4Address{ntohl(from_[i].sin_addr.s_addr)}, kept, truncated};
+}
+
+std::uint64_t UdpMeshSocket::receive_overflows() const {
+  // SO_MEMINFO reads the socket's drop count at any time, so an overflow is seen even
+  // when no datagram follows it (SO_RXQ_OVFL only reports with the next datagram).
+  std::array<std::uint32_t, SK_MEMINFO_VARS> info{};
+  socklen_t size = sizeof info;
+  if (::getsockopt(fd_, SOL_SOCKET, SO_MEMINFO, info.data(), &size) != 0) return 0;
+  return info[SK_MEMINFO_DROPS];
+}
+
+int UdpMeshSocket::receive_buffer() const {
+  return get_int(fd_, SO_RCVBUF);
+}
+
+int UdpMeshSocket::send_buffer() const {
+  return get_int(fd_, SO_SNDBUF);
 }
 
 std::size_t UdpMeshSocket::drain_errors(const std::function<void(const MeshError&)>& handler,

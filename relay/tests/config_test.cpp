@@ -137,6 +137,27 @@ TEST_F(ConfigTest, ServiceNameComesFromEnvironment) {
   EXPECT_EQ(ok({}, {{"SERVICENAME", "snowsignal"}}).service_name, "snowsignal");
 }
 
+TEST_F(ConfigTest, CaptureRingAndMeshBufferHaveDefaultsFlagsAndEnvironment) {
+  const Config defaults = ok({});
+  EXPECT_EQ(defaults.capture_ring_frames, 8192u);
+  EXPECT_EQ(defaults.mesh_socket_buffer, 8u * 1024 * 1024);
+  const Config env = ok({}, {{"CAPTURE_RING_FRAMES", "64"}, {"MESH_SOCKET_BUFFER", "65536"}});
+  EXPECT_EQ(env.capture_ring_frames, 64u);
+  EXPECT_EQ(env.mesh_socket_buffer, 65536u);
+  const Config flags = ok({"--capture-ring-frames", "16", "--mesh-socket-buffer", "4096"},
+                          {{"CAPTURE_RING_FRAMES", "64"}});
+  EXPECT_EQ(flags.capture_ring_frames, 16u);
+  EXPECT_EQ(flags.mesh_socket_buffer, 4096u);
+}
+
+TEST_F(ConfigTest, RejectsCaptureRingAndMeshBufferOutsideTheirRanges) {
+  expect_error({"--capture-ring-frames", "15"}, {}, "--capture-ring-frames");
+  expect_error({"--capture-ring-frames", "262145"}, {}, "--capture-ring-frames");
+  expect_error({}, {{"CAPTURE_RING_FRAMES", "many"}}, "CAPTURE_RING_FRAMES");
+  expect_error({"--mesh-socket-buffer", "4095"}, {}, "--mesh-socket-buffer");
+  expect_error({}, {{"MESH_SOCKET_BUFFER", "1e9"}}, "MESH_SOCKET_BUFFER");
+}
+
 TEST_F(ConfigTest, HelpNamesEveryEnvironmentVariableAndDefault) {
   const ConfigOutcome outcome = parse({"--help"});
   EXPECT_FALSE(outcome.config);
@@ -144,7 +165,8 @@ TEST_F(ConfigTest, HelpNamesEveryEnvironmentVariableAndDefault) {
   for (const char* text :
        {"TARGET_INTERFACE", "default eth0", "BDCAST_PORT", "default 5076", "MESH_PORT",
         "default 7124", "OTHER_RELAYS", "LOGLEVEL", "default info", "SERVICENAME",
-        "--stats-interval", "--stats-file", "--dedup-window-ms", "default 500", "--version"}) {
+        "--stats-interval", "--stats-file", "--dedup-window-ms", "default 500", "--version",
+        "CAPTURE_RING_FRAMES", "default 8192", "MESH_SOCKET_BUFFER", "default 8388608"}) {
     EXPECT_THAT(outcome.message, HasSubstr(text));
   }
 }

@@ -167,7 +167,39 @@ TEST_F(RelayCoreTest, UnreachablePeerIsCountedAndRetriedWithTheNextFrame) {
   core(milliseconds(0)).on_captured(frame, false);
   core().on_captured(frame, false);
   EXPECT_EQ(core().counters().send_errors, 1u);
+  EXPECT_EQ(core().counters().mesh_send_errors, 1u) << "a mesh loss, under its own counter";
+  EXPECT_EQ(core().counters().emit_errors, 0u);
   EXPECT_EQ(core().counters().forwarded, 3u);
+}
+
+// A mesh socket that batches: the core must hand it every peer of a frame at once.
+struct BatchingMesh : MeshSocket {
+  std::vector<std::size_t> batch_sizes;
+  SendStatus result_for_second = SendStatus::kOk;
+  int selectable_fd() const override { return -1; }
+  SendStatus send_to(Ipv4Address, std::uint16_t, std::span<const Byte>) override {
+    ADD_FAILURE() << "one send per peer: the batched call was not used";
+    return SendStatus::kOk;
+  }
+  void send_to_each(std::span<const Ipv4Address> peers, std::uint16_t, std::span<const Byte>,
+                    std::span<SendStatus> statuses) override {
+    batch_sizes.push_back(peers.size());
+    for (std::size_t i = 0; i < peers.size(); ++i)
+      statuses[i] = i == 1 ? result_for_second : SendStatus::kOk;
+  }
+  std::optional<MeshDatagram> receive(std::span<Byte>) override { return std::nullopt; }
+  const char* last_error() const override { return "No buffer space available"; }
+};
+
+TEST_F(RelayCoreTest, AFrameGoesToEveryPeerInOneBatchedSendWithPerPeerResults) {
+  BatchingMesh mesh;
+  peer_list_ = {kPeerA, kPeerC, ip("198.18.4.2")};
+  mesh.result_for_second = SendStatus::kError;
+  RelayCore core({5076, 7124, milliseconds(500)}, interface_, mesh, sink_, peers_, clock_);
+  core.on_captured(build_frame(), false);
+  EXPECT_EQ(mesh.batch_sizes, std::vector<std::size_t>{3});
+  EXPECT_EQ(core.counters().forwarded, 2u);
+  EXPECT_EQ(core.counters().mesh_send_errors, 1u) << "the one peer that failed, counted";
 }
 
 // ---- mesh side ----------------------------------------------------------------------
@@ -231,6 +263,8 @@ TEST_F(RelayCoreTest, FailedBroadcastIsASendError) {
   EXPECT_CALL(sink_, last_error());
   core().on_mesh_datagram(kPeerA, mesh_v1(build_frame()), false);
   EXPECT_EQ(core().counters().send_errors, 1u);
+  EXPECT_EQ(core().counters().emit_errors, 1u) << "an emit loss, under its own counter";
+  EXPECT_EQ(core().counters().mesh_send_errors, 0u);
   EXPECT_EQ(core().counters().rebroadcast, 0u);
 }
 

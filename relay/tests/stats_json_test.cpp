@@ -17,6 +17,9 @@ TEST(StatsJson, HasTheContractKeysAndEveryDropReason) {
   counters.mesh_received = 3;
   counters.rebroadcast = 2;
   counters.send_errors = 1;
+  counters.emit_errors = 1;
+  counters.capture_kernel_drops = 7;
+  counters.mesh_receive_overflows = 8;
   counters.drop(DropReason::kUnknownPeer);
   const auto json = nlohmann::json::parse(
       stats_json(counters, {Ipv4Address{0xC6120202}, Ipv4Address{0xC6120302}}));
@@ -25,6 +28,10 @@ TEST(StatsJson, HasTheContractKeysAndEveryDropReason) {
   EXPECT_EQ(json["mesh_received"], 3);
   EXPECT_EQ(json["rebroadcast"], 2);
   EXPECT_EQ(json["send_errors"], 1);
+  EXPECT_EQ(json["mesh_send_errors"], 0);
+  EXPECT_EQ(json["emit_errors"], 1);
+  EXPECT_EQ(json["capture_kernel_drops"], 7);
+  EXPECT_EQ(json["mesh_receive_overflows"], 8);
   EXPECT_EQ(json["dropped"]["unknown_peer"], 1);
   EXPECT_EQ(json["dropped"].size(), kDropReasonCount);
   for (const char* reason :
@@ -88,6 +95,18 @@ TEST(StatsLine, PeerPartSaysEachPeersStateAndForHowLong) {
             "198.18.2.2 up (heard 2 s ago), 198.18.3.2 unreachable for 12 s (ICMP port "
             "unreachable)");
   EXPECT_EQ(peers_line({}, now), "none");
+}
+
+TEST(StatsLine, NamesEveryLossCounter) {
+  Counters counters;
+  counters.capture_kernel_drops = 3;
+  counters.mesh_receive_overflows = 4;
+  counters.emit_errors = 5;
+  const std::string line = stats_line(counters);
+  EXPECT_NE(line.find("capture_kernel_drops=3"), std::string::npos) << line;
+  EXPECT_NE(line.find("mesh_receive_overflows=4"), std::string::npos) << line;
+  EXPECT_NE(line.find("emit_errors=5"), std::string::npos) << line;
+  EXPECT_NE(line.find("mesh_send_errors=0"), std::string::npos) << line;
 }
 
 TEST(StatsLine, ListsOnlyNonZeroDropReasons) {

@@ -1,7 +1,8 @@
 // The mesh socket on loopback: ICMP errors for a peer that is not listening come out of
 // the error queue naming the peer, and a pending error never costs a send or a receive
 // meant for another peer (with IP_RECVERR the kernel also reports it once, on whichever
-// call comes next).
+// call comes next). Batched receive (recvmmsg), batched send to every peer (sendmmsg),
+// and the receive overflow counter with a buffer made tiny on purpose.
 #include "udp_mesh_socket.h"
 
 #include <arpa/inet.h>
@@ -114,6 +115,81 @@ TEST_F(UdpMeshSocketTest, APendingErrorDoesNotHideADatagramWaitingToBeRead) {
   ASSERT_TRUE(datagram);
   EXPECT_EQ(datagram->from, kLoopback);
   EXPECT_EQ(datagram->size, 4u);
+}
+
+const Ipv4Address kLoopback2{0x7F000002};
+using Bytes = std::vector<Byte>;
+
+// A UDP port free right now on 127.0.0.1.
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool wait_readable(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 5000) == 1;
+}
+
+TEST(UdpMeshSocketBatches, SendsOneFrameToEveryPeerAndReceivesThemInOrder) {
+  const std::uint16_t port = free_port();
+  UdpMeshSocket receiver(port, 1 << 20);
+  UdpMeshSocket sender(free_port(), 1 << 20);
+  const Bytes payload{'S', 'S', 1, 2, 3};
+  const std::vector<Ipv4Address> peers{kLoopback, kLoopback2, kLoopback};
+  std::vector<SendStatus> statuses(peers.size(), SendStatus::kError);
+  sender.send_to_each(peers, port, payload, statuses);
+  for (SendStatus s : statuses) EXPECT_EQ(s, SendStatus::kOk);
+  std::vector<Byte> buffer(2048);
+  std::size_t received = 0;
+  while (received < peers.size() && wait_readable(receiver.selectable_fd())) {
+    while (auto d = receiver.receive(buffer)) {
+      EXPECT_EQ(d->size, payload.size());
+      EXPECT_FALSE(d->truncated);
+      EXPECT_EQ(Bytes(buffer.begin(), buffer.begin() + d->size), payload);
+      ++received;
+    }
+  }
+  EXPECT_EQ(received, peers.size());
+  EXPECT_EQ(receiver.receive_overflows(), 0u);
+}
+
+TEST(UdpMeshSocketBatches, ADatagramLongerThanTheCallersBufferIsMarkedTruncated) {
+  const std::uint16_t port = free_port();
+  UdpMeshSocket receiver(port, 1 << 20);
+  UdpMeshSocket sender(free_port(), 1 << 20);
+  const Bytes payload(1400, 7);
+  EXPECT_EQ(sender.send_to(kLoopback, port, payload), SendStatus::kOk);
+  ASSERT_TRUE(wait_readable(receiver.selectable_fd()));
+  std::vector<Byte> small(100);
+  auto d = receiver.receive(small);
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->truncated);
+  EXPECT_EQ(d->size, small.size());
+}
+
+TEST(UdpMeshSocketBatches, ATinyReceiveBufferOverflowsAndEveryLossIsCounted) {
+  const std::uint16_t port = free_port();
+  UdpMeshSocket receiver(port, 4096);  // the option's minimum: a few datagrams
+  UdpMeshSocket sender(free_port(), 1 << 20);
+  const Bytes payload(1400, 9);
+  constexpr int kSent = 200;
+  for (int i = 0; i < kSent; ++i)
+    ASSERT_EQ(sender.send_to(kLoopback, port, payload), SendStatus::kOk);
+  std::vector<Byte> buffer(2048);
+  std::uint64_t received = 0;
+  while (auto d = receiver.receive(buffer)) ++received;
+  const std::uint64_t overflows = receiver.receive_overflows();
+  EXPECT_GT(overflows, 0u) << "the buffer was made small enough to overflow";
+  EXPECT_EQ(received + overflows, static_cast<std::uint64_t>(kSent))
+      << "what did not arrive is exactly what was counted";
 }
 
 }  // namespace

@@ -27,6 +27,12 @@ struct Config {
   unsigned stats_interval_s = 0;  // 0: no periodic stats
   std::optional<std::string> stats_file;
   unsigned dedup_window_ms = 500;  // 0: no dedup (pure SnowSignal behaviour)
+  // Capture ring size in frames (each slot holds one MTU-sized frame): what a burst of
+  // back-to-back broadcasts must fit in while we are not scheduled.
+  unsigned capture_ring_frames = 8192;
+  // SO_RCVBUF and SO_SNDBUF of the mesh socket, in bytes (the kernel caps it at
+  // net.core.rmem_max/wmem_max unless we hold CAP_NET_ADMIN).
+  unsigned mesh_socket_buffer = 8 * 1024 * 1024;
 };
 
 struct ConfigOutcome {

@@ -37,12 +37,16 @@ constexpr std::string_view drop_reason_name(DropReason reason) {
 }
 
 struct Counters {
-  std::uint64_t captured = 0;              // frames handed to us by the capture
-  std::uint64_t forwarded = 0;             // mesh datagrams sent (one per peer per frame)
-  std::uint64_t mesh_received = 0;         // datagrams read from the mesh socket
-  std::uint64_t rebroadcast = 0;           // frames emitted on the target interface
-  std::uint64_t send_errors = 0;           // failed mesh sends and failed L2 sends
-  std::uint64_t capture_kernel_drops = 0;  // frames the kernel dropped before we read them
+  std::uint64_t captured = 0;          // frames handed to us by the capture
+  std::uint64_t forwarded = 0;         // mesh datagrams sent (one per peer per frame)
+  std::uint64_t mesh_received = 0;     // datagrams read from the mesh socket
+  std::uint64_t rebroadcast = 0;       // frames emitted on the target interface
+  std::uint64_t send_errors = 0;       // failed mesh sends and failed L2 sends (the sum)
+  std::uint64_t mesh_send_errors = 0;  // of which: a mesh datagram the kernel refused
+  std::uint64_t emit_errors = 0;       // of which: a re-broadcast the kernel refused
+  // Losses the adapters count, copied in at every report:
+  std::uint64_t capture_kernel_drops = 0;    // capture ring full: frames lost before we read
+  std::uint64_t mesh_receive_overflows = 0;  // mesh socket receive buffer full
   std::array<std::uint64_t, kDropReasonCount> dropped{};
 
   void drop(DropReason reason) { ++dropped[static_cast<std::size_t>(reason)]; }

@@ -46,6 +46,13 @@ class MeshSocket {
   virtual int selectable_fd() const = 0;
   virtual SendStatus send_to(Ipv4Address peer, std::uint16_t port,
                              std::span<const Byte> payload) = 0;
+  // The same payload to several peers, one status per peer in `statuses` (at least
+  // peers.size() long). Adapters may batch (sendmmsg: one system call for all); this
+  // default sends one by one.
+  virtual void send_to_each(std::span<const Ipv4Address> peers, std::uint16_t port,
+                            std::span<const Byte> payload, std::span<SendStatus> statuses) {
+    for (std::size_t i = 0; i < peers.size(); ++i) statuses[i] = send_to(peers[i], port, payload);
+  }
   // Non-blocking; nullopt when nothing is waiting.
   virtual std::optional<MeshDatagram> receive(std::span<Byte> buffer) = 0;
   virtual const char* last_error() const = 0;

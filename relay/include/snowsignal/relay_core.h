@@ -55,8 +55,12 @@ class RelayCore final : public FrameHandler {
 
   const Counters& counters() const { return counters_; }
   void set_capture_kernel_drops(std::uint64_t drops) { counters_.capture_kernel_drops = drops; }
+  void set_mesh_receive_overflows(std::uint64_t drops) { counters_.mesh_receive_overflows = drops; }
 
  private:
+  // Counts one peer's mesh send result and warns (rate-limited) when it failed.
+  void note_mesh_send(Ipv4Address peer, std::size_t size, SendStatus status, TimePoint now);
+
   struct State;
   std::unique_ptr<State> state_;
   Counters counters_;
