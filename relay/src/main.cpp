@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "capture_filter.h"
 #include "dns_name_resolver.h"
 #include "event_loop.h"
+#include "mesh_mac.h"
 #include "packet_socket_sink.h"
 #include "pcap_frame_source.h"
 #include "resolving_peer_directory.h"
@@ -58,6 +60,34 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
   return spdlog::level::info;
 }
 
+// The keys of --mesh-key-file, ready for the core; nullptr without one (v1 only).
+std::unique_ptr<MeshKeyring> make_keyring(const Config& config) {
+  if (config.mesh_keys.empty()) return nullptr;
+  std::vector<MeshKey> keys;
+  for (const auto& [id, secret] : config.mesh_keys) keys.push_back(MeshKey{id, secret});
+  return std::make_unique<MeshKeyring>(keys);
+}
+
+RelaySettings relay_settings(const Config& config, const MeshKeyring* keyring) {
+  RelaySettings settings;
+  settings.broadcast_port = config.broadcast_port;
+  settings.mesh_port = config.mesh_port;
+  settings.dedup_window = std::chrono::milliseconds(config.dedup_window_ms);
+  settings.keyring = keyring;
+  settings.accept_v1 = config.accept_v1;
+  settings.mesh_datagram_size = config.mesh_datagram_size;
+  settings.heartbeat_interval = std::chrono::seconds(config.heartbeat_interval_s);
+  // The sender id only has to differ between relays: 64 random bits (getrandom behind
+  // std::random_device on Linux). The boot id must grow across restarts: wall-clock ns.
+  std::random_device random;
+  settings.sender_id = (std::uint64_t{random()} << 32) | random();
+  settings.boot_id =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  return settings;
+}
+
 class Daemon {
  public:
   Daemon(const Config& config, SignalFd& signals, ResolvingPeerDirectory& peers)
@@ -68,16 +98,15 @@ class Daemon {
                 capture_filter(config.broadcast_port, config.interface.host_macs)),
         sink_(config.interface.index, config.interface.name),
         mesh_(config.mesh_port),
-        core_(std::make_unique<RelayCore>(
-            RelaySettings{config.broadcast_port, config.mesh_port,
-                          std::chrono::milliseconds(config.dedup_window_ms)},
-            config.interface, mesh_, sink_, peers_, clock_)) {}
+        keyring_(make_keyring(config)),
+        core_(std::make_unique<RelayCore>(relay_settings(config, keyring_.get()), config.interface,
+                                          mesh_, sink_, peers_, clock_)) {}
 
   void run() {
     const InterfaceInfo& i = config_.interface;
-    spdlog::info("relay ready: {} {} {} bcast {} mtu {}, mesh port {}, peers [{}]{}", i.name,
+    spdlog::info("relay ready: {} {} {} bcast {} mtu {}, mesh port {} {}, peers [{}]{}", i.name,
                  i.mac.to_string(), i.ipv4->to_string(), i.broadcast.to_string(), i.mtu,
-                 config_.mesh_port, join(peers_.peers()),
+                 config_.mesh_port, mesh_format(), join(peers_.peers()),
                  peers_.self_relay() ? " (self-relay)" : "");
     // A stats file exists from the moment we are ready, so readers need no special case.
     write_stats();
@@ -88,6 +117,11 @@ class Daemon {
       loop.every(std::chrono::seconds(config_.stats_interval_s), [this] { report(); });
     }
     loop.on_usr1([this] { report(); });
+    if (keyring_ && config_.heartbeat_interval_s > 0) {
+      core_->send_heartbeats();  // at once: peers learn we are up (and speak v2) now
+      loop.every(std::chrono::seconds(config_.heartbeat_interval_s),
+                 [this] { core_->send_heartbeats(); });
+    }
     const int signal = loop.run();
     spdlog::info("stopping on signal {}", signal);
     report();
@@ -99,6 +133,13 @@ class Daemon {
     spdlog::info("counters: {} peers: {}", stats_line(core_->counters()),
                  peers_line(core_->peer_health().peers(), clock_.now()));
     write_stats();
+  }
+
+  std::string mesh_format() const {
+    if (!keyring_) return "v1";
+    return "v2 (key " + std::to_string(keyring_->send_key_id()) + " of " +
+           std::to_string(config_.mesh_keys.size()) + " from " + *config_.mesh_key_file +
+           (config_.accept_v1 ? ", v1 accepted)" : ", v1 refused)");
   }
 
   void write_stats() {
@@ -116,6 +157,7 @@ class Daemon {
   PcapFrameSource source_;
   PacketSocketSink sink_;
   UdpMeshSocket mesh_;
+  std::unique_ptr<MeshKeyring> keyring_;
   std::unique_ptr<RelayCore> core_;  // on the heap: it holds ~200 KB of fixed buffers
 };
 

@@ -55,6 +55,9 @@ std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>&
       {"rebroadcast", counters.rebroadcast},
       {"send_errors", counters.send_errors},
       {"capture_kernel_drops", counters.capture_kernel_drops},
+      {"heartbeats_sent", counters.heartbeats_sent},
+      {"heartbeats_received", counters.heartbeats_received},
+      {"heartbeat_replies", counters.heartbeat_replies},
       {"dropped", dropped},
       {"peers", peer_list},
   };
@@ -90,6 +93,9 @@ std::string stats_line(const Counters& counters) {
                      " rebroadcast=" + std::to_string(counters.rebroadcast) +
                      " send_errors=" + std::to_string(counters.send_errors) +
                      " capture_kernel_drops=" + std::to_string(counters.capture_kernel_drops) +
+                     " heartbeats_sent=" + std::to_string(counters.heartbeats_sent) +
+                     " heartbeats_received=" + std::to_string(counters.heartbeats_received) +
+                     " heartbeat_replies=" + std::to_string(counters.heartbeat_replies) +
                      " dropped:";
   bool any = false;
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
