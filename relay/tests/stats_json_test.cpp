@@ -88,6 +88,26 @@ TEST(StatsLine, PeerPartSaysEachPeersStateAndForHowLong) {
             "198.18.2.2 up (heard 2 s ago), 198.18.3.2 unreachable for 12 s (ICMP port "
             "unreachable)");
   EXPECT_EQ(peers_line({}, now), "none");
+
+TEST(StatsJson, HasTheMeshV2CountersAndDropReasons) {
+  Counters counters;
+  counters.heartbeats_sent = 6;
+  counters.heartbeats_received = 5;
+  counters.heartbeat_replies = 4;
+  counters.drop(DropReason::kBadMac);
+  counters.drop(DropReason::kBadMac);
+  counters.drop(DropReason::kReplay);
+  const auto json = nlohmann::json::parse(stats_json(counters, {}));
+  EXPECT_EQ(json["heartbeats_sent"], 6);
+  EXPECT_EQ(json["heartbeats_received"], 5);
+  EXPECT_EQ(json["heartbeat_replies"], 4);
+  EXPECT_EQ(json["dropped"]["bad_mac"], 2);
+  EXPECT_EQ(json["dropped"]["replay"], 1);
+  for (const char* reason :
+       {"v1_refused", "bad_version", "malformed_v2", "unknown_key", "own_sender"}) {
+    EXPECT_EQ(json["dropped"][reason], 0) << reason;
+  }
+  EXPECT_NE(stats_line(counters).find("bad_mac=2 replay=1"), std::string::npos);
 }
 
 TEST(StatsLine, ListsOnlyNonZeroDropReasons) {
