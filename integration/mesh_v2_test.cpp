@@ -177,6 +177,24 @@ TEST(MeshV2, ARelayThatNoLongerHasTheOldKeyRefusesItsPeerTheRotationControl) {
   ASSERT_EQ(run.exit_code, 0) << run.summary();
 }
 
+// The replay window across a restart: relay-a comes back with a new boot id and its
+// sequence starts again at 1, far below what relay-b has seen from it (heartbeats
+// included). relay-b must take the new boot at once, and nothing may count as replay.
+TEST(MeshV2, ARestartedRelayIsAcceptedByItsPeerAtOnceUnderItsNewBootId) {
+  const KeyFiles keys;
+  const std::string key = keys.write("mesh.key", kOldKey);
+  std::string yaml = two_way_scenario("mesh-v2-restart", key_option(key), key_option(key), R"(
+  - {discover: B:PV, from: server-b, client: client-a, at: 0, within: 5}
+  - {discover: B:PV, from: server-b, client: client-a, at: 4, within: 3}
+  - {discover: A:PV, from: server-a, client: client-b, at: 4, within: 3}
+  - {counter: dropped.replay, process: relay-b, op: "==", value: 0}
+  - {counter: heartbeats_received, process: relay-b, op: ">=", value: 2}
+)");
+  yaml += "timeline:\n  - {at: 3, restart: relay-a}\n";
+  const auto run = run_generated_scenario("mesh-v2-restart", yaml);
+  ASSERT_EQ(run.exit_code, 0) << run.summary();
+}
+
 TEST(MeshV2, WithAcceptV1AV1PeerAndAV2PeerDiscoverBothWays) {
   const KeyFiles keys;
   const std::string key = keys.write("mesh.key", kOldKey);

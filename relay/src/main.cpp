@@ -1,11 +1,12 @@
 // snowsignal: relays UDP broadcasts between segments through a unicast mesh of relays.
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <exception>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,29 @@ std::unique_ptr<MeshKeyring> make_keyring(const Config& config) {
   return std::make_unique<MeshKeyring>(keys);
 }
 
-RelaySettings relay_settings(const Config& config, const MeshKeyring* keyring) {
+// The relay's mesh v2 sender id: the same across restarts of the same relay, so that
+// its peers' replay windows recognise the restart by the larger boot id and keep
+// refusing what its earlier boots sent. Derived (FNV-1a, 64 bits; it needs to be
+// unique, not secret: the MAC authenticates it) from what tells relays apart: host
+// name, interface, its MAC and IPv4 address, and the mesh port. The host name matters
+// for containers on NAT'd bridges, which can share an IP and MAC on different hosts.
+std::uint64_t derived_sender_id(const Config& config) {
+  std::array<char, 256> host{};
+  ::gethostname(host.data(), host.size() - 1);
+  const std::string identity = std::string(host.data()) + '\n' + config.interface.name + '\n' +
+                               config.interface.mac.to_string() + '\n' +
+                               config.interface.ipv4->to_string() + '\n' +
+                               std::to_string(config.mesh_port);
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char c : identity) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+RelaySettings relay_settings(const Config& config, const MeshKeyring* keyring,
+                             std::uint64_t sender_id) {
   RelaySettings settings;
   settings.broadcast_port = config.broadcast_port;
   settings.mesh_port = config.mesh_port;
@@ -77,10 +100,8 @@ RelaySettings relay_settings(const Config& config, const MeshKeyring* keyring) {
   settings.accept_v1 = config.accept_v1;
   settings.mesh_datagram_size = config.mesh_datagram_size;
   settings.heartbeat_interval = std::chrono::seconds(config.heartbeat_interval_s);
-  // The sender id only has to differ between relays: 64 random bits (getrandom behind
-  // std::random_device on Linux). The boot id must grow across restarts: wall-clock ns.
-  std::random_device random;
-  settings.sender_id = (std::uint64_t{random()} << 32) | random();
+  settings.sender_id = sender_id;
+  // The boot id must grow across restarts: wall-clock ns at start.
   settings.boot_id =
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
@@ -99,8 +120,9 @@ class Daemon {
         sink_(config.interface.index, config.interface.name),
         mesh_(config.mesh_port),
         keyring_(make_keyring(config)),
-        core_(std::make_unique<RelayCore>(relay_settings(config, keyring_.get()), config.interface,
-                                          mesh_, sink_, peers_, clock_)) {}
+        sender_id_(derived_sender_id(config)),
+        core_(std::make_unique<RelayCore>(relay_settings(config, keyring_.get(), sender_id_),
+                                          config.interface, mesh_, sink_, peers_, clock_)) {}
 
   void run() {
     const InterfaceInfo& i = config_.interface;
@@ -137,7 +159,8 @@ class Daemon {
 
   std::string mesh_format() const {
     if (!keyring_) return "v1";
-    return "v2 (key " + std::to_string(keyring_->send_key_id()) + " of " +
+    return "v2 (sender id " + fmt::format("{:016x}", sender_id_) + ", key " +
+           std::to_string(keyring_->send_key_id()) + " of " +
            std::to_string(config_.mesh_keys.size()) + " from " + *config_.mesh_key_file +
            (config_.accept_v1 ? ", v1 accepted)" : ", v1 refused)");
   }
@@ -158,6 +181,7 @@ class Daemon {
   PacketSocketSink sink_;
   UdpMeshSocket mesh_;
   std::unique_ptr<MeshKeyring> keyring_;
+  std::uint64_t sender_id_;
   std::unique_ptr<RelayCore> core_;  // on the heap: it holds ~200 KB of fixed buffers
 };
 

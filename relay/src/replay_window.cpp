@@ -2,14 +2,11 @@
 
 namespace snowsignal {
 
-ReplayWindow::Slot& ReplayWindow::slot_for(std::uint64_t sender, TimePoint now) {
+ReplayWindow::Slot& ReplayWindow::slot_for(std::uint64_t sender) {
   Slot* free_slot = nullptr;
   Slot* oldest = nullptr;
   for (Slot& slot : slots_) {
-    if (slot.used && slot.sender == sender) {
-      if (now - slot.last >= kForgetAfter) slot.used = false;  // start afresh
-      return slot;
-    }
+    if (slot.used && slot.sender == sender) return slot;
     if (!slot.used) {
       if (free_slot == nullptr) free_slot = &slot;
     } else if (oldest == nullptr || slot.last < oldest->last) {
@@ -24,7 +21,7 @@ ReplayWindow::Slot& ReplayWindow::slot_for(std::uint64_t sender, TimePoint now) 
 
 bool ReplayWindow::accept(std::uint64_t sender, std::uint64_t boot, std::uint64_t sequence,
                           TimePoint now) {
-  Slot& slot = slot_for(sender, now);
+  Slot& slot = slot_for(sender);
   if (!slot.used || boot > slot.boot) {
     // An unknown sender, or a known one that restarted: the window starts here.
     slot = Slot{true, sender, boot, sequence, 1, now};

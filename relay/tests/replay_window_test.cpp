@@ -45,12 +45,10 @@ TEST(ReplayWindow, SendersHaveSeparateWindows) {
   EXPECT_FALSE(w.accept(2, 10, 5, t0));
 }
 
-TEST(ReplayWindow, ASmallerBootIsAcceptedOnlyAfterTheOldBootFellSilentLongEnough) {
+TEST(ReplayWindow, AnEarlierBootIsRefusedHowEverLongTheSenderWasSilent) {
   ReplayWindow w;
   EXPECT_TRUE(w.accept(1, 10, 5, t0));
-  EXPECT_FALSE(w.accept(1, 9, 1, t0 + std::chrono::minutes(9)));
-  EXPECT_TRUE(w.accept(1, 9, 1, t0 + ReplayWindow::kForgetAfter));
-  EXPECT_FALSE(w.accept(1, 9, 1, t0 + ReplayWindow::kForgetAfter));
+  EXPECT_FALSE(w.accept(1, 9, 1, t0 + std::chrono::hours(24 * 365)));
 }
 
 TEST(ReplayWindow, AFullTableForgetsTheSenderHeardFromLongestAgo) {
