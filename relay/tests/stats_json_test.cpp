@@ -88,6 +88,7 @@ TEST(StatsLine, PeerPartSaysEachPeersStateAndForHowLong) {
             "198.18.2.2 up (heard 2 s ago), 198.18.3.2 unreachable for 12 s (ICMP port "
             "unreachable)");
   EXPECT_EQ(peers_line({}, now), "none");
+}
 
 TEST(StatsJson, HasTheMeshV2CountersAndDropReasons) {
   Counters counters;
