@@ -218,5 +218,47 @@ TEST(MeshV2, WithoutAcceptV1AKeyedRelayRefusesItsV1PeerTheMixedMeshControl) {
   ASSERT_EQ(run.exit_code, 0) << run.summary();
 }
 
+// Peer health (issue 13) with v2 heartbeats: a peer behind a partition (no datagram and
+// no ICMP error crosses) stops answering, and is reported silent, which v1 cannot tell
+// (there it is unknown). Without the partition, the control, the peers stay up.
+std::string partition_scenario(const std::string& key, bool partition) {
+  const std::string name = partition ? "mesh-v2-partition" : "mesh-v2-no-partition";
+  std::string yaml = two_segment_network(name);
+  const std::string options = key_option(key) + ", --heartbeat-interval, \"1\"";
+  yaml += relay("relay-a", "a, address: 198.18.1.2", "\"${relay-b}\"", options);
+  yaml += relay("relay-b", "b, address: 198.18.2.2", "\"${relay-a}\"", options);
+  if (partition) yaml += "timeline:\n  - {at: 2, partition: [a, b]}\n";
+  yaml += R"(expect:
+  - peer_state: {process: relay-a, peer: "${relay-b}", state: up, at: 0, within: 3}
+  - peer_state: {process: relay-a, peer: "${relay-b}", state: silent, at: 2, within: 6}
+  - {counter: heartbeat_replies, process: relay-a, op: ">=", value: 1}
+)";
+  return yaml;
+}
+
+TEST(MeshV2, APeerBehindAPartitionIsReportedSilentOnceItsHeartbeatsStop) {
+  const KeyFiles keys;
+  const std::string key = keys.write("mesh.key", kOldKey);
+  const auto run = run_generated_scenario("mesh-v2-partition", partition_scenario(key, true));
+  ASSERT_EQ(run.exit_code, 0) << run.summary();
+  const auto stats = read_json(run.stats("relay-a"));
+  EXPECT_FALSE(stats.at("peer_health").at("198.18.2.2").at("rtt_ms").is_null())
+      << "heartbeat replies measured a round trip before the partition";
+}
+
+TEST(MeshV2, WithoutThePartitionThePeerStaysUpTheSilentControl) {
+  const KeyFiles keys;
+  const std::string key = keys.write("mesh.key", kOldKey);
+  const auto run = run_generated_scenario("mesh-v2-no-partition", partition_scenario(key, false));
+  EXPECT_EQ(run.exit_code, 1) << run.summary();
+  bool silent_failed = false;
+  for (const auto& e : run.report.at("expectations")) {
+    if (e.dump().find("silent") != std::string::npos && e.at("verdict") == "FAIL") {
+      silent_failed = true;
+    }
+  }
+  EXPECT_TRUE(silent_failed) << run.summary();
+}
+
 }  // namespace
 }  // namespace integration
