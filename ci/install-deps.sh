@@ -9,6 +9,8 @@ PACKAGES=(
   libtins-dev libpcap-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev googletest
   libyaml-cpp-dev nlohmann-json3-dev
+  libssl-dev   # HMAC-SHA-256 for mesh format v2
+  clang libclang-rt-14-dev   # libFuzzer for ci/fuzz.sh
   iproute2 nftables util-linux procps
   python3   # the UDP peers of the relay smoke test and the netsim topology test
 )

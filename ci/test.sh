@@ -41,6 +41,10 @@ run_suite build
 # figures would mean nothing.
 echo "=== benchmark (short form, figures only)"
 BUILD_DIR=build bash ci/bench.sh --short
+# The decoders of what the network sends, fuzzed for a bounded time (20 s per target).
+# Once: the fuzz build is already sanitized, so the ASan pass below does not repeat it.
+echo "=== fuzz"
+bash ci/fuzz.sh 20
 if [ $quick -eq 0 ]; then
   # halt_on_error so a sanitizer finding fails the test that triggered it.
   export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}

@@ -224,8 +224,8 @@ TEST(PeerHealth, NegativeControl_WithoutThePartitionThePeersAreUpNotUnknown) {
   }
 }
 
-// Mesh v2 heartbeats (issue 10) are not on main yet: with them a partitioned peer must
-// be reported silent. The seam is PeerLivenessObserver; the test belongs with v2.
+// With mesh v2 heartbeats a partitioned peer is reported silent: see
+// MeshV2.APeerBehindAPartitionIsReportedSilentOnceItsHeartbeatsStop (mesh_v2_test.cpp).
 
 }  // namespace
 }  // namespace integration

@@ -4,21 +4,36 @@
 // Each --kind builds one shape of datagram; valid-looking frames are serialised by
 // libtins so that only the defect under test is wrong. Sends go to one unicast address
 // given on the command line; the count is bounded (at most 10000) so no run can flood.
+//
+// --from forges the IPv4 source address (a raw IPPROTO_RAW socket, so CAP_NET_RAW: the
+// netsim namespaces give it), which is what an attacker on a routed network can do: it
+// proves that v1's peer-address check is no authentication. Both --from and --to must
+// be in 198.18.0.0/15, the benchmarking range netsim uses, so the tool cannot spoof
+// anything outside a test network. The v2 kinds sign with --key-file (mesh format v2,
+// the relay's own codec).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
-
-#include <CLI/CLI.hpp>
-#include <cstdint>
-#include <cstdio>
-#include <map>
-#include <string>
 #include <tins/ethernetII.h>
 #include <tins/ip.h>
 #include <tins/rawpdu.h>
 #include <tins/udp.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
 #include <vector>
+
+#include "mesh_codec.h"
+#include "mesh_key_file.h"
+#include "mesh_mac.h"
+#include "mesh_v2_codec.h"
 
 namespace {
 
@@ -28,13 +43,43 @@ struct FrameSpec {
   std::string dst_mac = "ff:ff:ff:ff:ff:ff";
   uint16_t dst_port = 5076;
   uint16_t payload_size = 64;
+  // Frames the relay must never re-broadcast claim 198.18.99.99; the one genuine v2
+  // datagram (v2-replay's first copy) claims 198.18.99.98, so a test can tell them apart.
+  std::string ip_source = "198.18.99.99";
 };
+
+// What the v2 kinds need: the key file's keys, and an identity for this run.
+struct V2Context {
+  std::unique_ptr<snowsignal::MeshKeyring> keys;
+  uint64_t sender = 0;
+  uint64_t boot = 0;
+  uint64_t sequence = 0;
+};
+
+Bytes sign_frames(const Bytes& frame, uint8_t key_id, const snowsignal::HmacSha256& mac,
+                  V2Context& v2) {
+  std::vector<uint8_t> buffer(snowsignal::kMaxMeshPayload);
+  snowsignal::MeshV2Builder builder(buffer);
+  builder.add_frame(frame);
+  const snowsignal::MeshV2Header header{snowsignal::MeshV2Type::kFrames, key_id, v2.sender, v2.boot,
+                                        ++v2.sequence};
+  const auto datagram = builder.finish(header, mac);
+  return Bytes(datagram.begin(), datagram.end());
+}
+
+// A random key nobody else has, as an attacker without the key would use.
+std::vector<uint8_t> random_key() {
+  std::random_device random;
+  std::vector<uint8_t> key(32);
+  for (auto& b : key) b = static_cast<uint8_t>(random());
+  return key;
+}
 
 // A well-formed Ethernet II / IPv4 / UDP broadcast carrying a PVA-looking payload; the
 // kinds below start from this and break exactly one thing.
 Bytes make_frame(const FrameSpec& spec) {
   Tins::EthernetII eth(spec.dst_mac, "02:00:00:00:00:99");
-  Tins::IP ip("198.18.255.255", "198.18.99.99");
+  Tins::IP ip("198.18.255.255", spec.ip_source);
   Tins::UDP udp(spec.dst_port, 40000);
   Bytes payload(spec.payload_size, 0x5a);
   payload[0] = 0xCA;  // PVA magic, so a decoder downstream would take it seriously
@@ -51,9 +96,32 @@ Bytes with_magic(const Bytes& frame) {
   return out;
 }
 
-Bytes build(const std::string& kind, uint16_t broadcast_port) {
+Bytes build_v2(const std::string& kind, FrameSpec spec, V2Context& v2) {
+  const snowsignal::MeshKeyring& ring = *v2.keys;
+  if (kind == "v2-replay") {
+    spec.ip_source = "198.18.99.98";
+    return sign_frames(make_frame(spec), ring.send_key_id(), ring.send_mac(), v2);
+  }
+  if (kind == "v2-tampered") {
+    Bytes datagram = sign_frames(make_frame(spec), ring.send_key_id(), ring.send_mac(), v2);
+    datagram[datagram.size() - snowsignal::kMeshMacSize - 1] ^= 0x01;  // last payload byte
+    return datagram;
+  }
+  const snowsignal::HmacSha256 guessed(random_key());
+  if (kind == "v2-wrong-key") {
+    return sign_frames(make_frame(spec), ring.send_key_id(), guessed, v2);
+  }
+  if (kind == "v2-unknown-key") {
+    // A key id no key file here uses (the tests' files use ids 1 and 2).
+    return sign_frames(make_frame(spec), 200, guessed, v2);
+  }
+  return {};
+}
+
+Bytes build(const std::string& kind, uint16_t broadcast_port, V2Context& v2) {
   FrameSpec spec;
   spec.dst_port = broadcast_port;
+  if (kind.starts_with("v2-")) return build_v2(kind, spec, v2);
   if (kind == "valid") return with_magic(make_frame(spec));
   if (kind == "no-magic") return make_frame(spec);
   if (kind == "junk") {
@@ -116,6 +184,40 @@ const std::map<std::string, std::string> kKinds = {
     {"wrong-port", "UDP destination port other than the broadcast port"},
     {"not-broadcast", "unicast Ethernet destination"},
     {"fragment", "IPv4 More Fragments flag set"},
+    {"v2-replay",
+     "a v2 datagram signed with --key-file's first key, sent --count times "
+     "unchanged: the first is genuine (frame from 198.18.99.98), the rest replays"},
+    {"v2-tampered", "a v2 datagram signed with --key-file's key, then one byte changed"},
+    {"v2-wrong-key", "a v2 datagram under the file's key id, signed with a random key"},
+    {"v2-unknown-key", "a v2 datagram under key id 200, signed with a random key"},
+};
+
+bool in_benchmarking_range(uint32_t addr) {
+  return (addr & 0xfffe0000u) == 0xc6120000u;  // 198.18.0.0/15
+}
+
+// Sends `payload` in a UDP datagram whose IPv4 source is `from`, through a raw socket:
+// the kernel takes our IPv4 header as it is (IPPROTO_RAW implies IP_HDRINCL).
+class ForgingSender {
+ public:
+  ForgingSender(const std::string& from, const std::string& to, uint16_t port)
+      : from_(from), to_(to), port_(port), fd_(socket(AF_INET, SOCK_RAW, IPPROTO_RAW)) {}
+  ~ForgingSender() {
+    if (fd_ >= 0) close(fd_);
+  }
+  bool ok() const { return fd_ >= 0; }
+  bool send(const Bytes& payload, const sockaddr_in& dst) {
+    Tins::IP packet = Tins::IP(to_, from_) / Tins::UDP(port_, 7124) / Tins::RawPDU(payload);
+    const Bytes wire = packet.serialize();
+    return sendto(fd_, wire.data(), wire.size(), 0, reinterpret_cast<const sockaddr*>(&dst),
+                  sizeof dst) >= 0;
+  }
+
+ private:
+  std::string from_;
+  std::string to_;
+  uint16_t port_;
+  int fd_;
 };
 
 }  // namespace
@@ -140,6 +242,11 @@ int main(int argc, char** argv) {
     for (const auto& entry : kKinds) names.push_back(entry.first);
     return names;
   }()));
+  std::string from;
+  app.add_option("--from", from,
+                 "forge this IPv4 source address (raw socket; 198.18.0.0/15 only, as --to)");
+  std::string key_file;
+  app.add_option("--key-file", key_file, "mesh v2 key file, for the v2-* kinds");
   app.add_option("--count", count, "datagrams of each kind")
       ->check(CLI::Range(1u, 10000u))
       ->capture_default_str();
@@ -162,6 +269,43 @@ int main(int argc, char** argv) {
                  to.c_str());
     return 2;
   }
+  V2Context v2;
+  for (const auto& kind : kinds) {
+    if (!kind.starts_with("v2-") || v2.keys) continue;
+    if (key_file.empty()) {
+      std::fprintf(stderr, "mesh-inject: --kind %s needs --key-file\n", kind.c_str());
+      return 2;
+    }
+    const snowsignal::MeshKeysOutcome keys = snowsignal::load_mesh_key_file(key_file);
+    if (!keys.error.empty()) {
+      std::fprintf(stderr, "mesh-inject: --key-file %s: %s\n", key_file.c_str(),
+                   keys.error.c_str());
+      return 2;
+    }
+    v2.keys = std::make_unique<snowsignal::MeshKeyring>(keys.keys);
+    std::random_device random;
+    v2.sender = (uint64_t{random()} << 32) | random();
+    v2.boot = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+  }
+  std::unique_ptr<ForgingSender> forger;
+  if (!from.empty()) {
+    in_addr source{};
+    if (inet_pton(AF_INET, from.c_str(), &source) != 1 ||
+        !in_benchmarking_range(ntohl(source.s_addr)) || !benchmarking) {
+      std::fprintf(stderr,
+                   "mesh-inject: --from %s refused: --from and --to must both be in "
+                   "198.18.0.0/15\n",
+                   from.c_str());
+      return 2;
+    }
+    forger = std::make_unique<ForgingSender>(from, to, port);
+    if (!forger->ok()) {
+      std::perror("mesh-inject: raw socket (needs CAP_NET_RAW)");
+      return 1;
+    }
+  }
   const int fd = socket(AF_INET, SOCK_DGRAM, 0);
   if (fd < 0) {
     std::perror("mesh-inject: socket");
@@ -169,18 +313,21 @@ int main(int argc, char** argv) {
   }
   unsigned sent = 0;
   for (const auto& kind : kinds) {
-    const Bytes datagram = build(kind, broadcast_port);
+    const Bytes datagram = build(kind, broadcast_port, v2);
     for (unsigned i = 0; i < count; ++i) {
-      if (sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&dst),
-                 sizeof dst) < 0) {
+      const bool sent_ok = forger ? forger->send(datagram, dst)
+                                  : sendto(fd, datagram.data(), datagram.size(), 0,
+                                           reinterpret_cast<sockaddr*>(&dst), sizeof dst) >= 0;
+      if (!sent_ok) {
         std::perror("mesh-inject: sendto");
         close(fd);
         return 1;
       }
       ++sent;
     }
-    std::printf("mesh-inject: sent %u x %s (%zu bytes) to %s:%u\n", count, kind.c_str(),
-                datagram.size(), to.c_str(), port);
+    std::printf("mesh-inject: sent %u x %s (%zu bytes) to %s:%u%s%s\n", count, kind.c_str(),
+                datagram.size(), to.c_str(), port, forger ? " from forged " : "",
+                forger ? from.c_str() : "");
   }
   close(fd);
   std::printf("mesh-inject: %u datagrams sent\n", sent);

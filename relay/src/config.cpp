@@ -6,6 +6,9 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "mesh_codec.h"
+#include "mesh_key_file.h"
+
 #ifndef SNOWSIGNAL_VERSION
 #error "SNOWSIGNAL_VERSION must be defined by the build"
 #endif
@@ -102,6 +105,18 @@ std::vector<std::string> split_hosts(const std::string& text) {
   return hosts;
 }
 
+// An on/off environment variable: unset or empty is off.
+bool parse_switch(const Environment& env, const std::string& name) {
+  const auto it = env.find(name);
+  if (it == env.end() || it->second.empty()) return false;
+  std::string value = it->second;
+  std::transform(value.begin(), value.end(), value.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (value == "1" || value == "true" || value == "yes" || value == "on") return true;
+  if (value == "0" || value == "false" || value == "no" || value == "off") return false;
+  throw ConfigError(name + ": '" + it->second + "' is not on or off (1/0, true/false, yes/no)");
+}
+
 // SnowSignal (argparse) spells the log level flag "-ll"; CLI11 would read that as "-l l".
 void rewrite_snowsignal_spellings(std::vector<std::string>& args) {
   for (std::string& arg : args) {
@@ -172,6 +187,21 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
                               "Mesh socket receive and send buffer in bytes (4096..268435456); "
                               "above net.core.rmem_max/wmem_max only with CAP_NET_ADMIN",
                               "BYTES");
+  const EnvOption mesh_key_file(app, "--mesh-key-file", "MESH_KEY_FILE", "none",
+                                "Key file of mesh format v2 (authenticated); keys are only ever "
+                                "read from a file, never from the command line or environment",
+                                "PATH");
+  bool accept_v1_flag = false;
+  app.add_flag("--accept-v1", accept_v1_flag,
+               "With a key file, still accept mesh format v1 from peers' addresses (migration "
+               "from Python SnowSignal) (env ACCEPT_V1=1, default off)");
+  const EnvOption heartbeat_interval(app, "--heartbeat-interval", "HEARTBEAT_INTERVAL", "2",
+                                     "Seconds between v2 heartbeats to each peer; 0 = off",
+                                     "SECONDS");
+  const EnvOption mesh_datagram_size(app, "--mesh-datagram-size", "MESH_DATAGRAM_SIZE", "1472",
+                                     "v2: batch captured frames into mesh datagrams of up to "
+                                     "BYTES (a larger frame goes alone)",
+                                     "BYTES");
   bool version = false;
   app.add_flag("--version", version, "Print the version and exit");
   app.footer(
@@ -233,6 +263,28 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
     if (config.mesh_socket_buffer < 4096) {
       throw ConfigError(buffer.source + ": '" + buffer.value +
                         "' is not a number of bytes (4096..268435456)");
+    }
+    config.heartbeat_interval_s = static_cast<unsigned>(
+        parse_number(heartbeat_interval.resolve(env), 3600, "a number of seconds (0..3600)"));
+    const Setting datagram_size = mesh_datagram_size.resolve(env);
+    config.mesh_datagram_size = static_cast<unsigned>(
+        parse_number(datagram_size, kMaxMeshPayload, "a datagram size (128..65507)"));
+    if (config.mesh_datagram_size < 128) {
+      throw ConfigError(datagram_size.source + ": '" + datagram_size.value +
+                        "' is not a datagram size (128..65507)");
+    }
+    config.accept_v1 = accept_v1_flag || parse_switch(env, "ACCEPT_V1");
+    if (const Setting file = mesh_key_file.resolve(env); !file.defaulted) {
+      MeshKeysOutcome keys = load_mesh_key_file(file.value);
+      if (!keys.error.empty()) {
+        throw ConfigError(file.source + ": " + file.value + ": " + keys.error);
+      }
+      config.mesh_key_file = file.value;
+      for (MeshKey& key : keys.keys) config.mesh_keys.emplace_back(key.id, std::move(key.secret));
+    } else if (config.accept_v1) {
+      throw ConfigError(
+          "--accept-v1/ACCEPT_V1 needs --mesh-key-file/MESH_KEY_FILE: without "
+          "a key the relay speaks only v1 anyway");
     }
     // Last: the only check that looks at the machine.
     config.interface = find_interface(target.resolve(env), interfaces);

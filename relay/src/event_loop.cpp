@@ -99,7 +99,11 @@ int EventLoop::run() {
       throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
     }
     if (ready > 0) {
-      if (fds[0].revents != 0) source_.dispatch(core_, kBatch);
+      if (fds[0].revents != 0) {
+        source_.dispatch(core_, kBatch);
+        // End of the capture batch: mesh v2 sends the frames it collected.
+        core_.flush();
+      }
       // POLLERR: ICMP errors queued for peers (IP_RECVERR); reading them clears it.
       if ((fds[1].revents & POLLERR) != 0) core_.drain_mesh_errors(kBatch);
       if ((fds[1].revents & POLLIN) != 0) core_.drain_mesh(kBatch);

@@ -1,7 +1,9 @@
 // snowsignal: relays UDP broadcasts between segments through a unicast mesh of relays.
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "capture_filter.h"
 #include "dns_name_resolver.h"
 #include "event_loop.h"
+#include "mesh_mac.h"
 #include "packet_socket_sink.h"
 #include "pcap_frame_source.h"
 #include "resolving_peer_directory.h"
@@ -58,6 +61,54 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
   return spdlog::level::info;
 }
 
+// The keys of --mesh-key-file, ready for the core; nullptr without one (v1 only).
+std::unique_ptr<MeshKeyring> make_keyring(const Config& config) {
+  if (config.mesh_keys.empty()) return nullptr;
+  std::vector<MeshKey> keys;
+  for (const auto& [id, secret] : config.mesh_keys) keys.push_back(MeshKey{id, secret});
+  return std::make_unique<MeshKeyring>(keys);
+}
+
+// The relay's mesh v2 sender id: the same across restarts of the same relay, so that
+// its peers' replay windows recognise the restart by the larger boot id and keep
+// refusing what its earlier boots sent. Derived (FNV-1a, 64 bits; it needs to be
+// unique, not secret: the MAC authenticates it) from what tells relays apart: host
+// name, interface, its MAC and IPv4 address, and the mesh port. The host name matters
+// for containers on NAT'd bridges, which can share an IP and MAC on different hosts.
+std::uint64_t derived_sender_id(const Config& config) {
+  std::array<char, 256> host{};
+  ::gethostname(host.data(), host.size() - 1);
+  const std::string identity = std::string(host.data()) + '\n' + config.interface.name + '\n' +
+                               config.interface.mac.to_string() + '\n' +
+                               config.interface.ipv4->to_string() + '\n' +
+                               std::to_string(config.mesh_port);
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char c : identity) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+RelaySettings relay_settings(const Config& config, const MeshKeyring* keyring,
+                             std::uint64_t sender_id) {
+  RelaySettings settings;
+  settings.broadcast_port = config.broadcast_port;
+  settings.mesh_port = config.mesh_port;
+  settings.dedup_window = std::chrono::milliseconds(config.dedup_window_ms);
+  settings.keyring = keyring;
+  settings.accept_v1 = config.accept_v1;
+  settings.mesh_datagram_size = config.mesh_datagram_size;
+  settings.heartbeat_interval = std::chrono::seconds(config.heartbeat_interval_s);
+  settings.sender_id = sender_id;
+  // The boot id must grow across restarts: wall-clock ns at start.
+  settings.boot_id =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  return settings;
+}
+
 class Daemon {
  public:
   Daemon(const Config& config, SignalFd& signals, ResolvingPeerDirectory& peers)
@@ -69,17 +120,17 @@ class Daemon {
                 config.interface.mtu, config.capture_ring_frames),
         sink_(config.interface.index, config.interface.name),
         mesh_(config.mesh_port, static_cast<int>(config.mesh_socket_buffer)),
-        core_(std::make_unique<RelayCore>(
-            RelaySettings{config.broadcast_port, config.mesh_port,
-                          std::chrono::milliseconds(config.dedup_window_ms)},
-            config.interface, mesh_, sink_, peers_, clock_)) {}
+        keyring_(make_keyring(config)),
+        sender_id_(derived_sender_id(config)),
+        core_(std::make_unique<RelayCore>(relay_settings(config, keyring_.get(), sender_id_),
+                                          config.interface, mesh_, sink_, peers_, clock_)) {}
 
   void run() {
     const InterfaceInfo& i = config_.interface;
     log_buffers();
-    spdlog::info("relay ready: {} {} {} bcast {} mtu {}, mesh port {}, peers [{}]{}", i.name,
+    spdlog::info("relay ready: {} {} {} bcast {} mtu {}, mesh port {} {}, peers [{}]{}", i.name,
                  i.mac.to_string(), i.ipv4->to_string(), i.broadcast.to_string(), i.mtu,
-                 config_.mesh_port, join(peers_.peers()),
+                 config_.mesh_port, mesh_format(), join(peers_.peers()),
                  peers_.self_relay() ? " (self-relay)" : "");
     // A stats file exists from the moment we are ready, so readers need no special case.
     write_stats();
@@ -90,6 +141,11 @@ class Daemon {
       loop.every(std::chrono::seconds(config_.stats_interval_s), [this] { report(); });
     }
     loop.on_usr1([this] { report(); });
+    if (keyring_ && config_.heartbeat_interval_s > 0) {
+      core_->send_heartbeats();  // at once: peers learn we are up (and speak v2) now
+      loop.every(std::chrono::seconds(config_.heartbeat_interval_s),
+                 [this] { core_->send_heartbeats(); });
+    }
     const int signal = loop.run();
     spdlog::info("stopping on signal {}", signal);
     report();
@@ -122,6 +178,14 @@ class Daemon {
     write_stats();
   }
 
+  std::string mesh_format() const {
+    if (!keyring_) return "v1";
+    return "v2 (sender id " + fmt::format("{:016x}", sender_id_) + ", key " +
+           std::to_string(keyring_->send_key_id()) + " of " +
+           std::to_string(config_.mesh_keys.size()) + " from " + *config_.mesh_key_file +
+           (config_.accept_v1 ? ", v1 accepted)" : ", v1 refused)");
+  }
+
   void write_stats() {
     if (!config_.stats_file) return;
     const std::string error = write_file_atomically(
@@ -137,6 +201,8 @@ class Daemon {
   PcapFrameSource source_;
   PacketSocketSink sink_;
   UdpMeshSocket mesh_;
+  std::unique_ptr<MeshKeyring> keyring_;
+  std::uint64_t sender_id_;
   std::unique_ptr<RelayCore> core_;  // on the heap: it holds ~200 KB of fixed buffers
 };
 

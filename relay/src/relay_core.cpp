@@ -10,8 +10,10 @@
 #include "frame_view.h"
 #include "mesh_codec.h"
 #include "mesh_error.h"
+#include "mesh_v2_codec.h"
 #include "peer_state_log.h"
 #include "rate_limiter.h"
+#include "replay_window.h"
 
 namespace snowsignal {
 
@@ -35,6 +37,7 @@ bool is_routine(DropReason reason, Side side) {
     case DropReason::kEcho:
     case DropReason::kOriginSegment:
     case DropReason::kDuplicate:
+    case DropReason::kOwnSender:
       return true;
     // On the capture side the kernel filter already selected broadcast UDP to our port;
     // these can only come from a filter/classifier disagreement, not from a sender.
@@ -51,6 +54,16 @@ bool is_routine(DropReason reason, Side side) {
 const char* side_name(Side side) {
   return side == Side::kCapture ? "captured frame" : "mesh datagram";
 }
+
+// How many peers' v2 proofs are remembered in --accept-v1 mode; peers beyond it are
+// sent v1 (the safe side: they accept it in a mixed mesh).
+constexpr std::size_t kProvenPeers = 64;
+
+struct V2Proof {
+  Ipv4Address peer;
+  TimePoint last{};
+  bool used = false;
+};
 
 bool is_host_mac(const InterfaceInfo& interface, const MacAddress& mac) {
   return mac == interface.mac || std::find(interface.host_macs.begin(), interface.host_macs.end(),
@@ -76,6 +89,16 @@ struct RelayCore::State {
   std::array<Byte, kMaxMeshPayload> mesh_in{};
   std::array<Byte, kMaxFrameSize> frame_out{};
   std::array<SendStatus, kMaxPeersPerSend> send_status{};
+  std::array<Ipv4Address, kMaxPeersPerSend> send_peers{};
+  // Mesh v2: the datagram being filled, the heartbeat buffer, the replay window, and
+  // (for --accept-v1) which peers proved recently that they speak v2.
+  std::array<Byte, kMaxMeshPayload> batch_out{};
+  MeshV2Builder batch{batch_out};
+  std::array<Byte, kMeshV2HeartbeatSize> heartbeat_out{};
+  std::uint64_t sequence = 0;
+  ReplayWindow replay;
+  std::array<V2Proof, kProvenPeers> proofs{};
+  Duration proof_lifetime;
 
   State(const RelaySettings& s, const InterfaceInfo& i, MeshSocket& m, FrameSink& f,
         const PeerDirectory& p, const Clock& c)
@@ -88,8 +111,31 @@ struct RelayCore::State {
         clock(c),
         dedup(s.dedup_window),
         peer_log(c),
-        health(PeerHealthSettings{}, &peer_log) {
+        health(PeerHealthSettings{}, &peer_log),
+        proof_lifetime(std::max<Duration>(3 * s.heartbeat_interval, std::chrono::seconds(10))) {
     health.set_peers(p.peers(), c.now());
+    // v2 heartbeats make a quiet peer "silent". Not in a mixed mesh: a v1 peer has none.
+    if (s.keyring != nullptr && !s.accept_v1 && s.heartbeat_interval > Duration::zero()) {
+      health.expect_heartbeats(3 * s.heartbeat_interval);
+    }
+  }
+
+  MeshV2Header next_header(MeshV2Type type) {
+    return {type, settings.keyring->send_key_id(), settings.sender_id, settings.boot_id,
+            ++sequence};
+  }
+
+  void note_v2(Ipv4Address peer, TimePoint now) {
+    if (!settings.accept_v1) return;
+    V2Proof* oldest = &proofs[0];
+    for (V2Proof& proof : proofs) {
+      if (proof.used && proof.peer == peer) {
+        proof.last = now;
+        return;
+      }
+      if (!proof.used || (oldest->used && proof.last < oldest->last)) oldest = &proof;
+    }
+    *oldest = V2Proof{peer, now, true};
   }
 };
 
@@ -148,34 +194,80 @@ void RelayCore::on_captured(std::span<const Byte> frame, bool truncated) {
     s.dedup.note_captured(fingerprint, now);
   }
 
-  // The whole captured frame travels, Ethernet padding included, as SnowSignal sends it.
-  const std::size_t size = encode_mesh_v1(frame, s.mesh_out);
-  if (size == 0) return drop(DropReason::kOversize, view.ip_source);
-  const std::span<const Byte> datagram(s.mesh_out.data(), size);
-
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("captured {} bytes {}:{} -> {}:{}, forwarding to {} peer(s)", frame.size(),
                   view.ip_source.to_string(), view.udp_source_port, view.ip_destination.to_string(),
                   view.udp_destination_port, s.peers.peers().size());
   }
-  // One batched send per kMaxPeersPerSend peers (sendmmsg in the adapter).
-  const std::vector<Ipv4Address>& peers = s.peers.peers();
-  for (std::size_t first = 0; first < peers.size(); first += kMaxPeersPerSend) {
-    const std::size_t count = std::min(kMaxPeersPerSend, peers.size() - first);
-    s.mesh.send_to_each({peers.data() + first, count}, s.settings.mesh_port, datagram,
-                        {s.send_status.data(), count});
-    for (std::size_t i = 0; i < count; ++i)
-      note_mesh_send(peers[first + i], size, s.send_status[i], now);
+  // The whole captured frame travels, Ethernet padding included, as SnowSignal sends it.
+  // v1 goes now, to every peer that is not known to speak v2; v2 goes into the batch.
+  if (has_v1_peer(now)) {
+    const std::size_t v1_size = encode_mesh_v1(frame, s.mesh_out);
+    if (v1_size == 0) return drop(DropReason::kOversize, view.ip_source);
+    counters_.forwarded += send_to_peers({s.mesh_out.data(), v1_size}, /*v2=*/false, now);
   }
+  if (s.settings.keyring == nullptr) return;
+  // v2: sent by flush() at the end of this capture batch, or now if the frame would make
+  // the datagram larger than the configured size.
+  if (s.batch.frames() > 0 && s.batch.size_with(frame.size()) > s.settings.mesh_datagram_size) {
+    flush();
+  }
+  if (!s.batch.add_frame(frame)) return drop(DropReason::kOversize, view.ip_source);
 }
 
-void RelayCore::note_mesh_send(Ipv4Address peer, std::size_t size, SendStatus status,
+bool RelayCore::sends_v2(Ipv4Address peer, TimePoint now) const {
+  const State& s = *state_;
+  if (s.settings.keyring == nullptr) return false;
+  if (!s.settings.accept_v1) return true;
+  for (const V2Proof& proof : s.proofs) {
+    if (proof.used && proof.peer == peer) return now - proof.last < s.proof_lifetime;
+  }
+  return false;
+}
+
+bool RelayCore::has_v1_peer(TimePoint now) const {
+  const State& s = *state_;
+  if (s.settings.keyring == nullptr) return true;
+  if (!s.settings.accept_v1) return false;
+  const std::vector<Ipv4Address>& peers = s.peers.peers();
+  return std::any_of(peers.begin(), peers.end(),
+                     [&](const Ipv4Address& peer) { return !sends_v2(peer, now); });
+}
+
+std::size_t RelayCore::send_to_peers(std::span<const Byte> datagram, bool v2, TimePoint now) {
+  State& s = *state_;
+  std::size_t sent = 0;
+  std::size_t count = 0;
+  // One sendmmsg per kMaxPeersPerSend peers (in the adapter), into fixed arrays.
+  const auto send_chunk = [&] {
+    s.mesh.send_to_each({s.send_peers.data(), count}, s.settings.mesh_port, datagram,
+                        {s.send_status.data(), count});
+    for (std::size_t i = 0; i < count; ++i) {
+      if (note_mesh_send(s.send_peers[i], datagram.size(), s.send_status[i], now)) ++sent;
+    }
+    count = 0;
+  };
+  for (const Ipv4Address& peer : s.peers.peers()) {
+    if (sends_v2(peer, now) != v2) continue;
+    s.send_peers[count++] = peer;
+    if (count == kMaxPeersPerSend) send_chunk();
+  }
+  if (count > 0) send_chunk();
+  return sent;
+}
+
+bool RelayCore::send_mesh(Ipv4Address peer, std::span<const Byte> datagram, TimePoint now) {
+  State& s = *state_;
+  return note_mesh_send(peer, datagram.size(), s.mesh.send_to(peer, s.settings.mesh_port, datagram),
+                        now);
+}
+
+bool RelayCore::note_mesh_send(Ipv4Address peer, std::size_t size, SendStatus status,
                                TimePoint now) {
   State& s = *state_;
   if (status == SendStatus::kOk) {
-    ++counters_.forwarded;
     s.health.sent_to(peer, size, now);
-    return;
+    return true;
   }
   ++counters_.send_errors;
   ++counters_.mesh_send_errors;
@@ -184,12 +276,38 @@ void RelayCore::note_mesh_send(Ipv4Address peer, std::size_t size, SendStatus st
   // An unreachable peer is logged once, as a change of its state, not once per send.
   s.health.send_failed(peer, unreachable ? std::optional<std::string_view>(error) : std::nullopt,
                        now);
-  if (unreachable) return;
+  if (unreachable) return false;
   if (auto suppressed = s.warnings.admit(kMeshSendErrorKey, now)) {
     spdlog::warn(
         "mesh send to {}:{} failed: {} ({} similar suppressed); will retry with the next "
         "frame",
         peer.to_string(), s.settings.mesh_port, error, *suppressed);
+  }
+  return false;
+}
+
+void RelayCore::flush() {
+  State& s = *state_;
+  if (s.settings.keyring == nullptr || s.batch.frames() == 0) return;
+  const TimePoint now = s.clock.now();
+  const std::span<const Byte> datagram =
+      s.batch.finish(s.next_header(MeshV2Type::kFrames), s.settings.keyring->send_mac());
+  counters_.forwarded += send_to_peers(datagram, /*v2=*/true, now);
+  s.batch.clear();
+}
+
+void RelayCore::send_heartbeats() {
+  State& s = *state_;
+  if (s.settings.keyring == nullptr) return;
+  const TimePoint now = s.clock.now();
+  const auto timestamp = static_cast<std::uint64_t>(now.time_since_epoch().count());
+  const std::size_t size =
+      encode_mesh_v2_heartbeat(s.next_header(MeshV2Type::kHeartbeat), timestamp,
+                               s.settings.keyring->send_mac(), s.heartbeat_out);
+  // Every peer, v1 ones included: in a mixed mesh the heartbeat is how a v2 peer proves
+  // itself (a v1 peer drops it as bad_magic).
+  for (const Ipv4Address& peer : s.peers.peers()) {
+    if (send_mesh(peer, {s.heartbeat_out.data(), size}, now)) ++counters_.heartbeats_sent;
   }
 }
 
@@ -204,17 +322,87 @@ void RelayCore::on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagra
   const std::vector<Ipv4Address>& peers = s.peers.peers();
   if (!std::binary_search(peers.begin(), peers.end(), from)) return drop(DropReason::kUnknownPeer);
   // v1 carries no authentication: any datagram from the peer's address is all the sign
-  // of life there is. (Mesh v2 should count only authenticated datagrams as heard.)
-  s.health.heard_from(from, datagram.size(), s.clock.now());
+  // of life there is. With a key, only authenticated datagrams count (see on_mesh_v2).
+  if (s.settings.keyring == nullptr) s.health.heard_from(from, datagram.size(), s.clock.now());
   if (truncated) return drop(DropReason::kOversize);
+  if (has_mesh_v2_magic(datagram)) {
+    // A v1-only relay treats v2 as it always treated datagrams without "SS".
+    if (s.settings.keyring == nullptr) return drop(DropReason::kBadMagic);
+    return on_mesh_v2(from, datagram);
+  }
   const auto frame = decode_mesh_v1(datagram);
   if (!frame) return drop(DropReason::kBadMagic);
-  if (frame->size() < kEthernetHeaderSize) return drop(DropReason::kMalformed);
+  // With a key, v1 (unauthenticated: anyone can forge a peer's source address) is
+  // refused unless a mixed mesh was asked for.
+  if (s.settings.keyring != nullptr && !s.settings.accept_v1) {
+    return drop(DropReason::kV1Refused);
+  }
+  if (s.settings.keyring != nullptr) s.health.heard_from(from, datagram.size(), s.clock.now());
+  on_mesh_frame(from, *frame);
+}
+
+void RelayCore::on_mesh_v2(Ipv4Address from, std::span<const Byte> datagram) {
+  State& s = *state_;
+  const TimePoint now = s.clock.now();
+  const auto drop = [&](DropReason reason) {
+    counters_.drop(reason);
+    log_drop(s.warnings, now, reason, Side::kMesh, from);
+  };
+  const MeshV2Decoded decoded = decode_mesh_v2(datagram, *s.settings.keyring);
+  if (decoded.refusal) return drop(*decoded.refusal);
+  const MeshV2Header& header = decoded.header;
+  // Our own datagram came back: a loop (in self-relay mode, the point of the exercise).
+  if (header.sender == s.settings.sender_id && !s.peers.self_relay()) {
+    return drop(DropReason::kOwnSender);
+  }
+  // Last, so that only authenticated, well-formed datagrams move the window.
+  if (!s.replay.accept(header.sender, header.boot, header.sequence, now)) {
+    return drop(DropReason::kReplay);
+  }
+  s.note_v2(from, now);
+  s.health.heard_from(from, datagram.size(), now);
+  switch (header.type) {
+    case MeshV2Type::kFrames: {
+      MeshV2Frames frames(decoded.body);
+      while (const auto frame = frames.next()) on_mesh_frame(from, *frame);
+      return;
+    }
+    case MeshV2Type::kHeartbeat: {
+      ++counters_.heartbeats_received;
+      s.health.on_heartbeat(from, now);
+      const std::size_t size =
+          encode_mesh_v2_heartbeat(s.next_header(MeshV2Type::kHeartbeatReply), decoded.timestamp,
+                                   s.settings.keyring->send_mac(), s.heartbeat_out);
+      send_mesh(from, {s.heartbeat_out.data(), size}, now);
+      return;
+    }
+    case MeshV2Type::kHeartbeatReply: {
+      ++counters_.heartbeat_replies;
+      s.health.on_heartbeat(from, now);
+      // The timestamp is our own clock's, echoed; one later than now cannot be ours (and
+      // subtracting it could overflow).
+      const std::uint64_t sent = decoded.timestamp;
+      const auto now_ns = static_cast<std::uint64_t>(now.time_since_epoch().count());
+      if (sent <= now_ns) {
+        s.health.on_rtt(from, Duration(static_cast<Duration::rep>(now_ns - sent)));
+      }
+      return;
+    }
+  }
+}
+
+void RelayCore::on_mesh_frame(Ipv4Address from, std::span<const Byte> frame) {
+  State& s = *state_;
+  const auto drop = [&](DropReason reason) {
+    counters_.drop(reason);
+    log_drop(s.warnings, s.clock.now(), reason, Side::kMesh, from);
+  };
+  if (frame.size() < kEthernetHeaderSize) return drop(DropReason::kMalformed);
   // One of our own frames coming back (for instance via a second relay on our segment
   // that captured our re-broadcast): re-sending it would start a loop.
-  if (is_host_mac(s.interface, source_mac_of(*frame))) return drop(DropReason::kOwnMac);
+  if (is_host_mac(s.interface, source_mac_of(frame))) return drop(DropReason::kOwnMac);
 
-  const ParsedFrame parsed = parse_broadcast_frame(*frame, s.settings.broadcast_port);
+  const ParsedFrame parsed = parse_broadcast_frame(frame, s.settings.broadcast_port);
   if (parsed.drop) return drop(*parsed.drop);
   const FrameView& view = parsed.view;
   if (view.ip_total_length > s.interface.mtu) return drop(DropReason::kOversize);

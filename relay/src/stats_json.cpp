@@ -58,6 +58,9 @@ std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>&
       {"emit_errors", counters.emit_errors},
       {"capture_kernel_drops", counters.capture_kernel_drops},
       {"mesh_receive_overflows", counters.mesh_receive_overflows},
+      {"heartbeats_sent", counters.heartbeats_sent},
+      {"heartbeats_received", counters.heartbeats_received},
+      {"heartbeat_replies", counters.heartbeat_replies},
       {"dropped", dropped},
       {"peers", peer_list},
   };
@@ -96,6 +99,9 @@ std::string stats_line(const Counters& counters) {
                      " emit_errors=" + std::to_string(counters.emit_errors) +
                      " capture_kernel_drops=" + std::to_string(counters.capture_kernel_drops) +
                      " mesh_receive_overflows=" + std::to_string(counters.mesh_receive_overflows) +
+                     " heartbeats_sent=" + std::to_string(counters.heartbeats_sent) +
+                     " heartbeats_received=" + std::to_string(counters.heartbeats_received) +
+                     " heartbeat_replies=" + std::to_string(counters.heartbeat_replies) +
                      " dropped:";
   bool any = false;
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {

@@ -109,6 +109,27 @@ TEST(StatsLine, NamesEveryLossCounter) {
   EXPECT_NE(line.find("mesh_send_errors=0"), std::string::npos) << line;
 }
 
+TEST(StatsJson, HasTheMeshV2CountersAndDropReasons) {
+  Counters counters;
+  counters.heartbeats_sent = 6;
+  counters.heartbeats_received = 5;
+  counters.heartbeat_replies = 4;
+  counters.drop(DropReason::kBadMac);
+  counters.drop(DropReason::kBadMac);
+  counters.drop(DropReason::kReplay);
+  const auto json = nlohmann::json::parse(stats_json(counters, {}));
+  EXPECT_EQ(json["heartbeats_sent"], 6);
+  EXPECT_EQ(json["heartbeats_received"], 5);
+  EXPECT_EQ(json["heartbeat_replies"], 4);
+  EXPECT_EQ(json["dropped"]["bad_mac"], 2);
+  EXPECT_EQ(json["dropped"]["replay"], 1);
+  for (const char* reason :
+       {"v1_refused", "bad_version", "malformed_v2", "unknown_key", "own_sender"}) {
+    EXPECT_EQ(json["dropped"][reason], 0) << reason;
+  }
+  EXPECT_NE(stats_line(counters).find("bad_mac=2 replay=1"), std::string::npos);
+}
+
 TEST(StatsLine, ListsOnlyNonZeroDropReasons) {
   Counters counters;
   EXPECT_NE(stats_line(counters).find("dropped: none"), std::string::npos);

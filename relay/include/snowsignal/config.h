@@ -6,9 +6,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "snowsignal/interface_info.h"
+#include "snowsignal/net_types.h"
 
 namespace snowsignal {
 
@@ -33,6 +35,13 @@ struct Config {
   // SO_RCVBUF and SO_SNDBUF of the mesh socket, in bytes (the kernel caps it at
   // net.core.rmem_max/wmem_max unless we hold CAP_NET_ADMIN).
   unsigned mesh_socket_buffer = 8 * 1024 * 1024;
+  // Mesh format v2 (relay/README.md "Mesh format v2"). No key file: v1 only.
+  std::optional<std::string> mesh_key_file;
+  // The keys read from it, as (key id, secret), in file order: the first one signs.
+  std::vector<std::pair<std::uint8_t, std::vector<Byte>>> mesh_keys;
+  bool accept_v1 = false;              // with a key: still accept v1 from peers
+  unsigned heartbeat_interval_s = 2;   // v2 heartbeats; 0 = off
+  unsigned mesh_datagram_size = 1472;  // v2 batches fill datagrams up to this size
 };
 
 struct ConfigOutcome {

@@ -23,6 +23,14 @@ enum class DropReason : std::size_t {
   kEcho,           // captured frame we ourselves re-broadcast for a peer (dedup rule a)
   kOriginSegment,  // mesh frame that was captured on our own segment (dedup rule b)
   kDuplicate,      // mesh frame already received from another relay (dedup rule c)
+  // Mesh format v2 (relay/README.md "Mesh format v2"):
+  kV1Refused,    // a v1 datagram to a relay with a key, without --accept-v1
+  kBadVersion,   // v2 magic with a version this relay does not speak
+  kMalformedV2,  // v2 datagram too short, reserved bytes set, or a malformed body
+  kUnknownKey,   // v2 key id not in our key file
+  kBadMac,       // v2 MAC does not match: forged or altered
+  kReplay,       // v2 datagram seen before, too old for the window, or from an old boot
+  kOwnSender,    // v2 datagram with our own sender id: a loop
   kCount,
 };
 
@@ -30,15 +38,16 @@ inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropRea
 
 constexpr std::string_view drop_reason_name(DropReason reason) {
   constexpr std::array<std::string_view, kDropReasonCount> kNames = {
-      "own_mac",  "not_broadcast",  "not_ipv4", "not_udp",      "wrong_port",
-      "fragment", "malformed",      "oversize", "unknown_peer", "bad_magic",
-      "echo",     "origin_segment", "duplicate"};
+      "own_mac",      "not_broadcast",  "not_ipv4",  "not_udp",      "wrong_port",
+      "fragment",     "malformed",      "oversize",  "unknown_peer", "bad_magic",
+      "echo",         "origin_segment", "duplicate", "v1_refused",   "bad_version",
+      "malformed_v2", "unknown_key",    "bad_mac",   "replay",       "own_sender"};
   return kNames[static_cast<std::size_t>(reason)];
 }
 
 struct Counters {
   std::uint64_t captured = 0;          // frames handed to us by the capture
-  std::uint64_t forwarded = 0;         // mesh datagrams sent (one per peer per frame)
+  std::uint64_t forwarded = 0;         // mesh datagrams of frames sent (v1: one per peer per frame; v2: per batch)
   std::uint64_t mesh_received = 0;     // datagrams read from the mesh socket
   std::uint64_t rebroadcast = 0;       // frames emitted on the target interface
   std::uint64_t send_errors = 0;       // failed mesh sends and failed L2 sends (the sum)
@@ -47,6 +56,9 @@ struct Counters {
   // Losses the adapters count, copied in at every report:
   std::uint64_t capture_kernel_drops = 0;    // capture ring full: frames lost before we read
   std::uint64_t mesh_receive_overflows = 0;  // mesh socket receive buffer full
+  std::uint64_t heartbeats_sent = 0;       // v2 heartbeats sent (one per peer per interval)
+  std::uint64_t heartbeats_received = 0;   // authenticated v2 heartbeats from peers
+  std::uint64_t heartbeat_replies = 0;     // authenticated replies to our heartbeats
   std::array<std::uint64_t, kDropReasonCount> dropped{};
 
   void drop(DropReason reason) { ++dropped[static_cast<std::size_t>(reason)]; }

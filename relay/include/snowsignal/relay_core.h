@@ -19,10 +19,20 @@
 
 namespace snowsignal {
 
+class MeshKeyring;
+
 struct RelaySettings {
   std::uint16_t broadcast_port = 5076;
   std::uint16_t mesh_port = 7124;
   Duration dedup_window = std::chrono::milliseconds(500);
+  // Mesh format v2 (relay/README.md). Without a keyring the relay speaks v1 only and
+  // the settings below are unused. The keyring must outlive the core.
+  const MeshKeyring* keyring = nullptr;
+  bool accept_v1 = false;                                 // also accept v1 (from peers' addresses)
+  std::size_t mesh_datagram_size = 1472;                  // batches are filled up to this size
+  Duration heartbeat_interval = std::chrono::seconds(2);  // sets how long v2 proof lasts
+  std::uint64_t sender_id = 0;                            // this relay's id: random, drawn at start
+  std::uint64_t boot_id = 0;                              // grows with every start (wall clock, ns)
 };
 
 class RelayCore final : public FrameHandler {
@@ -53,15 +63,30 @@ class RelayCore final : public FrameHandler {
   // expect_heartbeats() when they are on.
   PeerHealth& peer_health();
 
+  // End of a capture batch: sends the v2 datagram being filled, if any. The event loop
+  // calls it after each capture dispatch, so batching adds no timer and no latency.
+  void flush();
+  // v2: one heartbeat to every peer (the event loop calls it every heartbeat interval).
+  // Heartbeats and replies that authenticate feed peer_health() (on_heartbeat, on_rtt).
+  void send_heartbeats();
+
   const Counters& counters() const { return counters_; }
   void set_capture_kernel_drops(std::uint64_t drops) { counters_.capture_kernel_drops = drops; }
   void set_mesh_receive_overflows(std::uint64_t drops) { counters_.mesh_receive_overflows = drops; }
 
  private:
-  // Counts one peer's mesh send result and warns (rate-limited) when it failed.
-  void note_mesh_send(Ipv4Address peer, std::size_t size, SendStatus status, TimePoint now);
-
   struct State;
+  void on_mesh_v2(Ipv4Address from, std::span<const Byte> datagram);
+  void on_mesh_frame(Ipv4Address from, std::span<const Byte> frame);
+  // True when `peer` is sent v2 (we have a key, and in --accept-v1 mode it proved it).
+  bool sends_v2(Ipv4Address peer, TimePoint now) const;
+  bool has_v1_peer(TimePoint now) const;
+  // Sends `datagram` to every current peer whose format (v1 or v2) matches, batched
+  // (sendmmsg); returns how many sends succeeded.
+  std::size_t send_to_peers(std::span<const Byte> datagram, bool v2, TimePoint now);
+  bool send_mesh(Ipv4Address peer, std::span<const Byte> datagram, TimePoint now);
+  // Counts one peer's mesh send result and warns (rate-limited) when it failed; true on success.
+  bool note_mesh_send(Ipv4Address peer, std::size_t size, SendStatus status, TimePoint now);
   std::unique_ptr<State> state_;
   Counters counters_;
 };

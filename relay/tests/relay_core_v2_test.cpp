@@ -1,0 +1,339 @@
+// The relay core speaking mesh format v2: batching with an end-of-batch flush, every
+// refusal of the receive side, heartbeats and their replies, and --accept-v1.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "frames.h"
+#include "mesh_codec.h"
+#include "mesh_v2_codec.h"
+#include "mocks.h"
+#include "snowsignal/relay_core.h"
+
+namespace snowsignal::testing {
+namespace {
+
+using ::testing::NiceMock;
+using ::testing::Return;
+using ::testing::ReturnRef;
+
+const Ipv4Address kPeerA = ip("198.18.1.2");
+const Ipv4Address kPeerC = ip("198.18.3.2");
+const Ipv4Address kSelf = ip("198.18.2.2");
+const Ipv4Address kStranger = ip("198.18.2.66");
+constexpr std::uint64_t kOurId = 0xB0B;
+constexpr std::uint64_t kPeerAId = 0xA11CE;
+
+// Records what the core sends, so tests can decode it.
+struct RecordingMesh : MeshSocket {
+  struct Sent {
+    Ipv4Address to;
+    Bytes datagram;
+  };
+  std::vector<Sent> sent;
+  int selectable_fd() const override { return -1; }
+  SendStatus send_to(Ipv4Address peer, std::uint16_t port, std::span<const Byte> d) override {
+    EXPECT_EQ(port, 7124);
+    sent.push_back({peer, Bytes(d.begin(), d.end())});
+    return SendStatus::kOk;
+  }
+  std::optional<MeshDatagram> receive(std::span<Byte>) override { return std::nullopt; }
+  const char* last_error() const override { return ""; }
+};
+
+std::vector<MeshKey> key(std::uint8_t id, Byte fill) {
+  return {MeshKey{id, Bytes(32, fill)}};
+}
+
+class RelayCoreV2Test : public ::testing::Test {
+ protected:
+  RelayCoreV2Test() {
+    interface_.name = "eth0";
+    interface_.mac = mac(kOurMac);
+    interface_.ipv4 = kSelf;
+    interface_.broadcast = ip("198.18.2.255");
+    interface_.mtu = 1500;
+    interface_.host_macs = {mac(kOurMac)};
+    ON_CALL(peers_, peers()).WillByDefault(ReturnRef(peer_list_));
+    ON_CALL(peers_, self_relay()).WillByDefault(Return(false));
+    ON_CALL(clock_, now()).WillByDefault([this] { return now_; });
+    ON_CALL(sink_, send).WillByDefault([this](std::span<const Byte> f) {
+      emitted_.emplace_back(f.begin(), f.end());
+      return true;
+    });
+    settings_.keyring = &ring_;
+    settings_.sender_id = kOurId;
+    settings_.boot_id = 1000;
+  }
+
+  RelayCore& core() {
+    if (!core_) {
+      core_ = std::make_unique<RelayCore>(settings_, interface_, mesh_, sink_, peers_, clock_);
+    }
+    return *core_;
+  }
+
+  // A datagram from peer A's relay, signed with `ring`'s first key.
+  Bytes from_peer_a(const std::vector<Bytes>& frames, std::uint64_t sequence,
+                    const MeshKeyring& ring, std::uint64_t sender = kPeerAId) {
+    std::array<Byte, kMaxMeshPayload> buffer{};
+    MeshV2Builder builder(buffer);
+    for (const Bytes& f : frames) EXPECT_TRUE(builder.add_frame(f));
+    const MeshV2Header h{MeshV2Type::kFrames, ring.send_key_id(), sender, 77, sequence};
+    const auto d = builder.finish(h, ring.send_mac());
+    return Bytes(d.begin(), d.end());
+  }
+
+  Bytes heartbeat_from_a(MeshV2Type type, std::uint64_t sequence, std::uint64_t timestamp) {
+    std::array<Byte, kMeshV2HeartbeatSize> out{};
+    const MeshV2Header h{type, ring_.send_key_id(), kPeerAId, 77, sequence};
+    encode_mesh_v2_heartbeat(h, timestamp, ring_.send_mac(), out);
+    return Bytes(out.begin(), out.end());
+  }
+
+  std::uint64_t dropped(DropReason reason) { return core().counters().dropped_for(reason); }
+  const PeerStatus& health_of(Ipv4Address peer) {
+    const PeerStatus* status = core().peer_health().find(peer);
+    EXPECT_NE(status, nullptr);
+    static const PeerStatus none;
+    return status != nullptr ? *status : none;
+  }
+
+  MeshKeyring ring_{key(7, 0xAB)};
+  RelaySettings settings_;
+  InterfaceInfo interface_;
+  std::vector<Ipv4Address> peer_list_{kPeerA, kPeerC};
+  TimePoint now_{std::chrono::seconds(100)};
+  NiceMock<MockPeerDirectory> peers_;
+  NiceMock<MockClock> clock_;
+  RecordingMesh mesh_;
+  NiceMock<MockFrameSink> sink_;
+  std::vector<Bytes> emitted_;
+  std::unique_ptr<RelayCore> core_;
+};
+
+FrameSpec client(int n) {
+  FrameSpec spec;
+  spec.sport = static_cast<std::uint16_t>(40000 + n);  // distinct for the dedup cache
+  return spec;
+}
+
+// ---- sending ------------------------------------------------------------------------
+
+TEST_F(RelayCoreV2Test, CapturedFramesWaitForTheEndOfTheBatchThenGoInOneDatagramPerPeer) {
+  const std::vector<Bytes> frames = {build_frame(client(1)), build_frame(client(2)),
+                                     build_frame(client(3))};
+  for (const Bytes& f : frames) core().on_captured(f, false);
+  EXPECT_TRUE(mesh_.sent.empty()) << "nothing leaves before the end of the capture batch";
+  core().flush();
+  ASSERT_EQ(mesh_.sent.size(), 2u);
+  EXPECT_EQ(mesh_.sent[0].to, kPeerA);
+  EXPECT_EQ(mesh_.sent[1].to, kPeerC);
+  EXPECT_EQ(mesh_.sent[0].datagram, mesh_.sent[1].datagram) << "one MAC for every peer";
+  const MeshV2Decoded d = decode_mesh_v2(mesh_.sent[0].datagram, ring_);
+  ASSERT_FALSE(d.refusal);
+  EXPECT_EQ(d.header.sender, kOurId);
+  EXPECT_EQ(d.header.boot, 1000u);
+  EXPECT_EQ(d.header.sequence, 1u);
+  MeshV2Frames walk(d.body);
+  for (const Bytes& f : frames) {
+    const auto got = walk.next();
+    ASSERT_TRUE(got);
+    EXPECT_EQ(Bytes(got->begin(), got->end()), f);
+  }
+  EXPECT_FALSE(walk.next());
+  EXPECT_EQ(core().counters().forwarded, 2u);
+  core().flush();
+  EXPECT_EQ(mesh_.sent.size(), 2u) << "an empty batch sends nothing";
+}
+
+TEST_F(RelayCoreV2Test, ABatchIsSentEarlyWhenTheNextFrameWouldPassTheDatagramSize) {
+  settings_.mesh_datagram_size = 400;
+  FrameSpec big = client(1);
+  big.payload = Bytes(200, 1);
+  const Bytes f1 = build_frame(big);  // 242 bytes: 64 + 2 + 242 = 308
+  big.sport = 2;
+  const Bytes f2 = build_frame(big);  // 308 + 244 > 400: f1 leaves first
+  core().on_captured(f1, false);
+  core().on_captured(f2, false);
+  ASSERT_EQ(mesh_.sent.size(), 2u);
+  EXPECT_EQ(mesh_.sent[0].datagram.size(), 308u);
+  core().flush();
+  ASSERT_EQ(mesh_.sent.size(), 4u);
+  const MeshV2Decoded second = decode_mesh_v2(mesh_.sent[2].datagram, ring_);
+  EXPECT_EQ(second.header.sequence, 2u);
+}
+
+TEST_F(RelayCoreV2Test, AFrameLargerThanTheDatagramSizeStillGoesAlone) {
+  settings_.mesh_datagram_size = 200;
+  FrameSpec big = client(1);
+  big.payload = Bytes(1400, 1);
+  core().on_captured(build_frame(big), false);
+  core().flush();
+  ASSERT_EQ(mesh_.sent.size(), 2u);
+  EXPECT_EQ(mesh_.sent[0].datagram.size(), 64u + 2 + 1442);
+}
+
+TEST_F(RelayCoreV2Test, HeartbeatsGoToEveryPeerWithARisingSequence) {
+  core().send_heartbeats();
+  core().send_heartbeats();
+  ASSERT_EQ(mesh_.sent.size(), 4u);
+  const MeshV2Decoded first = decode_mesh_v2(mesh_.sent[0].datagram, ring_);
+  const MeshV2Decoded second = decode_mesh_v2(mesh_.sent[2].datagram, ring_);
+  ASSERT_FALSE(first.refusal);
+  EXPECT_EQ(first.header.type, MeshV2Type::kHeartbeat);
+  EXPECT_EQ(first.timestamp, static_cast<std::uint64_t>(now_.time_since_epoch().count()));
+  EXPECT_LT(first.header.sequence, second.header.sequence);
+  EXPECT_EQ(core().counters().heartbeats_sent, 4u);
+}
+
+TEST_F(RelayCoreV2Test, WithoutAKeyNothingChangesFlushAndHeartbeatsDoNothing) {
+  settings_.keyring = nullptr;
+  const Bytes frame = build_frame();
+  core().on_captured(frame, false);
+  ASSERT_EQ(mesh_.sent.size(), 2u);
+  EXPECT_EQ(mesh_.sent[0].datagram, mesh_v1(frame));
+  core().flush();
+  core().send_heartbeats();
+  EXPECT_EQ(mesh_.sent.size(), 2u);
+  // A v2 datagram reaching a v1 relay is what it always was: no "SS" prefix.
+  core().on_mesh_datagram(kPeerA, from_peer_a({build_frame()}, 1, ring_), false);
+  EXPECT_EQ(dropped(DropReason::kBadMagic), 1u);
+  EXPECT_TRUE(emitted_.empty());
+}
+
+// ---- receiving ----------------------------------------------------------------------
+
+TEST_F(RelayCoreV2Test, EveryFrameOfAnAuthenticDatagramIsRebroadcast) {
+  core().on_mesh_datagram(
+      kPeerA, from_peer_a({build_frame(client(1)), build_frame(client(2))}, 1, ring_), false);
+  EXPECT_EQ(emitted_.size(), 2u);
+  EXPECT_EQ(core().counters().rebroadcast, 2u);
+}
+
+TEST_F(RelayCoreV2Test, ForgedTamperedReplayedAndForeignDatagramsAreCountedAndNeverRebroadcast) {
+  const Bytes good = from_peer_a({build_frame()}, 5, ring_);
+  Bytes tampered = good;
+  tampered[60] ^= 0x01;
+  core().on_mesh_datagram(kPeerA, tampered, false);
+  EXPECT_EQ(dropped(DropReason::kBadMac), 1u);
+  const MeshKeyring other(key(9, 0xCD));
+  core().on_mesh_datagram(kPeerA, from_peer_a({build_frame()}, 6, other), false);
+  EXPECT_EQ(dropped(DropReason::kUnknownKey), 1u);
+  core().on_mesh_datagram(kPeerA, mesh_v1(build_frame()), false);
+  EXPECT_EQ(dropped(DropReason::kV1Refused), 1u);
+  core().on_mesh_datagram(kStranger, good, false);
+  EXPECT_EQ(dropped(DropReason::kUnknownPeer), 1u);
+  EXPECT_TRUE(emitted_.empty());
+  core().on_mesh_datagram(kPeerA, good, false);
+  EXPECT_EQ(emitted_.size(), 1u) << "the authentic datagram still passes";
+  core().on_mesh_datagram(kPeerA, good, false);
+  EXPECT_EQ(dropped(DropReason::kReplay), 1u);
+  EXPECT_EQ(emitted_.size(), 1u);
+  EXPECT_EQ(dropped(DropReason::kDuplicate), 0u) << "refused before the dedup cache";
+}
+
+TEST_F(RelayCoreV2Test, OurOwnSenderIdIsALoopExceptInSelfRelayMode) {
+  core().on_mesh_datagram(kPeerA, from_peer_a({build_frame()}, 1, ring_, kOurId), false);
+  EXPECT_EQ(dropped(DropReason::kOwnSender), 1u);
+  EXPECT_TRUE(emitted_.empty());
+  ON_CALL(peers_, self_relay()).WillByDefault(Return(true));
+  core().on_mesh_datagram(kPeerA, from_peer_a({build_frame()}, 2, ring_, kOurId), false);
+  EXPECT_EQ(emitted_.size(), 1u);
+}
+
+TEST_F(RelayCoreV2Test, AHeartbeatIsAnsweredWithItsTimestampAndReported) {
+  core().on_mesh_datagram(kPeerA, heartbeat_from_a(MeshV2Type::kHeartbeat, 1, 123456789), false);
+  ASSERT_EQ(mesh_.sent.size(), 1u);
+  EXPECT_EQ(mesh_.sent[0].to, kPeerA);
+  const MeshV2Decoded reply = decode_mesh_v2(mesh_.sent[0].datagram, ring_);
+  ASSERT_FALSE(reply.refusal);
+  EXPECT_EQ(reply.header.type, MeshV2Type::kHeartbeatReply);
+  EXPECT_EQ(reply.header.sender, kOurId);
+  EXPECT_EQ(reply.timestamp, 123456789u);
+  EXPECT_EQ(health_of(kPeerA).state, PeerState::kUp);
+  EXPECT_EQ(health_of(kPeerA).last_heard, now_);
+  EXPECT_EQ(core().counters().heartbeats_received, 1u);
+  // The same heartbeat again is a replay: no second answer.
+  core().on_mesh_datagram(kPeerA, heartbeat_from_a(MeshV2Type::kHeartbeat, 1, 123456789), false);
+  EXPECT_EQ(mesh_.sent.size(), 1u);
+  EXPECT_EQ(dropped(DropReason::kReplay), 1u);
+}
+
+TEST_F(RelayCoreV2Test, AReplyToOurHeartbeatGivesTheRoundTripTime) {
+  const auto sent_at = static_cast<std::uint64_t>(now_.time_since_epoch().count());
+  now_ += std::chrono::microseconds(350);
+  core().on_mesh_datagram(kPeerA, heartbeat_from_a(MeshV2Type::kHeartbeatReply, 1, sent_at), false);
+  EXPECT_EQ(health_of(kPeerA).rtt, Duration(std::chrono::microseconds(350)));
+  EXPECT_FALSE(health_of(kPeerC).rtt);
+  EXPECT_EQ(core().counters().heartbeat_replies, 1u);
+  EXPECT_TRUE(mesh_.sent.empty()) << "a reply is not answered";
+}
+
+TEST_F(RelayCoreV2Test, AReplyWithATimestampFromTheFutureGivesNoRoundTripTime) {
+  const auto later = static_cast<std::uint64_t>(now_.time_since_epoch().count()) + 1;
+  core().on_mesh_datagram(kPeerA, heartbeat_from_a(MeshV2Type::kHeartbeatReply, 1, later), false);
+  core().on_mesh_datagram(kPeerA, heartbeat_from_a(MeshV2Type::kHeartbeatReply, 2, ~0ULL), false);
+  EXPECT_FALSE(health_of(kPeerA).rtt);
+  EXPECT_EQ(health_of(kPeerA).last_heard, now_) << "the peer is alive all the same";
+}
+
+TEST_F(RelayCoreV2Test, OnlyAuthenticatedDatagramsCountAsHearingFromAPeer) {
+  Bytes forged = from_peer_a({build_frame()}, 1, ring_);
+  forged[50] ^= 0x01;
+  core().on_mesh_datagram(kPeerA, forged, false);
+  core().on_mesh_datagram(kPeerA, mesh_v1(build_frame()), false);
+  EXPECT_FALSE(health_of(kPeerA).last_heard) << "a forged or v1 datagram proves nothing";
+  EXPECT_EQ(health_of(kPeerA).datagrams_received, 0u);
+  core().on_mesh_datagram(kPeerA, from_peer_a({build_frame()}, 2, ring_), false);
+  EXPECT_EQ(health_of(kPeerA).last_heard, now_);
+}
+
+TEST_F(RelayCoreV2Test, WithHeartbeatsOnAQuietPeerBecomesSilentButNotInAMixedMesh) {
+  EXPECT_TRUE(core().peer_health().heartbeats_expected());
+  settings_.accept_v1 = true;
+  core_.reset();
+  EXPECT_FALSE(core().peer_health().heartbeats_expected()) << "v1 peers send no heartbeats";
+}
+
+// ---- mixed meshes -------------------------------------------------------------------
+
+TEST_F(RelayCoreV2Test, AcceptV1TakesV1FromPeersOnlyAndSendsV1UntilAPeerProvesV2) {
+  settings_.accept_v1 = true;
+  const Bytes frame = build_frame(client(1));
+  core().on_mesh_datagram(kPeerA, mesh_v1(frame), false);
+  EXPECT_EQ(emitted_.size(), 1u);
+  core().on_mesh_datagram(kStranger, mesh_v1(build_frame(client(2))), false);
+  EXPECT_EQ(dropped(DropReason::kUnknownPeer), 1u);
+
+  // Nobody proved v2 yet: both peers get v1 at once.
+  const Bytes mine = build_frame(client(3));
+  core().on_captured(mine, false);
+  core().flush();
+  ASSERT_EQ(mesh_.sent.size(), 2u);
+  EXPECT_EQ(mesh_.sent[0].datagram, mesh_v1(mine));
+  EXPECT_EQ(mesh_.sent[1].datagram, mesh_v1(mine));
+
+  // Peer A's heartbeat proves it speaks v2: from now on A gets v2, C still v1.
+  core().on_mesh_datagram(kPeerA, heartbeat_from_a(MeshV2Type::kHeartbeat, 1, 1), false);
+  mesh_.sent.clear();
+  const Bytes next = build_frame(client(4));
+  core().on_captured(next, false);
+  core().flush();
+  ASSERT_EQ(mesh_.sent.size(), 2u);
+  EXPECT_EQ(mesh_.sent[0].to, kPeerC);
+  EXPECT_EQ(mesh_.sent[0].datagram, mesh_v1(next));
+  EXPECT_EQ(mesh_.sent[1].to, kPeerA);
+  EXPECT_FALSE(decode_mesh_v2(mesh_.sent[1].datagram, ring_).refusal);
+
+  // A proof lasts max(3 heartbeat intervals, 10 s); then A gets v1 again.
+  now_ += std::chrono::seconds(11);
+  mesh_.sent.clear();
+  core().on_captured(build_frame(client(5)), false);
+  core().flush();
+  ASSERT_EQ(mesh_.sent.size(), 2u);
+  EXPECT_TRUE(decode_mesh_v1(mesh_.sent[0].datagram));
+  EXPECT_TRUE(decode_mesh_v1(mesh_.sent[1].datagram));
+}
+
+}  // namespace
+}  // namespace snowsignal::testing
