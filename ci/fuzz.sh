@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets in fuzz/ with clang (ASan + UBSan + libFuzzer) and runs
+# Builds the libFuzzer targets in relay/fuzz/ with clang (ASan + UBSan + libFuzzer) and runs
 # each for a bounded time from its seed corpus in fixtures/fuzz/<target>/. Any crash,
 # sanitizer report or leak fails the script; the input that caused it is left in the
 # build directory (crash-*).
@@ -16,7 +16,7 @@ if ! command -v clang++ >/dev/null; then
 fi
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-cmake -S fuzz -B "$build_dir" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+cmake -S relay/fuzz -B "$build_dir" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
 for target in fuzz_mesh_v2 fuzz_mesh_v1 fuzz_frame; do
   corpus="$build_dir/corpus/$target"   # grows while fuzzing; the seeds stay untouched
