@@ -16,4 +16,15 @@ for tool in netsim snowsignal udp-send udp-recv; do
     exit 2
   fi
 done
-exec python3 ci/bench.py --bin-dir "$(cd "$build_dir/bin" && pwd)" "$@"
+python3 ci/bench.py --bin-dir "$(cd "$build_dir/bin" && pwd)" "$@"
+
+# Mesh v2's own cost in the same run (no network): CPU per frame to sign and verify next
+# to v1's encode, and the datagrams a burst needs with and without batching. The relay
+# under v2 end to end: add --relay-arg=--mesh-key-file=FILE to the table run above.
+case " $* " in *" --json "*) exit 0 ;; esac
+if [ -x "$build_dir/bin/snowsignal_mesh_v2_bench" ]; then
+  echo
+  frames=1000
+  case " $* " in *" --short "*) frames=200 ;; esac
+  "$build_dir/bin/snowsignal_mesh_v2_bench" "$frames"
+fi
