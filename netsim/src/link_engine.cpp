@@ -1,0 +1,129 @@
+// The engine choice, the step texts, and the ip engine (one `ip` process per step).
+#include "netsim/link_engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "netsim/namespaces.h"
+
+namespace netsim {
+
+std::unique_ptr<LinkEngine> make_netlink_engine();  // netlink_engine.cpp
+
+EngineKind parse_engine(const std::string& name) {
+  if (name == "netlink") return EngineKind::netlink;
+  if (name == "ip") return EngineKind::ip;
+  throw std::invalid_argument("unknown topology engine '" + name + "' (netlink or ip)");
+}
+
+std::string to_string(EngineKind kind) {
+  return kind == EngineKind::ip ? "ip" : "netlink";
+}
+
+EngineKind engine_from_environment() {
+  const char* env = getenv("NETSIM_ENGINE");
+  return env && *env ? parse_engine(env) : EngineKind::netlink;
+}
+
+namespace steps {
+std::vector<std::string> add_bridge(const std::string& name) {
+  return {"link", "add", name, "type", "bridge", "stp_state", "0", "forward_delay", "0"};
+}
+std::vector<std::string> add_veth(const std::string& name, const std::string& peer,
+                                  const Netns& peer_ns) {
+  return {"link", "add",  name, "type",  "veth",
+          "peer", "name", peer, "netns", std::to_string(peer_ns.pid)};
+}
+std::vector<std::string> set_master(const std::string& port, const std::string& bridge) {
+  return {"link", "set", port, "master", bridge};
+}
+std::vector<std::string> set_link_up(const std::string& ifname, bool up) {
+  return {"link", "set", ifname, up ? "up" : "down"};
+}
+std::vector<std::string> add_address(const std::string& ifname, const std::string& cidr,
+                                     const std::string& broadcast) {
+  std::vector<std::string> args{"addr", "add", cidr};
+  if (!broadcast.empty()) args.insert(args.end(), {"broadcast", broadcast});
+  args.insert(args.end(), {"dev", ifname});
+  return args;
+}
+std::vector<std::string> add_route(const std::string& to, const std::string& via) {
+  return {"route", "add", to, "via", via};
+}
+std::vector<std::string> delete_link(const std::string& name) {
+  return {"link", "del", name};
+}
+std::string text(const std::vector<std::string>& args) {
+  std::string s;
+  for (const auto& a : args) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+}  // namespace steps
+
+namespace {
+
+// One `ip` process per step (plus a fork for sysctls and offloads): simple, slow.
+class IpEngine : public LinkEngine {
+ public:
+  IpEngine() : ip_(find_tool("ip")) {}
+  EngineKind kind() const override { return EngineKind::ip; }
+
+  void add_bridge(const std::string& name) override { ip(Netns{}, steps::add_bridge(name)); }
+  void add_veth(const std::string& name, const std::string& peer, const Netns& peer_ns) override {
+    ip(Netns{}, steps::add_veth(name, peer, peer_ns));
+  }
+  void set_master(const std::string& port, const std::string& bridge) override {
+    ip(Netns{}, steps::set_master(port, bridge));
+  }
+  void set_link_up(const Netns& ns, const std::string& ifname, bool up) override {
+    ip(ns, steps::set_link_up(ifname, up));
+  }
+  void add_address(const Netns& ns, const std::string& ifname, const std::string& cidr,
+                   const std::string& broadcast) override {
+    ip(ns, steps::add_address(ifname, cidr, broadcast));
+  }
+  void add_route(const Netns& ns, const std::string& to, const std::string& via) override {
+    ip(ns, steps::add_route(to, via));
+  }
+  void write_sysctl(const Netns& ns, const std::string& proc_path,
+                    const std::string& value) override {
+    spdlog::debug("{}: sysctl {}={}", ns.label, proc_path, value);
+    netsim::write_sysctl(ns.fd, proc_path, value);
+  }
+  void disable_tx_checksum_offload(const Netns& ns, const std::string& ifname) override {
+    spdlog::debug("{}: ethtool -K {} tx off", ns.label, ifname);
+    netsim::disable_tx_checksum_offload(ns.fd, ifname);
+  }
+  std::string delete_link(const std::string& name) override {
+    auto args = steps::delete_link(name);
+    spdlog::debug("world: {}", steps::text(args));
+    args.insert(args.begin(), ip_);
+    auto r = run_command(-1, args);
+    return r.status == 0 ? "" : "ip " + steps::text(steps::delete_link(name)) + ": " + r.output;
+  }
+  void forget(const Netns&) override {}
+
+ private:
+  std::string ip_;
+
+  void ip(const Netns& ns, std::vector<std::string> args) {
+    spdlog::debug("{}: {}", ns.label, steps::text(args));
+    args.insert(args.begin(), ip_);
+    try {
+      run_checked(ns.fd, args);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(ns.label + ": " + e.what());
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<LinkEngine> make_link_engine(EngineKind kind) {
+  if (kind == EngineKind::ip) return std::make_unique<IpEngine>();
+  return make_netlink_engine();
+}
+
+}  // namespace netsim
