@@ -1,7 +1,10 @@
 // The engine choice, the step texts, and the ip engine (one `ip` process per step).
 #include "netsim/link_engine.h"
 
+#include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <stdexcept>
@@ -70,6 +73,18 @@ class IpEngine : public LinkEngine {
   IpEngine() : ip_(find_tool("ip")) {}
   EngineKind kind() const override { return EngineKind::ip; }
 
+  Netns add_netns(const std::string& label) override {
+    NetnsAnchor a = spawn_netns_anchor();
+    spdlog::debug("{}: netns held by anchor pid {}", label, a.pid);
+    return Netns{a.fd, label, a.pid, a.inode};
+  }
+  bool release_netns(const Netns& ns) override {
+    close(ns.fd);
+    kill(ns.pid, SIGKILL);
+    int status = 0;
+    return waitpid(ns.pid, &status, 0) == ns.pid;
+  }
+
   void add_bridge(const std::string& name) override { ip(Netns{}, steps::add_bridge(name)); }
   void add_veth(const std::string& name, const std::string& peer, const Netns& peer_ns) override {
     ip(Netns{}, steps::add_veth(name, peer, peer_ns));
@@ -96,14 +111,21 @@ class IpEngine : public LinkEngine {
     spdlog::debug("{}: ethtool -K {} tx off", ns.label, ifname);
     netsim::disable_tx_checksum_offload(ns.fd, ifname);
   }
-  std::string delete_link(const std::string& name) override {
-    auto args = steps::delete_link(name);
-    spdlog::debug("world: {}", steps::text(args));
-    args.insert(args.begin(), ip_);
-    auto r = run_command(-1, args);
-    return r.status == 0 ? "" : "ip " + steps::text(steps::delete_link(name)) + ": " + r.output;
+  int delete_links(const std::vector<std::string>& names,
+                   std::vector<std::string>& problems) override {
+    int deleted = 0;
+    for (const auto& name : names) {
+      auto args = steps::delete_link(name);
+      spdlog::debug("world: {}", steps::text(args));
+      args.insert(args.begin(), ip_);
+      auto r = run_command(-1, args);
+      if (r.status == 0)
+        ++deleted;
+      else
+        problems.push_back("ip " + steps::text(steps::delete_link(name)) + ": " + r.output);
+    }
+    return deleted;
   }
-  void forget(const Netns&) override {}
 
  private:
   std::string ip_;

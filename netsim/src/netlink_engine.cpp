@@ -21,6 +21,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -38,6 +39,11 @@ namespace {
 std::string where(const Netns& ns, const std::vector<std::string>& step) {
   return ns.label + ": " + steps::text(step);
 }
+
+// Every world link this engine makes joins this link group, so teardown deletes them
+// all with one request: the kernel unregisters a group as one batch, where deleting
+// links one by one waits for an RCU grace period per link (~25 ms each).
+constexpr uint32_t kWorldLinkGroup = 0x6e73;  // "ns"
 
 [[noreturn]] void fail(const std::string& what, int err, const std::string& detail = "") {
   throw std::runtime_error(what + ": " + strerror(err) +
@@ -128,6 +134,7 @@ class NetlinkEngine : public LinkEngine {
     Message m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
     m.link_header();
     mnl_attr_put_strz(m.nlh, IFLA_IFNAME, name.c_str());
+    mnl_attr_put_u32(m.nlh, IFLA_GROUP, kWorldLinkGroup);
     nlattr* info = mnl_attr_nest_start(m.nlh, IFLA_LINKINFO);
     mnl_attr_put_strz(m.nlh, IFLA_INFO_KIND, "bridge");
     nlattr* data = mnl_attr_nest_start(m.nlh, IFLA_INFO_DATA);
@@ -144,6 +151,7 @@ class NetlinkEngine : public LinkEngine {
     Message m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
     m.link_header();
     mnl_attr_put_strz(m.nlh, IFLA_IFNAME, name.c_str());
+    mnl_attr_put_u32(m.nlh, IFLA_GROUP, kWorldLinkGroup);
     nlattr* info = mnl_attr_nest_start(m.nlh, IFLA_LINKINFO);
     mnl_attr_put_strz(m.nlh, IFLA_INFO_KIND, "veth");
     nlattr* data = mnl_attr_nest_start(m.nlh, IFLA_INFO_DATA);
@@ -245,25 +253,57 @@ class NetlinkEngine : public LinkEngine {
     if (ioctl(sockets(ns).ioctl_fd, SIOCETHTOOL, &ifr) != 0) fail(step, errno);
   }
 
-  std::string delete_link(const std::string& name) override {
+  int delete_links(const std::vector<std::string>& names,
+                   std::vector<std::string>& problems) override {
+    if (names.empty()) return 0;
     const Netns world;
-    const std::string step = where(world, steps::delete_link(name));
+    const std::string step = "world: link del group " + std::to_string(kWorldLinkGroup);
     Message m(RTM_DELLINK, 0);
     m.link_header();
-    mnl_attr_put_strz(m.nlh, IFLA_IFNAME, name.c_str());
+    mnl_attr_put_u32(m.nlh, IFLA_GROUP, kWorldLinkGroup);
     try {
       request(world, m, step);
     } catch (const std::exception& e) {
-      return e.what();
+      problems.push_back(e.what());
     }
-    return "";
+    // Count what is really gone; delete any survivor on its own.
+    int deleted = 0;
+    for (const auto& name : names) {
+      if (exists(world, name) && !delete_one(name, problems)) continue;
+      ++deleted;
+    }
+    return deleted;
   }
 
-  void forget(const Netns& ns) override {
+  Netns add_netns(const std::string& label) override {
+    const std::string step = label + ": a new network namespace";
+    spdlog::debug("{}", step);
+    Netns ns;
+    ns.label = label;
+    // The calling thread moves into the new netns, opens it, and comes back; the open
+    // fd alone keeps the namespace alive. No process.
+    if (unshare(CLONE_NEWNET) != 0) fail(step, errno);
+    ns.fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    const int err = errno;
+    if (setns(world_fd_, CLONE_NEWNET) != 0) {
+      spdlog::critical("cannot return to the world network namespace: {}", strerror(errno));
+      std::abort();
+    }
+    if (ns.fd < 0) fail(step, err);
+    struct stat st {};
+    if (fstat(ns.fd, &st) == 0) ns.inode = st.st_ino;
+    return ns;
+  }
+
+  bool release_netns(const Netns& ns) override {
     auto it = sockets_.find(ns.fd);
-    if (it == sockets_.end()) return;
-    close_sockets(it->second);
-    sockets_.erase(it);
+    if (it != sockets_.end()) {
+      close_sockets(it->second);
+      sockets_.erase(it);
+    }
+    // The last reference (no process is left inside): the kernel takes the namespace,
+    // and everything in it, down.
+    return close(ns.fd) == 0;
   }
 
  private:
@@ -323,6 +363,26 @@ class NetlinkEngine : public LinkEngine {
     int one = 1;
     mnl_socket_setsockopt(s.nl, NETLINK_EXT_ACK, &one, sizeof one);
     return sockets_[ns.fd] = s;
+  }
+
+  bool exists(const Netns& ns, const std::string& ifname) {
+    ifreq ifr{};
+    set_name(ifr, ifname, ifname);
+    return ioctl(sockets(ns).ioctl_fd, SIOCGIFINDEX, &ifr) == 0;
+  }
+
+  bool delete_one(const std::string& name, std::vector<std::string>& problems) {
+    const Netns world;
+    Message m(RTM_DELLINK, 0);
+    m.link_header();
+    mnl_attr_put_strz(m.nlh, IFLA_IFNAME, name.c_str());
+    try {
+      request(world, m, where(world, steps::delete_link(name)));
+      return true;
+    } catch (const std::exception& e) {
+      problems.push_back(e.what());
+      return false;
+    }
   }
 
   unsigned ifindex(const Netns& ns, const std::string& ifname, const std::string& step) {

@@ -1,9 +1,6 @@
 #include "netsim/topology.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <stdexcept>
 
@@ -25,12 +22,11 @@ Topology::Topology(const Scenario& scenario, EngineKind engine)
     : sc_(scenario), engine_(make_link_engine(engine)) {}
 
 Topology::~Topology() {
-  if (!anchors_.empty() || !world_links_.empty()) teardown();
+  if (!netns_.empty() || !world_links_.empty()) teardown();
 }
 
 Netns Topology::netns_of(const std::string& host) const {
-  const NetnsAnchor& a = anchors_.at(host);
-  return Netns{a.fd, host, a.pid};
+  return netns_.at(host);
 }
 
 void Topology::build() {
@@ -47,8 +43,7 @@ void Topology::build() {
   }
   for (std::size_t h = 0; h < sc_.hosts.size(); ++h) {
     const Host& host = sc_.hosts[h];
-    anchors_[host.name] = spawn_netns_anchor();
-    const Netns ns = netns_of(host.name);
+    const Netns ns = netns_[host.name] = engine_->add_netns(host.name);
     engine_->set_link_up(ns, "lo", true);
     for (std::size_t l = 0; l < host.links.size(); ++l) {
       const Attachment& link = host.links[l];
@@ -80,31 +75,19 @@ void Topology::build() {
       }
     }
     for (const auto& r : host.routes) engine_->add_route(ns, to_string(r.to), to_string(r.via));
-    spdlog::debug("{} {}: netns of pid {}", host.router ? "router" : "host", host.name,
-                  anchors_[host.name].pid);
+    spdlog::debug("{} {}: netns {}", host.router ? "router" : "host", host.name, ns.inode);
   }
 }
 
 TeardownSummary Topology::teardown() {
   TeardownSummary sum;
   // Deleting one end of a veth deletes both; the bridges go last.
-  for (auto it = world_links_.rbegin(); it != world_links_.rend(); ++it) {
-    std::string problem = engine_->delete_link(*it);
-    if (problem.empty())
-      ++sum.links_deleted;
-    else
-      sum.problems.push_back(problem);
-  }
+  std::vector<std::string> links(world_links_.rbegin(), world_links_.rend());
+  sum.links_deleted = engine_->delete_links(links, sum.problems);
   world_links_.clear();
-  for (auto& [name, anchor] : anchors_) {
-    // The engine's sockets inside the netns would keep it alive.
-    engine_->forget(Netns{anchor.fd, name, anchor.pid});
-    close(anchor.fd);
-    kill(anchor.pid, SIGKILL);
-    int status = 0;
-    if (waitpid(anchor.pid, &status, 0) == anchor.pid) ++sum.anchors_stopped;
-  }
-  anchors_.clear();
+  for (auto& [name, ns] : netns_)
+    if (engine_->release_netns(ns)) ++sum.anchors_stopped;
+  netns_.clear();
   return sum;
 }
 
@@ -113,10 +96,10 @@ void Topology::set_link_up(const std::string& host, const std::string& ifname, b
 }
 
 int Topology::netns_fd(const std::string& host) const {
-  return anchors_.at(host).fd;
+  return netns_.at(host).fd;
 }
 ino_t Topology::netns_inode(const std::string& host) const {
-  return anchors_.at(host).inode;
+  return netns_.at(host).inode;
 }
 std::string Topology::bridge(const std::string& segment) const {
   return bridges_.at(segment);

@@ -25,6 +25,7 @@
 #include "netsim/private_world.h"
 #include "netsim/scenario_loader.h"
 #include "netsim/topology.h"
+#include "netsim/topology_bench.h"
 
 namespace netsim {
 namespace {
@@ -202,13 +203,13 @@ TEST(TopologyEngine, NetlinkBuildsTheScenarioAndTearsItDown) {
   EXPECT_TRUE(has(nl, "after teardown nsbr1 0 nsv1p0 0")) << nl;
 }
 
-TEST(TopologyEngine, NetlinkForksOnlyTheNamespaceAnchors) {
-  // One process per host holds its netns; no step forks or execs (the ip engine runs
-  // a process per step).
+TEST(TopologyEngine, NetlinkMakesNoProcessAtAll) {
+  // Namespaces are held by open fds and no step forks or execs; the ip engine runs a
+  // process per step and holds each namespace with an anchor process.
   std::string nl = build_and_describe(EngineKind::netlink);
   std::string ip = build_and_describe(EngineKind::ip);
-  EXPECT_TRUE(has(nl, "processes 3")) << nl;
-  EXPECT_FALSE(has(ip, "processes 3")) << ip;
+  EXPECT_TRUE(has(nl, "processes 0")) << nl;
+  EXPECT_FALSE(has(ip, "processes 0")) << ip;
 }
 
 // A step the kernel refuses names the step, the namespace and the kernel's reason.
@@ -260,6 +261,26 @@ TEST(TopologyEngine, IpEngineErrorsNameTheStepAndTheKernelsReason) {
   EXPECT_NE(ip.find("File exists"), std::string::npos) << ip;
   EXPECT_NE(ip.find("route add 198.18.9.0/24 via 198.18.77.1"), std::string::npos) << ip;
   EXPECT_NE(ip.find("Nexthop has invalid gateway"), std::string::npos) << ip;
+}
+
+TEST(TopologyBench, BuildsAndTearsDownTheGeneratedTopologyWithEachEngine) {
+  for (EngineKind engine : {EngineKind::netlink, EngineKind::ip}) {
+    std::string out = in_private_world([engine] {
+      BenchRow r = bench_topology(3, engine);
+      return std::to_string(r.hosts) + " hosts " + std::to_string(r.links) + " links " +
+             std::to_string(r.processes) + " processes";
+    });
+    // 3 segments: a router on all and a host on each; 3 bridges + 6 veths.
+    if (engine == EngineKind::netlink)
+      EXPECT_EQ(out, "4 hosts 9 links 0 processes");
+    else
+      EXPECT_EQ(out.rfind("4 hosts 9 links ", 0), 0u) << out;
+  }
+}
+
+TEST(TopologyBench, RefusesSegmentCountsOutsideTheAddressPlan) {
+  EXPECT_THROW(bench_scenario_yaml(0), std::invalid_argument);
+  EXPECT_THROW(bench_scenario_yaml(251), std::invalid_argument);
 }
 
 TEST(TopologyEngine, EngineIsChosenByNameOrEnvironment) {

@@ -1,9 +1,10 @@
 // The seam between a topology's description (Topology: which bridges, veths, addresses,
 // routes) and the mechanism that makes them in the kernel. Two engines:
-//   netlink  talks rtnetlink itself (libmnl) and enters namespaces with setns(): no
-//            process per step. The default.
-//   ip       runs `ip` for every step, as netsim always did; kept for side-by-side
-//            comparison (netsim bench-topology) and as a fallback.
+//   netlink  talks rtnetlink itself (libmnl), makes namespaces with unshare() and enters
+//            them with setns() on the calling thread: no process at all. The default.
+//   ip       runs `ip` for every step and holds each namespace with an anchor process,
+//            as netsim always did; kept for side-by-side comparison (netsim
+//            bench-topology) and as a fallback.
 // Every step has one text, in iproute2 syntax, used by both engines for the -v log and
 // for errors, so a failure names the step whichever engine ran it.
 // Addresses and routes are strings ("198.18.1.2/24", "2001:db8::1/64", "default") so
@@ -30,7 +31,8 @@ EngineKind engine_from_environment();
 struct Netns {
   int fd = -1;
   std::string label = "world";  // for logs and errors: the host's name
-  pid_t pid = -1;               // a process inside it (the anchor), for `ip ... netns PID`
+  pid_t pid = -1;               // ip engine: the anchor process inside, for `netns PID`
+  ino_t inode = 0;              // the namespace's identity (nsfs inode)
 };
 
 class LinkEngine {
@@ -39,6 +41,11 @@ class LinkEngine {
   virtual EngineKind kind() const = 0;
 
   // Each throws std::runtime_error "<where>: <step>: <the kernel's reason>" on failure.
+  // A fresh network namespace for a host, open as Netns::fd.
+  virtual Netns add_netns(const std::string& label) = 0;
+  // Lets go of a host's namespace (and whatever the engine holds inside it: a socket
+  // keeps a netns alive); returns whether it was released.
+  virtual bool release_netns(const Netns& ns) = 0;
   // A bridge in the world netns: STP off, forward delay 0.
   virtual void add_bridge(const std::string& name) = 0;
   // A veth pair: `name` in the world netns, `peer` created directly inside `peer_ns`.
@@ -55,11 +62,10 @@ class LinkEngine {
                             const std::string& value) = 0;
   // As `ethtool -K IF tx off`: on a veth the kernel otherwise leaves checksums unfilled.
   virtual void disable_tx_checksum_offload(const Netns& ns, const std::string& ifname) = 0;
-  // Deletes a world link (a veth takes its peer with it); returns "" or the reason.
-  virtual std::string delete_link(const std::string& name) = 0;
-  // Drops whatever the engine holds inside ns (sockets keep a netns alive), before the
-  // namespace is released.
-  virtual void forget(const Netns& ns) = 0;
+  // Deletes world links (a veth takes its peer with it), in the order given; returns
+  // how many are gone and adds a line per failure to problems.
+  virtual int delete_links(const std::vector<std::string>& names,
+                           std::vector<std::string>& problems) = 0;
 };
 
 std::unique_ptr<LinkEngine> make_link_engine(EngineKind kind);

@@ -1,6 +1,7 @@
 // The engine: builds a scenario's topology inside the private world and tears it down.
 //   segment -> Linux bridge in the world netns (STP off, forward delay 0)
-//   host    -> netns held by an anchor process; ethN = veth whose peer is a bridge port
+//   host    -> netns (held by an open fd, or by an anchor process for the ip engine);
+//              ethN = veth whose peer is a bridge port
 //   router  -> host with ip_forward=1 on several segments
 // What to make is decided here; how it is made in the kernel is the LinkEngine's job
 // (netlink by default, or `ip` processes), see link_engine.h.
@@ -20,7 +21,7 @@
 namespace netsim {
 
 struct TeardownSummary {
-  int anchors_stopped = 0;
+  int anchors_stopped = 0;  // host namespaces released
   int links_deleted = 0;
   std::vector<std::string> problems;
 };
@@ -49,7 +50,7 @@ class Topology {
  private:
   const Scenario& sc_;
   std::unique_ptr<LinkEngine> engine_;
-  std::map<std::string, NetnsAnchor> anchors_;
+  std::map<std::string, Netns> netns_;
   std::map<std::string, std::string> bridges_;
   std::map<std::string, std::string> ports_;  // host.ifname -> world veth
   std::vector<std::string> world_links_;      // created, in order
