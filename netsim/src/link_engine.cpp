@@ -36,8 +36,10 @@ std::vector<std::string> add_bridge(const std::string& name) {
 }
 std::vector<std::string> add_veth(const std::string& name, const std::string& peer,
                                   const Netns& peer_ns) {
-  return {"link", "add",  name, "type",  "veth",
-          "peer", "name", peer, "netns", std::to_string(peer_ns.pid)};
+  // ip names a namespace by a process in it; the netlink engine's have none.
+  return {
+      "link", "add",  name, "type",  "veth",
+      "peer", "name", peer, "netns", peer_ns.pid > 0 ? std::to_string(peer_ns.pid) : peer_ns.label};
 }
 std::vector<std::string> set_master(const std::string& port, const std::string& bridge) {
   return {"link", "set", port, "master", bridge};

@@ -283,6 +283,15 @@ TEST(TopologyBench, RefusesSegmentCountsOutsideTheAddressPlan) {
   EXPECT_THROW(bench_scenario_yaml(251), std::invalid_argument);
 }
 
+TEST(TopologyEngine, StepTextNamesTheNamespaceByItsProcessOrItsHost) {
+  // ip needs a pid; the netlink engine's namespaces have no process, so -v and errors
+  // name the host instead.
+  EXPECT_EQ(steps::text(steps::add_veth("nsv1p0", "eth0", Netns{5, "h1", 42, 0})),
+            "link add nsv1p0 type veth peer name eth0 netns 42");
+  EXPECT_EQ(steps::text(steps::add_veth("nsv1p0", "eth0", Netns{5, "h1", -1, 0})),
+            "link add nsv1p0 type veth peer name eth0 netns h1");
+}
+
 TEST(TopologyEngine, EngineIsChosenByNameOrEnvironment) {
   EXPECT_EQ(parse_engine("ip"), EngineKind::ip);
   EXPECT_EQ(parse_engine("netlink"), EngineKind::netlink);
