@@ -11,6 +11,7 @@ PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev
   libssl-dev   # HMAC-SHA-256 for mesh format v2
   clang libclang-rt-14-dev   # libFuzzer for ci/fuzz.sh
+  libmnl-dev   # netsim's netlink topology engine (rtnetlink requests and ACKs)
   iproute2 nftables util-linux procps
   python3   # the UDP peers of the relay smoke test and the netsim topology test
 )

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <set>
@@ -18,6 +19,7 @@
 #include "netsim/scenario_loader.h"
 #include "netsim/substitution.h"
 #include "netsim/supervisor.h"
+#include "netsim/topology_bench.h"
 
 namespace {
 
@@ -186,6 +188,29 @@ int run(const std::string& file, std::string logs, std::string capture, std::str
   return report.exit_code();
 }
 
+// Builds and tears down generated topologies with each engine; one line per run.
+int bench_topology(const std::vector<int>& segment_counts,
+                   const std::vector<std::string>& engines) {
+  std::vector<netsim::EngineKind> kinds;
+  for (const auto& e : engines) kinds.push_back(netsim::parse_engine(e));
+  netsim::enter_private_world();
+  std::printf("%-8s %8s %6s %6s %10s %11s %10s\n", "engine", "segments", "hosts", "links",
+              "setup_s", "teardown_s", "processes");
+  for (int n : segment_counts) {
+    double ip_setup = 0, nl_setup = 0;
+    for (auto kind : kinds) {
+      netsim::BenchRow r = netsim::bench_topology(n, kind);
+      (kind == netsim::EngineKind::ip ? ip_setup : nl_setup) = r.setup_s;
+      std::printf("%-8s %8d %6d %6d %10.3f %11.3f %10ld\n", netsim::to_string(kind).c_str(),
+                  r.segments, r.hosts, r.links, r.setup_s, r.teardown_s, r.processes);
+      std::fflush(stdout);
+    }
+    if (ip_setup > 0 && nl_setup > 0)
+      std::printf("speedup  %8d  set-up netlink vs ip: %.1fx\n", n, ip_setup / nl_setup);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,6 +238,12 @@ int main(int argc, char** argv) {
                       "Where snowsignal, pva-server and pva-client are (default: $NETSIM_BIN_DIR, "
                       "else netsim's own directory)");
   run_cmd->add_flag("--json", json, "Print the report as JSON on stdout");
+  std::string engine;
+  run_cmd
+      ->add_option("--engine", engine,
+                   "How the topology is built: netlink (default) or ip (an `ip` process per "
+                   "step); also $NETSIM_ENGINE")
+      ->check(CLI::IsMember({"netlink", "ip"}));
   run_cmd->add_flag("-v,--verbose", verbose, "Debug logging on stderr");
   run_cmd->add_flag("-q,--quiet", quiet, "Only warnings and errors on stderr");
 
@@ -223,6 +254,19 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   check_cmd->add_option("--bin-dir", bin_dir, "Where our programs are (as for run)");
+
+  std::vector<int> bench_segments{2, 16, 48, 120};
+  std::vector<std::string> bench_engines{"ip", "netlink"};
+  auto* bench_cmd = app.add_subcommand(
+      "bench-topology",
+      "Time set-up and teardown of generated topologies (N segments, a router on all, a host "
+      "on each; no programs) with each engine, and count the processes made");
+  bench_cmd->add_option("--segments", bench_segments, "Segment counts")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 250));
+  bench_cmd->add_option("--engines", bench_engines, "Engines, in order")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"netlink", "ip"}));
 
   try {
     app.parse(argc, argv);
@@ -242,6 +286,11 @@ int main(int argc, char** argv) {
                      netsim::BinaryResolver(bin_dir.empty() ? netsim::default_bin_dir() : bin_dir));
       return 0;
     }
+    if (*bench_cmd) return bench_topology(bench_segments, bench_engines);
+    // The topology is built after netsim re-enters itself as PID 1; the choice travels
+    // in the environment, where NETSIM_ENGINE may also set it.
+    if (!engine.empty()) setenv("NETSIM_ENGINE", engine.c_str(), 1);
+    netsim::engine_from_environment();  // a bad $NETSIM_ENGINE is a usage error, now
     return run(file, logs, capture, bin_dir, json);
   } catch (const netsim::ScenarioError& e) {
     std::cerr << "netsim: " << e.what() << "\n";

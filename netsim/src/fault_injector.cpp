@@ -78,7 +78,6 @@ void FaultInjector::write_partition_rules() {
 }
 
 std::string FaultInjector::apply(const FaultEvent& e, const std::atomic<bool>& interrupted) {
-  const std::string ip = find_tool("ip");
   switch (e.kind) {
     case FaultKind::kill: {
       if (!sup_.state(e.process).running) return e.process + " was not running";
@@ -107,7 +106,7 @@ std::string FaultInjector::apply(const FaultEvent& e, const std::atomic<bool>& i
     case FaultKind::link_down:
     case FaultKind::link_up: {
       const char* state = e.kind == FaultKind::link_down ? "down" : "up";
-      run_checked(topo_.netns_fd(e.host), {ip, "link", "set", e.ifname, state});
+      topo_.set_link_up(e.host, e.ifname, e.kind == FaultKind::link_up);
       return e.host + "." + e.ifname + " " + state;
     }
     case FaultKind::loss:

@@ -1,11 +1,10 @@
 #include "netsim/topology.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <stdexcept>
+
+#include "netsim/link_engine.h"
 
 namespace netsim {
 
@@ -19,101 +18,88 @@ std::string port_name(std::size_t host_index, std::size_t link_index) {
 }
 }  // namespace
 
-Topology::Topology(const Scenario& scenario) : sc_(scenario) {}
+Topology::Topology(const Scenario& scenario, EngineKind engine)
+    : sc_(scenario), engine_(make_link_engine(engine)) {}
 
 Topology::~Topology() {
-  if (!anchors_.empty() || !world_links_.empty()) teardown();
+  if (!netns_.empty() || !world_links_.empty()) teardown();
+}
+
+Netns Topology::netns_of(const std::string& host) const {
+  return netns_.at(host);
 }
 
 void Topology::build() {
-  const std::string ip = find_tool("ip");
-  run_checked(-1, {ip, "link", "set", "lo", "up"});
+  spdlog::debug("topology engine: {}", to_string(engine_->kind()));
+  engine_->set_link_up(Netns{}, "lo", true);
   for (std::size_t i = 0; i < sc_.segments.size(); ++i) {
     const auto& seg = sc_.segments[i];
     std::string br = bridge_name(i);
-    run_checked(-1,
-                {ip, "link", "add", br, "type", "bridge", "stp_state", "0", "forward_delay", "0"});
+    engine_->add_bridge(br);
     world_links_.push_back(br);
     bridges_[seg.name] = br;
-    run_checked(-1, {ip, "link", "set", br, "up"});
+    engine_->set_link_up(Netns{}, br, true);
     spdlog::debug("segment {}: bridge {} ({})", seg.name, br, to_string(seg.subnet));
   }
   for (std::size_t h = 0; h < sc_.hosts.size(); ++h) {
     const Host& host = sc_.hosts[h];
-    NetnsAnchor anchor = spawn_netns_anchor();
-    anchors_[host.name] = anchor;
-    const int fd = anchor.fd;
-    run_checked(fd, {ip, "link", "set", "lo", "up"});
+    const Netns ns = netns_[host.name] = engine_->add_netns(host.name);
+    engine_->set_link_up(ns, "lo", true);
     for (std::size_t l = 0; l < host.links.size(); ++l) {
       const Attachment& link = host.links[l];
       std::string port = port_name(h, l);
       // Create the pair with the host end already inside the host's netns, named ethN.
-      run_checked(-1, {ip, "link", "add", port, "type", "veth", "peer", "name", link.ifname,
-                       "netns", std::to_string(anchor.pid)});
+      engine_->add_veth(port, link.ifname, ns);
       world_links_.push_back(port);
       ports_[host.name + "." + link.ifname] = port;
-      run_checked(-1, {ip, "link", "set", port, "master", bridges_.at(link.segment)});
-      run_checked(-1, {ip, "link", "set", port, "up"});
+      engine_->set_master(port, bridges_.at(link.segment));
+      engine_->set_link_up(Netns{}, port, true);
       // Both ends compute their own checksums, as a real NIC's frames on a wire have.
-      disable_tx_checksum_offload(-1, port);
-      disable_tx_checksum_offload(fd, link.ifname);
+      engine_->disable_tx_checksum_offload(Netns{}, port);
+      engine_->disable_tx_checksum_offload(ns, link.ifname);
       const Segment* seg = sc_.find_segment(link.segment);
-      run_checked(fd, {ip, "addr", "add",
-                       to_string(link.address) + "/" + std::to_string(seg->subnet.prefix),
-                       "broadcast", to_string(seg->subnet.broadcast()), "dev", link.ifname});
-      run_checked(fd, {ip, "link", "set", link.ifname, "up"});
+      engine_->add_address(ns, link.ifname,
+                           to_string(link.address) + "/" + std::to_string(seg->subnet.prefix),
+                           to_string(seg->subnet.broadcast()));
+      engine_->set_link_up(ns, link.ifname, true);
     }
     if (host.router) {
-      write_sysctl(fd, "/proc/sys/net/ipv4/ip_forward", "1");
+      engine_->write_sysctl(ns, "/proc/sys/net/ipv4/ip_forward", "1");
     } else {
       // Default route via the router of the first segment that has one.
       for (const auto& link : host.links) {
         if (auto gw = sc_.router_on(link.segment)) {
-          run_checked(fd, {ip, "route", "add", "default", "via", to_string(*gw)});
+          engine_->add_route(ns, "default", to_string(*gw));
           break;
         }
       }
     }
-    for (const auto& r : host.routes)
-      run_checked(fd, {ip, "route", "add", to_string(r.to), "via", to_string(r.via)});
-    spdlog::debug("{} {}: netns of pid {}", host.router ? "router" : "host", host.name, anchor.pid);
+    for (const auto& r : host.routes) engine_->add_route(ns, to_string(r.to), to_string(r.via));
+    spdlog::debug("{} {}: netns {}", host.router ? "router" : "host", host.name, ns.inode);
   }
 }
 
 TeardownSummary Topology::teardown() {
   TeardownSummary sum;
   // Deleting one end of a veth deletes both; the bridges go last.
-  std::string ip;
-  try {
-    ip = find_tool("ip");
-  } catch (const std::exception& e) {
-    sum.problems.push_back(e.what());
-  }
-  if (!ip.empty()) {
-    for (auto it = world_links_.rbegin(); it != world_links_.rend(); ++it) {
-      auto r = run_command(-1, {ip, "link", "del", *it});
-      if (r.status == 0)
-        ++sum.links_deleted;
-      else
-        sum.problems.push_back("ip link del " + *it + ": " + r.output);
-    }
-  }
+  std::vector<std::string> links(world_links_.rbegin(), world_links_.rend());
+  sum.links_deleted = engine_->delete_links(links, sum.problems);
   world_links_.clear();
-  for (auto& [name, anchor] : anchors_) {
-    close(anchor.fd);
-    kill(anchor.pid, SIGKILL);
-    int status = 0;
-    if (waitpid(anchor.pid, &status, 0) == anchor.pid) ++sum.anchors_stopped;
-  }
-  anchors_.clear();
+  for (auto& [name, ns] : netns_)
+    if (engine_->release_netns(ns)) ++sum.anchors_stopped;
+  netns_.clear();
   return sum;
 }
 
+void Topology::set_link_up(const std::string& host, const std::string& ifname, bool up) const {
+  engine_->set_link_up(netns_of(host), ifname, up);
+}
+
 int Topology::netns_fd(const std::string& host) const {
-  return anchors_.at(host).fd;
+  return netns_.at(host).fd;
 }
 ino_t Topology::netns_inode(const std::string& host) const {
-  return anchors_.at(host).inode;
+  return netns_.at(host).inode;
 }
 std::string Topology::bridge(const std::string& segment) const {
   return bridges_.at(segment);

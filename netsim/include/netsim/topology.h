@@ -1,29 +1,34 @@
 // The engine: builds a scenario's topology inside the private world and tears it down.
 //   segment -> Linux bridge in the world netns (STP off, forward delay 0)
-//   host    -> netns held by an anchor process; ethN = veth whose peer is a bridge port
+//   host    -> netns (held by an open fd, or by an anchor process for the ip engine);
+//              ethN = veth whose peer is a bridge port
 //   router  -> host with ip_forward=1 on several segments
+// What to make is decided here; how it is made in the kernel is the LinkEngine's job
+// (netlink by default, or `ip` processes), see link_engine.h.
 #pragma once
 
 #include <sys/types.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "netsim/link_engine.h"
 #include "netsim/namespaces.h"
 #include "netsim/scenario.h"
 
 namespace netsim {
 
 struct TeardownSummary {
-  int anchors_stopped = 0;
+  int anchors_stopped = 0;  // host namespaces released
   int links_deleted = 0;
   std::vector<std::string> problems;
 };
 
 class Topology {
  public:
-  explicit Topology(const Scenario& scenario);
+  explicit Topology(const Scenario& scenario, EngineKind engine = engine_from_environment());
   ~Topology();
   Topology(const Topology&) = delete;
   Topology& operator=(const Topology&) = delete;
@@ -38,13 +43,19 @@ class Topology {
   std::string bridge(const std::string& segment) const;
   // The world-side veth of host's interface (a port of the segment bridge).
   std::string world_port(const std::string& host, const std::string& ifname) const;
+  // Sets a host's interface up or down (the link_down/link_up faults).
+  void set_link_up(const std::string& host, const std::string& ifname, bool up) const;
+  EngineKind engine() const { return engine_->kind(); }
 
  private:
   const Scenario& sc_;
-  std::map<std::string, NetnsAnchor> anchors_;
+  std::unique_ptr<LinkEngine> engine_;
+  std::map<std::string, Netns> netns_;
   std::map<std::string, std::string> bridges_;
   std::map<std::string, std::string> ports_;  // host.ifname -> world veth
   std::vector<std::string> world_links_;      // created, in order
+
+  Netns netns_of(const std::string& host) const;
 };
 
 }  // namespace netsim
