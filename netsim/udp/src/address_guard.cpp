@@ -20,7 +20,7 @@ bool v6_prefix(const in6_addr& a, std::initializer_list<std::uint8_t> bytes, int
   for (std::uint8_t b : bytes) {
     const int left = bits - 8 * i;
     if (left <= 0) break;
-    const std::uint8_t mask = left >= 8 ? 0xFF : static_cast<std::uint8_t>(0xFF << (8 - left));
+    const auto mask = static_cast<std::uint8_t>(left >= 8 ? 0xFF : 0xFF << (8 - left));
     if ((a.s6_addr[i] & mask) != (b & mask)) return false;
     ++i;
   }
