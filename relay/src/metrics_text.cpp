@@ -129,9 +129,10 @@ std::string prometheus_text(const MetricsSnapshot& s) {
   w.sample({{"version", s.version}}, std::uint64_t{1});
 
   // The stats JSON keys, each as snowsignal_<key>_total (relay/README.md "Counters").
-  const std::array<std::tuple<const char*, const char*, std::uint64_t>, 9> totals = {{
+  const std::array<std::tuple<const char*, const char*, std::uint64_t>, 12> totals = {{
       {"snowsignal_captured_total", "Frames handed to the relay by the capture.", c.captured},
-      {"snowsignal_forwarded_total", "Mesh datagrams sent, one per peer per captured frame.",
+      {"snowsignal_forwarded_total",
+       "Mesh datagrams of frames sent (v1: one per peer per frame; v2: one per batch).",
        c.forwarded},
       {"snowsignal_mesh_received_total", "Datagrams read from the mesh socket.", c.mesh_received},
       {"snowsignal_rebroadcast_total", "Frames re-broadcast on the target interface.",
@@ -147,6 +148,12 @@ std::string prometheus_text(const MetricsSnapshot& s) {
       {"snowsignal_mesh_receive_overflows_total",
        "Datagrams the kernel dropped because the mesh socket's receive buffer was full.",
        c.mesh_receive_overflows},
+      {"snowsignal_heartbeats_sent_total", "Mesh v2 heartbeats sent (one per peer per interval).",
+       c.heartbeats_sent},
+      {"snowsignal_heartbeats_received_total", "Authenticated mesh v2 heartbeats from peers.",
+       c.heartbeats_received},
+      {"snowsignal_heartbeat_replies_total", "Authenticated replies to our mesh v2 heartbeats.",
+       c.heartbeat_replies},
   }};
   for (const auto& [name, help, value] : totals) {
     w.family(name, Type::kCounter, help);

@@ -35,6 +35,9 @@ MetricsSnapshot busy_relay() {
   s.counters.mesh_receive_overflows = 7;
   s.counters.mesh_send_errors = 3;
   s.counters.emit_errors = 2;
+  s.counters.heartbeats_sent = 12;
+  s.counters.heartbeats_received = 13;
+  s.counters.heartbeat_replies = 14;
   s.peers = {Ipv4Address{0xC6120202}, Ipv4Address{0xC6120302}};
   s.capture_open = true;
   s.interface_up = true;
@@ -63,6 +66,9 @@ TEST(MetricsText, HasEveryCounterAsATotal) {
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_mesh_receive_overflows_total 7\n"));
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_mesh_send_errors_total 3\n"));
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_emit_errors_total 2\n"));
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_heartbeats_sent_total 12\n"));
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_heartbeats_received_total 13\n"));
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_heartbeat_replies_total 14\n"));
   EXPECT_THAT(text, HasSubstr("# TYPE snowsignal_captured_total counter\n"));
 }
 
