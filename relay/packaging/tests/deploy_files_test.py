@@ -27,6 +27,10 @@ RELAY = Path(__file__).resolve().parents[2]
 STACK = RELAY / "deploy/swarm/snowsignal-stack.yml"
 KUBE = RELAY / "deploy/kubernetes/snowsignal.yaml"
 DOCKERFILE = RELAY / "Dockerfile"
+INSTALL_DEPS = RELAY.parent / "ci/install-deps.sh"
+# Build dependencies of the whole tree that the image's build stage does not need:
+# packaging tools and the fuzzers' runtime (not configured there).
+NOT_FOR_THE_IMAGE = {"dpkg-dev", "libclang-rt-14-dev"}
 
 
 class Mismatch(Exception):
@@ -135,7 +139,17 @@ def check_kube(documents, facts, image):
            "with hostNetwork, dnsPolicy must be ClusterFirstWithHostNet to resolve the Service")
 
 
+def check_build_deps(dockerfile_text):
+    """The build stage configures the whole CMake project: it needs every -dev package."""
+    wanted = set(re.findall(r"\b([a-z0-9.+-]+-dev)\b", INSTALL_DEPS.read_text())) - NOT_FOR_THE_IMAGE
+    build_stage = dockerfile_text.split("\nFROM ")[1] if "\nFROM " in dockerfile_text else ""
+    for package in sorted(wanted):
+        expect(re.search(r"\b" + re.escape(package) + r"\b", build_stage),
+               f"ci/install-deps.sh needs {package}, the Dockerfile's build stage does not install it")
+
+
 def check_all(binary, version, stack, kube, dockerfile_text):
+    check_build_deps(dockerfile_text)
     facts = help_facts(binary)
     facts["docker"] = dockerfile_facts(dockerfile_text)
     check_env(facts["docker"]["env"], facts["env"], "the Dockerfile")
@@ -165,6 +179,7 @@ def main():
         k = copy.deepcopy(kube); [d for d in k if d["kind"] == "Service"][0]["spec"]["clusterIP"] = "10.0.0.1"; breaks.append(("not headless", stack, k, dockerfile))
         k = copy.deepcopy(kube); [d for d in k if d["kind"] == "DaemonSet"][0]["spec"]["template"]["spec"]["containers"][0]["image"] = "snowsignal:latest"; breaks.append(("kube image", stack, k, dockerfile))
         breaks.append(("EXPOSE", stack, kube, dockerfile.replace("EXPOSE 7124/udp", "EXPOSE 7000/udp")))
+        breaks.append(("build dependency", stack, kube, dockerfile.replace(" libmnl-dev", "")))
         for what, s, k, d in breaks:
             try:
                 check_all(binary, version, s, k, d)
