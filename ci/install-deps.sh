@@ -14,6 +14,11 @@ PACKAGES=(
   libmnl-dev   # netsim's netlink topology engine (rtnetlink requests and ACKs)
   iproute2 nftables util-linux procps
   python3   # the UDP peers of the relay smoke test and the netsim topology test
+  libmicrohttpd-dev   # the relay's /metrics and /healthz
+  prometheus          # promtool, and the Prometheus that scrapes a relay in netsim
+  lintian dpkg-dev    # the packaging tests: the .deb's verdict, dpkg-shlibdeps for CPack
+  python3-yaml        # the deployment files test parses the stack and the manifests
+  dnsmasq-base        # DNS peer discovery tests (several A records, SERVICENAME)
 )
 
 missing=()

@@ -6,11 +6,21 @@
 #
 #   ci/test.sh            everything
 #   ci/test.sh --quick    one build, no sanitizer pass (for the edit-test loop)
+#   ci/test.sh --image    also build the container image and relay with it in netsim
+#                         (label `image`; minutes, so not in the default run;
+#                         SNOWSIGNAL_IMAGE_TEST=1 does the same)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+image=${SNOWSIGNAL_IMAGE_TEST:-0}
+for arg in "$@"; do
+  case $arg in
+    --quick) quick=1 ;;
+    --image) image=1 ;;
+    *) echo "usage: ci/test.sh [--quick] [--image]" >&2; exit 2 ;;
+  esac
+done
 
 bash ci/install-deps.sh
 
@@ -31,7 +41,7 @@ run_suite() {
   ctest --test-dir "$build_dir" --output-on-failure -L unit -j "$(nproc)"
   # Tests that build network namespaces run one at a time: each makes its own world,
   # but two at once would only compete for the two cores and blur failures.
-  ctest --test-dir "$build_dir" --output-on-failure -LE unit
+  ctest --test-dir "$build_dir" --output-on-failure -LE 'unit|packaging|image'
 }
 
 start=$(date +%s)
@@ -45,6 +55,16 @@ BUILD_DIR=build bash ci/bench.sh --short
 # Once: the fuzz build is already sanitized, so the ASan pass below does not repeat it.
 echo "=== fuzz"
 bash ci/fuzz.sh 20
+# Packaging (the .deb, the systemd unit, the deployment files) once, on the Release
+# build: a sanitizer build is nothing anyone would package.
+echo "=== packaging (build)"
+packaging_start=$(date +%s)
+ctest --test-dir build --output-on-failure -L packaging
+echo "=== packaging took $(( $(date +%s) - packaging_start )) s"
+if [ "$image" = 1 ]; then
+  echo "=== container image (build)"
+  ctest --test-dir build --output-on-failure -V -L image
+fi
 if [ $quick -eq 0 ]; then
   # halt_on_error so a sanitizer finding fails the test that triggered it.
   export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}

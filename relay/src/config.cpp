@@ -128,6 +128,19 @@ void rewrite_snowsignal_spellings(std::vector<std::string>& args) {
   }
 }
 
+// "198.18.1.2:9124" or "0.0.0.0:9124".
+Endpoint parse_endpoint(const Setting& setting) {
+  const std::string& text = setting.value;
+  const auto colon = text.rfind(':');
+  const std::optional<Ipv4Address> address =
+      colon == std::string::npos ? std::nullopt : Ipv4Address::parse(text.substr(0, colon));
+  if (!address) {
+    throw ConfigError(setting.source + ": '" + text +
+                      "' is not ADDR:PORT with an IPv4 address (0.0.0.0 for all)");
+  }
+  return {*address, parse_port({text.substr(colon + 1), setting.source, false})};
+}
+
 InterfaceInfo find_interface(const Setting& setting, const InterfaceLookup& interfaces) {
   const std::string& name = setting.value;
   std::optional<InterfaceInfo> info = interfaces.find(name);
@@ -202,6 +215,17 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
                                      "v2: batch captured frames into mesh datagrams of up to "
                                      "BYTES (a larger frame goes alone)",
                                      "BYTES");
+  const EnvOption metrics_address(app, "--metrics-address", "METRICS_ADDRESS", "none",
+                                  "Serve /metrics (Prometheus) and /healthz over HTTP on "
+                                  "ADDR:PORT, e.g. 0.0.0.0:9124",
+                                  "ADDR:PORT");
+  std::string health_check;
+  const CLI::Option* health_check_opt =
+      app.add_option("--health-check", health_check,
+                     "Ask the relay serving ADDR:PORT (default: METRICS_ADDRESS, 0.0.0.0 meaning "
+                     "127.0.0.1) for /healthz; exit 0 when healthy, 1 otherwise")
+          ->expected(0, 1)
+          ->type_name("[ADDR:PORT]");
   bool version = false;
   app.add_flag("--version", version, "Print the version and exit");
   app.footer(
@@ -220,6 +244,23 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
     return {std::nullopt, 2, std::string("snowsignal: ") + e.what()};
   }
   if (version) return {std::nullopt, 0, "snowsignal " SNOWSIGNAL_VERSION};
+  if (health_check_opt->count() > 0) {
+    try {
+      const Setting probed = health_check.empty() ? metrics_address.resolve(env)
+                                                  : Setting{health_check, "--health-check", false};
+      if (probed.defaulted) {
+        throw ConfigError("--health-check: no ADDR:PORT given and METRICS_ADDRESS is unset");
+      }
+      ConfigOutcome probe;
+      probe.health_check = parse_endpoint(probed);
+      if (probe.health_check->address == Ipv4Address{}) {
+        probe.health_check->address = Ipv4Address{0x7F000001};  // 0.0.0.0: ask on loopback
+      }
+      return probe;
+    } catch (const ConfigError& e) {
+      return {std::nullopt, 2, std::string("snowsignal: ") + e.what()};
+    }
+  }
 
   try {
     Config config;
@@ -285,6 +326,9 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
       throw ConfigError(
           "--accept-v1/ACCEPT_V1 needs --mesh-key-file/MESH_KEY_FILE: without "
           "a key the relay speaks only v1 anyway");
+    }
+    if (const Setting metrics = metrics_address.resolve(env); !metrics.defaulted) {
+      config.metrics_address = parse_endpoint(metrics);
     }
     // Last: the only check that looks at the machine.
     config.interface = find_interface(target.resolve(env), interfaces);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,9 @@
 #include "capture_filter.h"
 #include "dns_name_resolver.h"
 #include "event_loop.h"
+#include "health_probe.h"
 #include "mesh_mac.h"
+#include "metrics_server.h"
 #include "packet_socket_sink.h"
 #include "pcap_frame_source.h"
 #include "resolving_peer_directory.h"
@@ -22,6 +25,7 @@
 #include "snowsignal/relay_core.h"
 #include "stats_json.h"
 #include "steady_clock.h"
+#include "system_state.h"
 #include "tins_interface_info.h"
 #include "udp_mesh_socket.h"
 
@@ -34,6 +38,9 @@ constexpr auto kPeerRefresh = std::chrono::seconds(10);
 // Peer state changes that depend on time (a probe that drew no ICMP error, v1 idle, v2
 // heartbeat timeout) are applied this often: well within the 0.5 s probe wait.
 constexpr auto kPeerHealthTick = std::chrono::milliseconds(250);
+// How often the event loop hands /metrics and /healthz a fresh snapshot: values a
+// scraper sees are at most this old, and link state changes show within it.
+constexpr auto kMetricsPeriod = std::chrono::milliseconds(500);
 
 Environment process_environment() {
   Environment env;
@@ -123,11 +130,19 @@ class Daemon {
         keyring_(make_keyring(config)),
         sender_id_(derived_sender_id(config)),
         core_(std::make_unique<RelayCore>(relay_settings(config, keyring_.get(), sender_id_),
-                                          config.interface, mesh_, sink_, peers_, clock_)) {}
+                                          config.interface, mesh_, sink_, peers_, clock_)) {
+    if (config.metrics_address) metrics_.emplace(*config.metrics_address);
+  }
 
   void run() {
     const InterfaceInfo& i = config_.interface;
     log_buffers();
+    if (metrics_) {
+      // Before the ready line: whoever waits for it finds /healthz answering for real.
+      publish_metrics();
+      spdlog::info("metrics and health on http://{}/metrics and /healthz",
+                   config_.metrics_address->to_string());
+    }
     spdlog::info("relay ready: {} {} {} bcast {} mtu {}, mesh port {} {}, peers [{}]{}", i.name,
                  i.mac.to_string(), i.ipv4->to_string(), i.broadcast.to_string(), i.mtu,
                  config_.mesh_port, mesh_format(), join(peers_.peers()),
@@ -146,6 +161,7 @@ class Daemon {
       loop.every(std::chrono::seconds(config_.heartbeat_interval_s),
                  [this] { core_->send_heartbeats(); });
     }
+    if (metrics_) loop.every(kMetricsPeriod, [this] { publish_metrics(); });
     const int signal = loop.run();
     spdlog::info("stopping on signal {}", signal);
     report();
@@ -186,6 +202,30 @@ class Daemon {
            (config_.accept_v1 ? ", v1 accepted)" : ", v1 refused)");
   }
 
+  void publish_metrics() {
+    core_->set_capture_kernel_drops(source_.kernel_drops());
+    core_->set_mesh_receive_overflows(mesh_.receive_overflows());
+    MetricsSnapshot snapshot;
+    snapshot.version = SNOWSIGNAL_VERSION;
+    snapshot.interface = config_.interface.name;
+    snapshot.counters = core_->counters();
+    snapshot.peers = peers_.peers();
+    snapshot.peer_health = core_->peer_health().peers();
+    snapshot.self_relay = peers_.self_relay();
+    snapshot.capture_open = true;  // the relay exits when the capture fails
+    snapshot.interface_up = interface_running(config_.interface.name);
+    if (snapshot.interface_up != interface_was_up_) {
+      interface_was_up_ = snapshot.interface_up;
+      if (snapshot.interface_up) {
+        spdlog::info("capture interface {} is up again", config_.interface.name);
+      } else {
+        spdlog::warn("capture interface {} is down: /healthz reports unhealthy",
+                     config_.interface.name);
+      }
+    }
+    metrics_->publish(std::move(snapshot));
+  }
+
   void write_stats() {
     if (!config_.stats_file) return;
     const std::string error = write_file_atomically(
@@ -204,6 +244,8 @@ class Daemon {
   std::unique_ptr<MeshKeyring> keyring_;
   std::uint64_t sender_id_;
   std::unique_ptr<RelayCore> core_;  // on the heap: it holds ~200 KB of fixed buffers
+  std::optional<MetricsServer> metrics_;
+  bool interface_was_up_ = true;
 };
 
 int run(int argc, char** argv) {
@@ -211,6 +253,7 @@ int run(int argc, char** argv) {
   const TinsInterfaceLookup interfaces;
   const ConfigOutcome outcome = parse_config(std::vector<std::string>(argv + 1, argv + argc),
                                              process_environment(), interfaces);
+  if (outcome.health_check) return probe_health(*outcome.health_check);
   if (!outcome.config) {
     std::fprintf(outcome.exit_code == 0 ? stdout : stderr, "%s\n", outcome.message.c_str());
     return outcome.exit_code;

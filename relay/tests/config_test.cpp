@@ -163,10 +163,12 @@ TEST_F(ConfigTest, HelpNamesEveryEnvironmentVariableAndDefault) {
   EXPECT_FALSE(outcome.config);
   EXPECT_EQ(outcome.exit_code, 0);
   for (const char* text :
-       {"TARGET_INTERFACE", "default eth0", "BDCAST_PORT", "default 5076", "MESH_PORT",
-        "default 7124", "OTHER_RELAYS", "LOGLEVEL", "default info", "SERVICENAME",
-        "--stats-interval", "--stats-file", "--dedup-window-ms", "default 500", "--version",
-        "CAPTURE_RING_FRAMES", "default 8192", "MESH_SOCKET_BUFFER", "default 8388608"}) {
+       {"TARGET_INTERFACE",  "default eth0",       "BDCAST_PORT",      "default 5076",
+        "MESH_PORT",         "default 7124",       "OTHER_RELAYS",     "LOGLEVEL",
+        "default info",      "SERVICENAME",        "--stats-interval", "--stats-file",
+        "--dedup-window-ms", "default 500",        "--version",        "CAPTURE_RING_FRAMES",
+        "default 8192",      "MESH_SOCKET_BUFFER", "default 8388608",  "--metrics-address",
+        "METRICS_ADDRESS",   "--health-check"}) {
     EXPECT_THAT(outcome.message, HasSubstr(text));
   }
 }
@@ -220,6 +222,45 @@ TEST_F(ConfigTest, RejectsBadLogLevel) {
 TEST_F(ConfigTest, RejectsUnknownOptionAndMissingValue) {
   expect_error({"--frobnicate"}, {}, "--frobnicate");
   expect_error({"-b"}, {}, "-b");
+}
+
+// --metrics-address / METRICS_ADDRESS (issue 11): off by default, flag > env.
+TEST_F(ConfigTest, MetricsAddressIsOffByDefaultAndComesFromFlagOrEnvironment) {
+  EXPECT_FALSE(ok({}).metrics_address);
+  const Config from_env = ok({}, {{"METRICS_ADDRESS", "0.0.0.0:9124"}});
+  ASSERT_TRUE(from_env.metrics_address);
+  EXPECT_EQ(from_env.metrics_address->to_string(), "0.0.0.0:9124");
+  const Config from_flag =
+      ok({"--metrics-address", "198.18.1.2:9200"}, {{"METRICS_ADDRESS", "0.0.0.0:9124"}});
+  ASSERT_TRUE(from_flag.metrics_address);
+  EXPECT_EQ(from_flag.metrics_address->address, ip("198.18.1.2"));
+  EXPECT_EQ(from_flag.metrics_address->port, 9200);
+}
+
+TEST_F(ConfigTest, RejectsABadMetricsAddressNamingItsSource) {
+  expect_error({"--metrics-address", "9124"}, {}, "--metrics-address: '9124' is not ADDR:PORT");
+  expect_error({"--metrics-address", "host.example:9124"}, {}, "--metrics-address");
+  expect_error({}, {{"METRICS_ADDRESS", "0.0.0.0:0"}}, "METRICS_ADDRESS");
+  expect_error({}, {{"METRICS_ADDRESS", "0.0.0.0:http"}}, "METRICS_ADDRESS");
+}
+
+TEST_F(ConfigTest, HealthCheckProbesTheGivenAddressOrMetricsAddress) {
+  const ConfigOutcome given = parse({"--health-check", "198.18.1.2:9124"});
+  EXPECT_FALSE(given.config);
+  ASSERT_TRUE(given.health_check);
+  EXPECT_EQ(given.health_check->to_string(), "198.18.1.2:9124");
+  // 0.0.0.0 (listen everywhere) is probed on loopback.
+  const ConfigOutcome from_env = parse({"--health-check"}, {{"METRICS_ADDRESS", "0.0.0.0:9124"}});
+  ASSERT_TRUE(from_env.health_check);
+  EXPECT_EQ(from_env.health_check->to_string(), "127.0.0.1:9124");
+  // It needs no interface: the probe runs beside the relay, not instead of it.
+  ON_CALL(interfaces_, find("eth0")).WillByDefault(Return(std::nullopt));
+  EXPECT_TRUE(parse({"--health-check", "127.0.0.1:9124"}).health_check);
+}
+
+TEST_F(ConfigTest, HealthCheckWithoutAnyAddressIsAnError) {
+  expect_error({"--health-check"}, {}, "METRICS_ADDRESS is unset");
+  EXPECT_FALSE(parse({"--health-check"}).health_check);
 }
 
 }  // namespace

@@ -16,6 +16,13 @@ namespace snowsignal {
 
 enum class LogLevel { kDebug, kInfo, kWarning, kError, kCritical };
 
+// ADDR:PORT of the metrics and health endpoint (IPv4; 0.0.0.0 for every address).
+struct Endpoint {
+  Ipv4Address address;
+  std::uint16_t port = 0;
+  std::string to_string() const { return address.to_string() + ":" + std::to_string(port); }
+};
+
 struct Config {
   InterfaceInfo interface;
   std::uint16_t broadcast_port = 5076;
@@ -39,15 +46,18 @@ struct Config {
   std::optional<std::string> mesh_key_file;
   // The keys read from it, as (key id, secret), in file order: the first one signs.
   std::vector<std::pair<std::uint8_t, std::vector<Byte>>> mesh_keys;
-  bool accept_v1 = false;              // with a key: still accept v1 from peers
-  unsigned heartbeat_interval_s = 2;   // v2 heartbeats; 0 = off
-  unsigned mesh_datagram_size = 1472;  // v2 batches fill datagrams up to this size
+  bool accept_v1 = false;                   // with a key: still accept v1 from peers
+  unsigned heartbeat_interval_s = 2;        // v2 heartbeats; 0 = off
+  unsigned mesh_datagram_size = 1472;       // v2 batches fill datagrams up to this size
+  std::optional<Endpoint> metrics_address;  // --metrics-address: /metrics and /healthz
 };
 
 struct ConfigOutcome {
   std::optional<Config> config;  // set when the relay should run
   int exit_code = 0;             // when config is unset: 0 after --help/--version, 2 on error
   std::string message;           // help/version text, or the one-line error
+  // `--health-check [ADDR:PORT]`: probe a running relay's /healthz instead of relaying.
+  std::optional<Endpoint> health_check = std::nullopt;
 };
 
 using Environment = std::map<std::string, std::string>;

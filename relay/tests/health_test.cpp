@@ -1,0 +1,78 @@
+// /healthz: healthy only with a running capture on an up interface and a real peer.
+#include "health.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace snowsignal::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+MetricsSnapshot healthy_relay() {
+  MetricsSnapshot s;
+  s.interface = "eth0";
+  s.peers = {Ipv4Address{0xC6120202}};
+  s.capture_open = true;
+  s.interface_up = true;
+  return s;
+}
+
+TEST(Health, CaptureRunningAndAPeerIsHealthy) {
+  const HealthVerdict v = evaluate_health(healthy_relay());
+  EXPECT_TRUE(v.healthy);
+  EXPECT_EQ(v.text, "ok: capturing on eth0, 1 peer");
+}
+
+TEST(Health, InterfaceDownIsUnhealthyAndSaysSo) {
+  MetricsSnapshot s = healthy_relay();
+  s.interface_up = false;
+  const HealthVerdict v = evaluate_health(s);
+  EXPECT_FALSE(v.healthy);
+  EXPECT_EQ(v.text, "unhealthy: capture interface eth0 is down");
+}
+
+TEST(Health, CaptureNotOpenIsUnhealthy) {
+  MetricsSnapshot s = healthy_relay();
+  s.capture_open = false;
+  const HealthVerdict v = evaluate_health(s);
+  EXPECT_FALSE(v.healthy);
+  EXPECT_THAT(v.text, HasSubstr("capture on eth0 is not running"));
+}
+
+TEST(Health, SelfRelayModeIsUnhealthy) {
+  MetricsSnapshot s = healthy_relay();
+  s.self_relay = true;  // peers then holds our own address
+  const HealthVerdict v = evaluate_health(s);
+  EXPECT_FALSE(v.healthy);
+  EXPECT_THAT(v.text, HasSubstr("no peer resolved"));
+}
+
+TEST(Health, GivesEveryReasonAtOnce) {
+  MetricsSnapshot s = healthy_relay();
+  s.interface_up = false;
+  s.peers.clear();
+  const HealthVerdict v = evaluate_health(s);
+  EXPECT_THAT(v.text, StartsWith("unhealthy: capture interface eth0 is down; no peer"));
+}
+
+TEST(HttpResponse, StatusCodeAndBody) {
+  const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
+  EXPECT_EQ(http_status_code(ok), 200);
+  EXPECT_EQ(http_body(ok), "ok\n");
+  EXPECT_EQ(http_status_code("HTTP/1.0 503 Service Unavailable\r\n\r\n"), 503);
+  EXPECT_EQ(http_status_code("HTTP/1.0 503\r\n\r\n"), 503);
+}
+
+TEST(HttpResponse, RejectsWhatIsNotAStatusLine) {
+  EXPECT_EQ(http_status_code(""), std::nullopt);
+  EXPECT_EQ(http_status_code("SSH-2.0-OpenSSH\r\n"), std::nullopt);
+  EXPECT_EQ(http_status_code("HTTP/1.1 2x0 OK\r\n"), std::nullopt);
+  EXPECT_EQ(http_status_code("HTTP/1.1 2000 OK\r\n"), std::nullopt);
+  EXPECT_EQ(http_status_code("HTTP/1.1 20"), std::nullopt);
+  EXPECT_EQ(http_body("HTTP/1.1 200 OK\r\n"), "");
+}
+
+}  // namespace
+}  // namespace snowsignal::testing
