@@ -390,8 +390,8 @@ CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
                        recv->value("lost_ranges", std::string{}) + ")");
   if (corrupt > 0) problems.push_back(std::to_string(corrupt) + " corrupt");
   if (d.max_delivered >= 0 && delivered > d.max_delivered)
-    problems.push_back(std::to_string(delivered) + " delivered, expected <= " +
-                       std::to_string(d.max_delivered));
+    problems.push_back(std::to_string(delivered) +
+                       " delivered, expected <= " + std::to_string(d.max_delivered));
   // A negative control whose sender did not send proves nothing.
   if (d.max_delivered >= 0 && sent->value("sent", 0L) < d.count)
     problems.push_back("udp-send sent only " + std::to_string(sent->value("sent", 0L)));

@@ -52,7 +52,7 @@ struct Batch {
   std::vector<std::uint8_t> data = std::vector<std::uint8_t>(kBatch * udp::kMaxPayload);
   std::array<sockaddr_storage, kBatch> from{};
   std::array<std::array<char, CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(std::uint32_t)) +
-                                   CMSG_SPACE(sizeof(int))>,
+                                  CMSG_SPACE(sizeof(int))>,
              kBatch>
       control{};
   std::array<iovec, kBatch> iov{};
