@@ -531,6 +531,35 @@ TEST_F(TrafficKindsRelayTest, MulticastDedupFollowsTheBroadcastRules) {
   EXPECT_EQ(dropped(DropReason::kEcho), 1u);
 }
 
+TEST_F(TrafficKindsRelayTest, UnfragmentedDatagramsStayTheV1MessageSnowSignal011Reads) {
+  // SnowSignal 0.1.1 reads a mesh datagram as: data[:2] == b"SS", Ether(data[2:]).
+  FrameSpec ca;
+  ca.dport = 5064;
+  for (const Bytes& frame : {build_frame(ca), build_frame(to_group())}) {
+    std::vector<Bytes> datagrams;
+    EXPECT_CALL(mesh_, send_to)
+        .Times(2)
+        .WillRepeatedly([&](Ipv4Address, std::uint16_t, std::span<const Byte> d) {
+          datagrams.emplace_back(d.begin(), d.end());
+          return SendStatus::kOk;
+        });
+    core().on_captured(frame, false);
+    ASSERT_EQ(datagrams.size(), 2u);
+    const Bytes& d = datagrams[0];
+    ASSERT_EQ(d.size(), frame.size() + 2);
+    EXPECT_EQ(d[0], 'S');
+    EXPECT_EQ(d[1], 'S');
+    const Tins::EthernetII decoded(d.data() + 2, static_cast<std::uint32_t>(d.size() - 2));
+    const Tins::EthernetII original(frame.data(), static_cast<std::uint32_t>(frame.size()));
+    EXPECT_EQ(decoded.dst_addr(), original.dst_addr());
+    EXPECT_EQ(decoded.rfind_pdu<Tins::IP>().dst_addr(), original.rfind_pdu<Tins::IP>().dst_addr());
+    EXPECT_EQ(decoded.rfind_pdu<Tins::UDP>().dport(), original.rfind_pdu<Tins::UDP>().dport());
+    EXPECT_EQ(decoded.rfind_pdu<Tins::RawPDU>().payload(),
+              original.rfind_pdu<Tins::RawPDU>().payload());
+    ::testing::Mock::VerifyAndClearExpectations(&mesh_);
+  }
+}
+
 // -- fragments --
 
 Bytes large_multicast(std::size_t payload_size) {
