@@ -7,6 +7,7 @@
 
 #include "checksum.h"
 #include "frame_view.h"
+#include "traffic_kinds.h"
 
 namespace integration {
 
@@ -34,18 +35,42 @@ std::vector<BroadcastDatagram> broadcasts_in(const std::filesystem::path& pcap_f
   std::vector<BroadcastDatagram> out;
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
+  const snowsignal::TrafficKinds broadcasts(snowsignal::TrafficConfig{{port}, {}});
   while (pcap_next_ex(handle, &header, &data) == 1) {
     const std::span<const std::uint8_t> frame(data, header->caplen);
-    const auto parsed = snowsignal::parse_broadcast_frame(frame, port);
-    if (parsed.drop) continue;
+    const auto parsed = broadcasts.classify(frame);
+    if (parsed.drop || parsed.fragment) continue;
     const auto& v = parsed.view;
     const auto ip = frame.subspan(snowsignal::kEthernetHeaderSize, v.ip_header_size);
     const auto udp = frame.subspan(snowsignal::kEthernetHeaderSize + v.ip_header_size,
                                    v.ip_total_length - v.ip_header_size);
-    out.push_back({v.source_mac.to_string(), v.ip_source.to_string(),
-                   v.ip_destination.to_string(), v.udp_source_port,
+    out.push_back({v.source_mac.to_string(), v.ip_source.to_string(), v.ip_destination.to_string(),
+                   v.udp_source_port,
                    std::vector<std::uint8_t>(v.udp_payload.begin(), v.udp_payload.end()),
                    ip_checksum_ok(ip), udp_checksum_ok(v, udp)});
+  }
+  pcap_close(handle);
+  return out;
+}
+
+std::vector<Ipv4Fragment> fragments_in(const std::filesystem::path& pcap_file,
+                                       const std::string& ip_destination) {
+  char error[PCAP_ERRBUF_SIZE];
+  pcap_t* handle = pcap_open_offline(pcap_file.c_str(), error);
+  if (handle == nullptr) throw std::runtime_error(pcap_file.string() + ": " + error);
+  std::vector<Ipv4Fragment> out;
+  pcap_pkthdr* header = nullptr;
+  const u_char* data = nullptr;
+  while (pcap_next_ex(handle, &header, &data) == 1) {
+    const std::span<const std::uint8_t> frame(data, header->caplen);
+    const auto parsed = snowsignal::parse_ipv4_frame(frame);
+    if (parsed.drop || !parsed.view.is_fragment()) continue;
+    const auto& v = parsed.view;
+    if (v.ip_destination.to_string() != ip_destination) continue;
+    out.push_back(
+        {v.source_mac.to_string(), v.ip_source.to_string(), v.identification, v.fragment_offset(),
+         v.more_fragments(), v.ip_total_length,
+         ip_checksum_ok(frame.subspan(snowsignal::kEthernetHeaderSize, v.ip_header_size))});
   }
   pcap_close(handle);
   return out;

@@ -382,13 +382,26 @@ CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
   const long delivered = recv->value("distinct", 0L);
   const long duplicates = recv->value("duplicates", 0L);
   const long corrupt = recv->value("corrupt", 0L);
-  const long need = d.min_delivered < 0 ? d.count : d.min_delivered;
+  const long need = d.min_delivered >= 0 ? d.min_delivered : d.max_delivered >= 0 ? 0 : d.count;
   const int source_port = sent->value("source_port", 0);
   std::vector<std::string> problems;
   if (delivered < need)
     problems.push_back(std::to_string(d.count - delivered) + " lost (" +
                        recv->value("lost_ranges", std::string{}) + ")");
   if (corrupt > 0) problems.push_back(std::to_string(corrupt) + " corrupt");
+  if (d.max_delivered >= 0 && delivered > d.max_delivered)
+    problems.push_back(std::to_string(delivered) +
+                       " delivered, expected <= " + std::to_string(d.max_delivered));
+  // A negative control whose sender did not send proves nothing.
+  if (d.max_delivered >= 0 && sent->value("sent", 0L) < d.count)
+    problems.push_back("udp-send sent only " + std::to_string(sent->value("sent", 0L)));
+  const nlohmann::json no_ttl;
+  const nlohmann::json ttl_min = recv->value("ttl_min", no_ttl);
+  const nlohmann::json ttl_max = recv->value("ttl_max", no_ttl);
+  if (d.ttl >= 0 && delivered > 0 &&
+      (!ttl_min.is_number() || ttl_min.get<long>() != d.ttl || ttl_max.get<long>() != d.ttl))
+    problems.push_back("arrived with TTL " + ttl_min.dump() + ".." + ttl_max.dump() +
+                       ", expected " + std::to_string(d.ttl));
   if (duplicates > d.max_duplicates)
     problems.push_back(std::to_string(duplicates) +
                        " duplicates, expected <= " + std::to_string(d.max_duplicates));
@@ -419,6 +432,8 @@ CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
                {"foreign", recv->value("foreign", 0L)},
                {"receiver_socket_drops", recv->value("socket_drops", 0L)},
                {"sources", recv->value("sources", nlohmann::json::object())},
+               {"ttl_min", ttl_min},
+               {"ttl_max", ttl_max},
                {"latency_us", latency},
                {"send_seconds", sent->value("elapsed_seconds", 0.0)},
                {"achieved_rate", sent->value("achieved_rate", 0.0)},

@@ -489,12 +489,12 @@ class Loader {
   }
 
   void load_delivery(const YAML::Node& item, const YAML::Node& arg, Expectation& x) const {
-    check_keys(
-        item, {"deliver",       "from",           "to",          "receiver",  "port",      "group",
-               "size",          "rate",           "at",          "within",    "idle",      "linger",
-               "min_delivered", "max_duplicates", "keep_source", "send_args", "recv_args", "cpu",
-               "counters",      "after_previous"},
-        "deliver");
+    check_keys(item,
+               {"deliver", "from", "to", "receiver", "port", "group", "size", "rate", "at",
+                "within", "idle", "linger", "min_delivered", "max_delivered", "ttl",
+                "max_duplicates", "keep_source", "send_args", "recv_args", "cpu", "counters",
+                "after_previous"},
+               "deliver");
     Delivery& d = x.deliver;
     d.count = static_cast<long>(number(arg, "deliver (datagram count)", 1, 1e7));
     for (const char* key : {"from", "to", "receiver"})
@@ -525,6 +525,9 @@ class Loader {
     if (item["within"]) x.within = number(item["within"], "within", 0.1, sc_.duration);
     if (item["min_delivered"])
       d.min_delivered = static_cast<long>(number(item["min_delivered"], "min_delivered", 0, 1e7));
+    if (item["max_delivered"])
+      d.max_delivered = static_cast<long>(number(item["max_delivered"], "max_delivered", 0, 1e7));
+    if (item["ttl"]) d.ttl = static_cast<long>(number(item["ttl"], "ttl", 1, 255));
     if (item["max_duplicates"])
       d.max_duplicates =
           static_cast<long>(number(item["max_duplicates"], "max_duplicates", 0, 1e9));

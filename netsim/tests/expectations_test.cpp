@@ -308,6 +308,36 @@ TEST(CounterDeltas, EveryNumberAsADottedPathMinusItsValueBefore) {
   EXPECT_FALSE(d.contains("note"));
 }
 
+TEST(CheckDeliver, MaxDeliveredZeroIsANegativeControlThatNeedsTheSenderToHaveSent) {
+  Expectation x = deliver();
+  x.deliver.max_delivered = 0;
+  const char* none =
+      R"({"distinct":0,"duplicates":0,"corrupt":0,"lost_ranges":"0-2","sources":{}})";
+  EXPECT_EQ(check_deliver(x, delivery(none, 1), kClient).verdict, Verdict::pass);
+  CheckResult crossed = check_deliver(x, delivery(kAllArrived), kClient);
+  EXPECT_EQ(crossed.verdict, Verdict::fail);
+  EXPECT_NE(crossed.measured.find("3 delivered, expected <= 0"), std::string::npos)
+      << crossed.measured;
+  DeliveryOutcome silent = delivery(none, 1);
+  silent.send_stdout = R"({"sent":0,"source_port":40000,"first_error":"EPERM"})";
+  EXPECT_EQ(check_deliver(x, silent, kClient).verdict, Verdict::fail);
+}
+
+TEST(CheckDeliver, TtlChecksEveryDatagramArrivedWithIt) {
+  Expectation x = deliver();
+  x.deliver.ttl = 1;
+  std::string ttl1 = kAllArrived;
+  ttl1.insert(1, R"("ttl_min":1,"ttl_max":1,)");
+  EXPECT_EQ(check_deliver(x, delivery(ttl1), kClient).verdict, Verdict::pass);
+  std::string mixed = kAllArrived;
+  mixed.insert(1, R"("ttl_min":1,"ttl_max":64,)");
+  CheckResult r = check_deliver(x, delivery(mixed), kClient);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.measured.find("TTL 1..64, expected 1"), std::string::npos) << r.measured;
+  EXPECT_EQ(check_deliver(x, delivery(kAllArrived), kClient).verdict, Verdict::fail)
+      << "a receiver that reported no TTL cannot pass a TTL check";
+}
+
 TEST(CheckDeliver, ReportsTheCpuSecondsOfWatchedProcesses) {
   DeliveryOutcome o = delivery(kAllArrived);
   o.cpu_seconds = {{"relay-a", 0.25}};

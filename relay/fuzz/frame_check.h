@@ -1,21 +1,50 @@
-// What the relay does with a frame from the mesh, for the fuzz targets: parse, and when
-// it passes, rewrite it as for our segment. Any crash or sanitizer report is a finding.
+// What the relay does with a frame, for the fuzz targets: classify it against a table
+// with broadcasts and a multicast group, reassemble fragments, rewrite what passes for
+// our segment and fragment it at a small MTU. Any crash or sanitizer report is a finding.
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <span>
 
+#include "fragmenter.h"
 #include "frame_rewrite.h"
 #include "frame_view.h"
+#include "reassembler.h"
+#include "traffic_kinds.h"
 
 namespace snowsignal::fuzz {
 
-inline void parse_and_rewrite(std::span<const Byte> frame) {
+class DiscardSink : public FrameSink {
+ public:
+  bool send(std::span<const Byte>) override { return true; }
+  const char* last_error() const override { return ""; }
+};
+
+inline void parse_and_rewrite(std::span<const Byte> input) {
+  static const TrafficKinds kinds(TrafficConfig{{5076, 5064}, {{Ipv4Address{0xEF4AA302u}, 43113}}});
+  static Reassembler reassembler(ReassemblyLimits{4, std::chrono::seconds(2)});
   static std::array<Byte, kMaxFrameSize> out;
-  const ParsedFrame parsed = parse_broadcast_frame(frame, 5076);
-  if (parsed.drop) return;
-  const SegmentAddresses segment{MacAddress{{2, 0, 0, 0, 2, 2}}, Ipv4Address{0xC61202FFu}};
-  rewrite_for_segment(parsed.view, segment, out);
+  static std::array<Byte, kMaxFrameSize> fragment;
+  static DiscardSink sink;
+  std::span<const Byte> frame = input;
+  Classified classified = kinds.classify(frame);
+  if (classified.fragment) {
+    const ReassemblyOutcome outcome = reassembler.add(classified.ip, TimePoint{});
+    if (outcome.complete.empty()) return;
+    frame = outcome.complete;
+    classified = kinds.classify(frame);
+    if (classified.fragment) return;
+  }
+  if (classified.drop) return;
+  const Emission emission =
+      kinds.emission(*classified.destination, classified.view, Ipv4Address{0xC61202FFu});
+  const std::size_t size =
+      rewrite_frame(classified.view, emission, MacAddress{{2, 0, 0, 0, 2, 2}}, out);
+  constexpr std::size_t kMtu = 576;
+  if (classified.view.ip_total_length > kMtu) {
+    send_fragmented({out.data(), size}, classified.view.ip_header_size, kMtu, sink, fragment);
+  }
 }
 
 }  // namespace snowsignal::fuzz

@@ -1,17 +1,25 @@
-// The kernel BPF filter for the capture, so unrelated traffic never reaches user space.
+// The kernel BPF filter for the capture, generated from the traffic table, so unrelated
+// traffic never reaches user space and the filter covers exactly what the classifier
+// accepts.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "snowsignal/net_types.h"
+#include "traffic_kinds.h"
 
 namespace snowsignal {
 
-// "ether broadcast and ip and udp dst port P and not (ether src M1 or ether src M2 ...)".
-// Excluding our MACs in the kernel keeps our own re-broadcasts off the hot path; the
+// One clause per destination, e.g. for broadcasts to 5064 and 5076:
+//   (ether broadcast and ip and udp and (udp dst port 5064 or udp dst port 5076 or
+//    ip[6:2] & 0x3fff != 0))
+// and for a group: (ether multicast and ip dst host G and udp and (udp dst port P or ...)).
+// BPF reads ports only in a datagram's first fragment, so IPv4 fragments (MF set or a
+// non-zero offset) to our destinations are taken whatever their port: user space
+// reassembles them and then judges the port. Then "and not (ether src M1 or ...)":
+// excluding our MACs in the kernel keeps our own re-broadcasts off the hot path; the
 // core checks them again because a filter is only as good as the MAC list it was given.
-std::string capture_filter(std::uint16_t broadcast_port, const std::vector<MacAddress>& own_macs);
+std::string capture_filter(const TrafficKinds& kinds, const std::vector<MacAddress>& own_macs);
 
 }  // namespace snowsignal

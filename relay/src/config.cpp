@@ -60,6 +60,44 @@ class EnvOption {
   CLI::Option* option_ = nullptr;
 };
 
+// A repeatable option that also takes comma-separated values, with an environment
+// variable holding a comma (or space) separated list: flag > env > default.
+class EnvListOption {
+ public:
+  EnvListOption(CLI::App& app, const std::string& flags, std::string env, std::string fallback,
+                const std::string& help, const std::string& type)
+      : env_(std::move(env)), fallback_(std::move(fallback)) {
+    option_ = app.add_option(flags, values_, with_env_and_default(help, env_, fallback_))
+                  ->delimiter(',')
+                  ->allow_extra_args(false)
+                  ->type_name(type);
+  }
+
+  // Each value with its source, in the order given.
+  std::vector<Setting> resolve(const Environment& env) const;
+
+ private:
+  std::string env_;
+  std::string fallback_;
+  std::vector<std::string> values_;
+  CLI::Option* option_ = nullptr;
+};
+
+std::vector<std::string> split_hosts(const std::string& text);
+
+std::vector<Setting> EnvListOption::resolve(const Environment& env) const {
+  std::vector<Setting> settings;
+  if (option_->count() > 0) {
+    for (const std::string& value : values_)
+      settings.push_back({value, option_->get_name(), false});
+  } else if (auto it = env.find(env_); it != env.end() && !it->second.empty()) {
+    for (std::string& value : split_hosts(it->second)) settings.push_back({value, env_, false});
+  } else if (fallback_ != "none") {
+    settings.push_back({fallback_, option_->get_name() + "/" + env_ + " (default)", true});
+  }
+  return settings;
+}
+
 unsigned long parse_number(const Setting& setting, unsigned long max, const char* what) {
   const std::string& text = setting.value;
   unsigned long value = 0;
@@ -74,6 +112,30 @@ std::uint16_t parse_port(const Setting& setting) {
   const unsigned long port = parse_number(setting, 65535, "a port number (1..65535)");
   if (port == 0) throw ConfigError(setting.source + ": '0' is not a port number (1..65535)");
   return static_cast<std::uint16_t>(port);
+}
+
+// "239.74.163.2:43113". An IPv6 group will come as "[ff15::1]:43113" through this
+// same function (issue 9); until then it is refused by name.
+MulticastGroup parse_multicast(const Setting& setting) {
+  const std::string& text = setting.value;
+  const std::string form = " (expected GROUP:PORT, e.g. 239.74.163.2:43113)";
+  if (text.starts_with("[")) {
+    throw ConfigError(setting.source + ": '" + text + "': IPv6 groups are not supported yet");
+  }
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) throw ConfigError(setting.source + ": '" + text + "'" + form);
+  const std::optional<Ipv4Address> group = Ipv4Address::parse(text.substr(0, colon));
+  if (!group) {
+    throw ConfigError(setting.source + ": '" + text + "': '" + text.substr(0, colon) +
+                      "' is not an IPv4 address" + form);
+  }
+  if (!is_multicast(*group)) {
+    throw ConfigError(setting.source + ": '" + text + "': " + group->to_string() +
+                      " is not a multicast group (224.0.0.0/4)");
+  }
+  const std::uint16_t port =
+      parse_port({text.substr(colon + 1), setting.source + ": '" + text + "'", false});
+  return {*group, port};
 }
 
 LogLevel parse_log_level(const Setting& setting) {
@@ -156,15 +218,27 @@ InterfaceInfo find_interface(const Setting& setting, const InterfaceLookup& inte
 ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env,
                            const InterfaceLookup& interfaces) {
   CLI::App app{
-      "snowsignal: relays UDP broadcasts (EPICS PVAccess searches and beacons) between network "
-      "segments through a unicast mesh of relays, compatible with SnowSignal 0.1.1.\n"
+      "snowsignal: relays link-local UDP discovery traffic (IPv4 broadcasts such as EPICS "
+      "PVAccess and Channel Access searches and beacons, IPv4 multicast groups such as "
+      "python-can's udp_multicast bus, datagrams of any size) between network segments "
+      "through a unicast mesh of relays, compatible with SnowSignal 0.1.1.\n"
       "Every option can also be set by the environment variable named in its help; a flag "
       "wins over the environment, which wins over the default.",
       "snowsignal"};
   const EnvOption target(app, "-t,--target-interface", "TARGET_INTERFACE", "eth0",
                          "Interface to capture broadcasts on and re-broadcast to", "NAME");
-  const EnvOption broadcast_port(app, "-b,--broadcast-port", "BDCAST_PORT", "5076",
-                                 "UDP destination port of the broadcasts to relay", "PORT");
+  const EnvListOption broadcast_ports(
+      app, "-b,--broadcast-port", "BDCAST_PORT", "5076",
+      "UDP destination port of the IPv4 broadcasts to relay; repeat the flag or separate ports "
+      "with commas to relay several (PVAccess 5076, Channel Access 5064 and 5065: -b "
+      "5076,5064,5065)",
+      "PORT");
+  const EnvListOption multicast(
+      app, "--multicast", "MULTICAST", "none",
+      "IPv4 multicast GROUP:PORT to relay (joined on the target interface with IGMP, re-sent "
+      "to the same group by the other relays, TTL kept); repeat or separate with commas, "
+      "e.g. python-can's udp_multicast bus: --multicast 239.74.163.2:43113",
+      "GROUP:PORT");
   const EnvOption mesh_port(app, "-m,--mesh-port", "MESH_PORT", "7124",
                             "UDP port of the mesh between relays, received on all addresses",
                             "PORT");
@@ -264,12 +338,33 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
 
   try {
     Config config;
-    config.broadcast_port = parse_port(broadcast_port.resolve(env));
     config.mesh_port = parse_port(mesh_port.resolve(env));
-    if (config.broadcast_port == config.mesh_port) {
-      throw ConfigError("--broadcast-port/BDCAST_PORT and --mesh-port/MESH_PORT are both " +
-                        std::to_string(config.mesh_port) + "; they must differ");
+    // A relayed port equal to the mesh port would make every mesh datagram look like
+    // traffic to relay (and the other way round).
+    const auto not_mesh_port = [&](const Setting& setting, std::uint16_t port) {
+      if (port != config.mesh_port) return;
+      throw ConfigError(setting.source + ": port " + std::to_string(port) +
+                        " is also the mesh port (--mesh-port/MESH_PORT); they must differ");
+    };
+    config.traffic.broadcast_ports.clear();
+    for (const Setting& setting : broadcast_ports.resolve(env)) {
+      const std::uint16_t port = parse_port(setting);
+      not_mesh_port(setting, port);
+      config.traffic.broadcast_ports.push_back(port);
     }
+    std::sort(config.traffic.broadcast_ports.begin(), config.traffic.broadcast_ports.end());
+    config.traffic.broadcast_ports.erase(
+        std::unique(config.traffic.broadcast_ports.begin(), config.traffic.broadcast_ports.end()),
+        config.traffic.broadcast_ports.end());
+    for (const Setting& setting : multicast.resolve(env)) {
+      const MulticastGroup group = parse_multicast(setting);
+      not_mesh_port(setting, group.port);
+      config.traffic.multicast_groups.push_back(group);
+    }
+    std::sort(config.traffic.multicast_groups.begin(), config.traffic.multicast_groups.end());
+    config.traffic.multicast_groups.erase(
+        std::unique(config.traffic.multicast_groups.begin(), config.traffic.multicast_groups.end()),
+        config.traffic.multicast_groups.end());
     config.log_level = parse_log_level(log_level.resolve(env));
 
     if (relays_opt->count() > 0) {

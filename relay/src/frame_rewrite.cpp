@@ -8,22 +8,18 @@
 
 namespace snowsignal {
 
-std::size_t rewrite_for_segment(const FrameView& frame, const SegmentAddresses& segment,
-                                std::span<Byte> out) {
+std::size_t rewrite_frame(const FrameView& frame, const Emission& emission,
+                          const MacAddress& interface_mac, std::span<Byte> out) {
   const std::size_t size = frame.frame_size();
   assert(out.size() >= size);
   Byte* const eth = out.data();
   std::copy_n(frame.bytes.data(), size, eth);
 
-  const MacAddress broadcast_mac = MacAddress::broadcast();
-  std::copy(broadcast_mac.octets.begin(), broadcast_mac.octets.end(), eth);
-  std::copy(segment.interface_mac.octets.begin(), segment.interface_mac.octets.end(), eth + 6);
+  std::copy(emission.destination_mac.octets.begin(), emission.destination_mac.octets.end(), eth);
+  std::copy(interface_mac.octets.begin(), interface_mac.octets.end(), eth + 6);
 
   Byte* const ip = eth + kEthernetHeaderSize;
-  const Ipv4Address destination = frame.ip_destination == Ipv4Address::limited_broadcast()
-                                      ? frame.ip_destination
-                                      : segment.broadcast;
-  store_be32(ip + 16, destination.value);
+  store_be32(ip + 16, emission.ip_destination.value);
   store_be16(ip + 10, 0);
   store_be16(ip + 10, ipv4_header_checksum({ip, frame.ip_header_size}));
 
@@ -31,7 +27,7 @@ std::size_t rewrite_for_segment(const FrameView& frame, const SegmentAddresses& 
     Byte* const udp = ip + frame.ip_header_size;
     store_be16(udp + 6, 0);
     const std::size_t udp_size = frame.ip_total_length - frame.ip_header_size;
-    store_be16(udp + 6, udp_checksum(frame.ip_source, destination, {udp, udp_size}));
+    store_be16(udp + 6, udp_checksum(frame.ip_source, emission.ip_destination, {udp, udp_size}));
   }
   return size;
 }

@@ -18,6 +18,7 @@
 #include "health_probe.h"
 #include "mesh_mac.h"
 #include "metrics_server.h"
+#include "multicast_membership.h"
 #include "packet_socket_sink.h"
 #include "pcap_frame_source.h"
 #include "resolving_peer_directory.h"
@@ -27,6 +28,7 @@
 #include "steady_clock.h"
 #include "system_state.h"
 #include "tins_interface_info.h"
+#include "traffic_kinds.h"
 #include "udp_mesh_socket.h"
 
 extern char** environ;
@@ -41,6 +43,8 @@ constexpr auto kPeerHealthTick = std::chrono::milliseconds(250);
 // How often the event loop hands /metrics and /healthz a fresh snapshot: values a
 // scraper sees are at most this old, and link state changes show within it.
 constexpr auto kMetricsPeriod = std::chrono::milliseconds(500);
+// How often fragmented datagrams that stopped arriving are given up (and counted).
+constexpr auto kReassemblyExpiry = std::chrono::seconds(1);
 
 Environment process_environment() {
   Environment env;
@@ -100,7 +104,7 @@ std::uint64_t derived_sender_id(const Config& config) {
 RelaySettings relay_settings(const Config& config, const MeshKeyring* keyring,
                              std::uint64_t sender_id) {
   RelaySettings settings;
-  settings.broadcast_port = config.broadcast_port;
+  settings.traffic = config.traffic;
   settings.mesh_port = config.mesh_port;
   settings.dedup_window = std::chrono::milliseconds(config.dedup_window_ms);
   settings.keyring = keyring;
@@ -122,8 +126,9 @@ class Daemon {
       : config_(config),
         signals_(signals),
         peers_(peers),
-        source_(config.interface.name,
-                capture_filter(config.broadcast_port, config.interface.host_macs),
+        kinds_(config.traffic),
+        membership_(config.interface.index, config.traffic.multicast_groups),
+        source_(config.interface.name, capture_filter(kinds_, config.interface.host_macs),
                 config.interface.mtu, config.capture_ring_frames),
         sink_(config.interface.index, config.interface.name),
         mesh_(config.mesh_port, static_cast<int>(config.mesh_socket_buffer)),
@@ -143,15 +148,17 @@ class Daemon {
       spdlog::info("metrics and health on http://{}/metrics and /healthz",
                    config_.metrics_address->to_string());
     }
-    spdlog::info("relay ready: {} {} {} bcast {} mtu {}, mesh port {} {}, peers [{}]{}", i.name,
-                 i.mac.to_string(), i.ipv4->to_string(), i.broadcast.to_string(), i.mtu,
-                 config_.mesh_port, mesh_format(), join(peers_.peers()),
-                 peers_.self_relay() ? " (self-relay)" : "");
+    spdlog::info(
+        "relay ready: {} {} {} bcast {} mtu {}, mesh port {} {}, peers [{}]{}, relaying {}", i.name,
+        i.mac.to_string(), i.ipv4->to_string(), i.broadcast.to_string(), i.mtu, config_.mesh_port,
+        mesh_format(), join(peers_.peers()), peers_.self_relay() ? " (self-relay)" : "",
+        kinds_.describe());
     // A stats file exists from the moment we are ready, so readers need no special case.
     write_stats();
     EventLoop loop(source_, *core_, mesh_.selectable_fd(), signals_, clock_);
     loop.every(kPeerRefresh, [this] { peers_.refresh(); });
     loop.every(kPeerHealthTick, [this] { core_->tick(); });
+    loop.every(kReassemblyExpiry, [this] { core_->expire_reassembly(); });
     if (config_.stats_interval_s > 0) {
       loop.every(std::chrono::seconds(config_.stats_interval_s), [this] { report(); });
     }
@@ -238,12 +245,14 @@ class Daemon {
   SignalFd& signals_;
   ResolvingPeerDirectory& peers_;
   SteadyClock clock_;
+  TrafficKinds kinds_;
+  MulticastMembership membership_;  // joined before the capture starts, left at exit
   PcapFrameSource source_;
   PacketSocketSink sink_;
   UdpMeshSocket mesh_;
   std::unique_ptr<MeshKeyring> keyring_;
   std::uint64_t sender_id_;
-  std::unique_ptr<RelayCore> core_;  // on the heap: it holds ~200 KB of fixed buffers
+  std::unique_ptr<RelayCore> core_;  // on the heap: it holds ~1.3 MB of fixed buffers
   std::optional<MetricsServer> metrics_;
   bool interface_was_up_ = true;
 };

@@ -129,7 +129,7 @@ std::string prometheus_text(const MetricsSnapshot& s) {
   w.sample({{"version", s.version}}, std::uint64_t{1});
 
   // The stats JSON keys, each as snowsignal_<key>_total (relay/README.md "Counters").
-  const std::array<std::tuple<const char*, const char*, std::uint64_t>, 12> totals = {{
+  const std::array<std::tuple<const char*, const char*, std::uint64_t>, 14> totals = {{
       {"snowsignal_captured_total", "Frames handed to the relay by the capture.", c.captured},
       {"snowsignal_forwarded_total",
        "Mesh datagrams of frames sent (v1: one per peer per frame; v2: one per batch).",
@@ -154,6 +154,10 @@ std::string prometheus_text(const MetricsSnapshot& s) {
        c.heartbeats_received},
       {"snowsignal_heartbeat_replies_total", "Authenticated replies to our mesh v2 heartbeats.",
        c.heartbeat_replies},
+      {"snowsignal_reassembled_total", "Datagrams rebuilt from captured IPv4 fragments.",
+       c.reassembled},
+      {"snowsignal_fragmented_total",
+       "Datagrams larger than the interface MTU emitted as IPv4 fragments.", c.fragmented},
   }};
   for (const auto& [name, help, value] : totals) {
     w.family(name, Type::kCounter, help);

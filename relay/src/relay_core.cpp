@@ -6,6 +6,7 @@
 #include <array>
 
 #include "dedup_cache.h"
+#include "fragmenter.h"
 #include "frame_rewrite.h"
 #include "frame_view.h"
 #include "mesh_codec.h"
@@ -13,7 +14,9 @@
 #include "mesh_v2_codec.h"
 #include "peer_state_log.h"
 #include "rate_limiter.h"
+#include "reassembler.h"
 #include "replay_window.h"
+#include "traffic_kinds.h"
 
 namespace snowsignal {
 
@@ -39,12 +42,14 @@ bool is_routine(DropReason reason, Side side) {
     case DropReason::kDuplicate:
     case DropReason::kOwnSender:
       return true;
-    // On the capture side the kernel filter already selected broadcast UDP to our port;
-    // these can only come from a filter/classifier disagreement, not from a sender.
+    // On the capture side the kernel filter already selected UDP to our destinations;
+    // these can only come from a filter/classifier disagreement, or (wrong_port) from a
+    // fragmented datagram to another port, which the filter cannot tell apart.
     case DropReason::kNotBroadcast:
     case DropReason::kNotIpv4:
     case DropReason::kNotUdp:
     case DropReason::kWrongPort:
+    case DropReason::kUnconfiguredGroup:
       return side == Side::kCapture;
     default:
       return false;
@@ -75,7 +80,8 @@ bool is_host_mac(const InterfaceInfo& interface, const MacAddress& mac) {
 struct RelayCore::State {
   RelaySettings settings;
   const InterfaceInfo& interface;
-  SegmentAddresses segment;
+  TrafficKinds kinds;
+  Reassembler reassembler;
   MeshSocket& mesh;
   FrameSink& sink;
   const PeerDirectory& peers;
@@ -99,12 +105,14 @@ struct RelayCore::State {
   ReplayWindow replay;
   std::array<V2Proof, kProvenPeers> proofs{};
   Duration proof_lifetime;
+  std::array<Byte, kMaxFrameSize> fragment_out{};
 
   State(const RelaySettings& s, const InterfaceInfo& i, MeshSocket& m, FrameSink& f,
         const PeerDirectory& p, const Clock& c)
       : settings(s),
         interface(i),
-        segment{i.mac, i.broadcast},
+        kinds(s.traffic),
+        reassembler(ReassemblyLimits{s.reassembly_slots, s.reassembly_timeout}),
         mesh(m),
         sink(f),
         peers(p),
@@ -168,22 +176,45 @@ void log_drop(RateLimiter<kWarnKeys>& warnings, TimePoint now, DropReason reason
 
 }  // namespace
 
-void RelayCore::on_captured(std::span<const Byte> frame, bool truncated) {
+void RelayCore::expire_reassembly() {
+  State& s = *state_;
+  const std::size_t expired = s.reassembler.expire(s.clock.now());
+  for (std::size_t i = 0; i < expired; ++i) {
+    counters_.drop(DropReason::kReassemblyTimeout);
+    log_drop(s.warnings, s.clock.now(), DropReason::kReassemblyTimeout, Side::kCapture, {});
+  }
+}
+
+void RelayCore::on_captured(std::span<const Byte> captured, bool truncated) {
   State& s = *state_;
   ++counters_.captured;
   const auto drop = [&](DropReason reason, Ipv4Address from = {}) {
     counters_.drop(reason);
     log_drop(s.warnings, s.clock.now(), reason, Side::kCapture, from);
   };
+  std::span<const Byte> frame = captured;
   // A capture shorter than the wire frame cannot be relayed intact (SnowSignal cut
   // every frame at 1024 bytes; we would rather drop than send a broken datagram).
   if (truncated) return drop(DropReason::kOversize);
   if (frame.size() < kEthernetHeaderSize) return drop(DropReason::kMalformed);
   if (is_host_mac(s.interface, source_mac_of(frame))) return drop(DropReason::kOwnMac);
 
-  const ParsedFrame parsed = parse_broadcast_frame(frame, s.settings.broadcast_port);
-  if (parsed.drop) return drop(*parsed.drop);
-  const FrameView& view = parsed.view;
+  Classified classified = s.kinds.classify(frame);
+  if (classified.fragment) {
+    // Part of a datagram larger than the sender's MTU: held until the rest arrives, then
+    // judged (port included) and relayed whole.
+    const ReassemblyOutcome outcome = s.reassembler.add(classified.ip, s.clock.now());
+    for (std::size_t i = 0; i < outcome.expired; ++i) drop(DropReason::kReassemblyTimeout);
+    for (std::size_t i = 0; i < outcome.evicted; ++i) drop(DropReason::kReassemblyOverflow);
+    if (outcome.drop) return drop(*outcome.drop, classified.ip.ip_source);
+    if (outcome.complete.empty()) return;
+    ++counters_.reassembled;
+    frame = outcome.complete;
+    classified = s.kinds.classify(frame);
+    if (classified.fragment) return drop(DropReason::kMalformed, classified.ip.ip_source);
+  }
+  if (classified.drop) return drop(*classified.drop, classified.ip.ip_source);
+  const FrameView& view = classified.view;
 
   const TimePoint now = s.clock.now();
   if (s.dedup.enabled()) {
@@ -402,10 +433,15 @@ void RelayCore::on_mesh_frame(Ipv4Address from, std::span<const Byte> frame) {
   // that captured our re-broadcast): re-sending it would start a loop.
   if (is_host_mac(s.interface, source_mac_of(frame))) return drop(DropReason::kOwnMac);
 
-  const ParsedFrame parsed = parse_broadcast_frame(frame, s.settings.broadcast_port);
-  if (parsed.drop) return drop(*parsed.drop);
-  const FrameView& view = parsed.view;
-  if (view.ip_total_length > s.interface.mtu) return drop(DropReason::kOversize);
+  const Classified classified = s.kinds.classify(frame);
+  // Peers reassemble before they send; a fragment on the mesh is half a datagram.
+  if (classified.fragment) return drop(DropReason::kFragment);
+  if (classified.drop) return drop(*classified.drop);
+  const FrameView& view = classified.view;
+  // Larger than our MTU: fragmented below, unless its sender forbade that.
+  if (view.ip_total_length > s.interface.mtu && (view.dont_fragment || s.interface.mtu < 68)) {
+    return drop(DropReason::kOversize);
+  }
 
   const TimePoint now = s.clock.now();
   if (s.dedup.enabled()) {
@@ -421,13 +457,23 @@ void RelayCore::on_mesh_frame(Ipv4Address from, std::span<const Byte> frame) {
     s.dedup.note_received(fingerprint, now);
   }
 
-  const std::size_t size = rewrite_for_segment(view, s.segment, s.frame_out);
+  const Emission emission = s.kinds.emission(*classified.destination, view, s.interface.broadcast);
+  const std::size_t size = rewrite_frame(view, emission, s.interface.mac, s.frame_out);
   if (spdlog::should_log(spdlog::level::debug)) {
-    spdlog::debug("mesh {} -> re-broadcast {} bytes {}:{} -> {}:{}", from.to_string(), size,
-                  view.ip_source.to_string(), view.udp_source_port, view.ip_destination.to_string(),
-                  view.udp_destination_port);
+    spdlog::debug("mesh {} -> re-emit {} bytes {}:{} -> {}:{}", from.to_string(), size,
+                  view.ip_source.to_string(), view.udp_source_port,
+                  emission.ip_destination.to_string(), view.udp_destination_port);
   }
-  if (s.sink.send({s.frame_out.data(), size})) {
+  bool sent = false;
+  if (view.ip_total_length > s.interface.mtu) {
+    const FragmentResult result = send_fragmented({s.frame_out.data(), size}, view.ip_header_size,
+                                                  s.interface.mtu, s.sink, s.fragment_out);
+    sent = result.failed == 0;
+    if (sent) ++counters_.fragmented;
+  } else {
+    sent = s.sink.send({s.frame_out.data(), size});
+  }
+  if (sent) {
     ++counters_.rebroadcast;
     return;
   }

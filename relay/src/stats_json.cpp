@@ -61,6 +61,8 @@ std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>&
       {"heartbeats_sent", counters.heartbeats_sent},
       {"heartbeats_received", counters.heartbeats_received},
       {"heartbeat_replies", counters.heartbeat_replies},
+      {"reassembled", counters.reassembled},
+      {"fragmented", counters.fragmented},
       {"dropped", dropped},
       {"peers", peer_list},
   };
@@ -102,7 +104,8 @@ std::string stats_line(const Counters& counters) {
                      " heartbeats_sent=" + std::to_string(counters.heartbeats_sent) +
                      " heartbeats_received=" + std::to_string(counters.heartbeats_received) +
                      " heartbeat_replies=" + std::to_string(counters.heartbeat_replies) +
-                     " dropped:";
+                     " reassembled=" + std::to_string(counters.reassembled) +
+                     " fragmented=" + std::to_string(counters.fragmented) + " dropped:";
   bool any = false;
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     if (counters.dropped[i] == 0) continue;

@@ -1,4 +1,5 @@
-// The BPF filter string: what it says, and that libpcap compiles it.
+// The BPF filter generated from the traffic table: that libpcap compiles it, and what it
+// lets through, run by libpcap itself over frames built by libtins.
 #include "capture_filter.h"
 
 #include <gtest/gtest.h>
@@ -9,28 +10,105 @@
 namespace snowsignal::testing {
 namespace {
 
-bool compiles(const std::string& filter) {
-  pcap_t* dead = pcap_open_dead(DLT_EN10MB, 65535);
-  bpf_program program{};
-  const bool ok = pcap_compile(dead, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) == 0;
-  if (ok) pcap_freecode(&program);
-  pcap_close(dead);
-  return ok;
+const TrafficConfig kPvaAndCa{{5076, 5064, 5065}, {}};
+const TrafficConfig kWithGroup{{5076}, {{ip("239.74.163.2"), 43113}}};
+
+// Compiles `filter` and runs it over `frame` as the kernel would.
+class Filter {
+ public:
+  explicit Filter(const std::string& text) : dead_(pcap_open_dead(DLT_EN10MB, 65535)) {
+    compiled_ = pcap_compile(dead_, &program_, text.c_str(), 1, PCAP_NETMASK_UNKNOWN) == 0;
+  }
+  ~Filter() {
+    if (compiled_) pcap_freecode(&program_);
+    pcap_close(dead_);
+  }
+  bool compiled() const { return compiled_; }
+  bool matches(const Bytes& frame) const {
+    pcap_pkthdr header{};
+    header.caplen = static_cast<bpf_u_int32>(frame.size());
+    header.len = header.caplen;
+    return pcap_offline_filter(&program_, &header, frame.data()) != 0;
+  }
+
+ private:
+  pcap_t* dead_;
+  bpf_program program_{};
+  bool compiled_ = false;
+};
+
+Bytes to_port(std::uint16_t port) {
+  FrameSpec spec;
+  spec.dport = port;
+  return build_frame(spec);
 }
 
-TEST(CaptureFilter, SelectsBroadcastIpv4UdpToThePortAndExcludesEveryOwnMac) {
-  const std::string filter =
-      capture_filter(5076, {mac("02:00:00:00:02:02"), mac("02:00:00:00:03:03")});
-  EXPECT_EQ(filter,
-            "ether broadcast and ip and udp dst port 5076 and not (ether src 02:00:00:00:02:02 "
-            "or ether src 02:00:00:00:03:03)");
-  EXPECT_TRUE(compiles(filter));
+Bytes to_group(const char* group, const char* group_mac, std::uint16_t port) {
+  FrameSpec spec;
+  spec.eth_dst = group_mac;
+  spec.ip_dst = group;
+  spec.dport = port;
+  return build_frame(spec);
 }
 
-TEST(CaptureFilter, CompilesWithoutOwnMacs) {
-  const std::string filter = capture_filter(5076, {});
-  EXPECT_EQ(filter, "ether broadcast and ip and udp dst port 5076");
-  EXPECT_TRUE(compiles(filter));
+// A datagram fragment: `flags_offset` as in the IPv4 header (MF 0x2000, offset in 8s).
+Bytes fragment_of(Bytes frame, std::uint16_t flags_offset) {
+  frame[14 + 6] = static_cast<Byte>(flags_offset >> 8);
+  frame[14 + 7] = static_cast<Byte>(flags_offset);
+  return frame;
+}
+
+TEST(CaptureFilter, CoversExactlyTheConfiguredBroadcastPorts) {
+  const Filter filter(capture_filter(TrafficKinds(kPvaAndCa), {}));
+  ASSERT_TRUE(filter.compiled());
+  EXPECT_TRUE(filter.matches(to_port(5076)));
+  EXPECT_TRUE(filter.matches(to_port(5064)));
+  EXPECT_TRUE(filter.matches(to_port(5065)));
+  EXPECT_FALSE(filter.matches(to_port(5075)));
+  EXPECT_FALSE(filter.matches(to_port(7124)));
+  FrameSpec unicast;
+  unicast.eth_dst = "02:00:00:00:01:01";
+  EXPECT_FALSE(filter.matches(build_frame(unicast)));
+}
+
+TEST(CaptureFilter, TakesLaterFragmentsToOurDestinationsWhichCarryNoPort) {
+  const Filter filter(capture_filter(TrafficKinds(kWithGroup), {}));
+  ASSERT_TRUE(filter.compiled());
+  // A later fragment's first bytes are data, not a UDP header: "port 5075" here.
+  EXPECT_TRUE(filter.matches(fragment_of(to_port(5075), 0x00b9)));
+  EXPECT_TRUE(filter.matches(fragment_of(to_port(5075), 0x2000)));  // first, any port
+  EXPECT_TRUE(
+      filter.matches(fragment_of(to_group("239.74.163.2", "01:00:5e:4a:a3:02", 9), 0x00b9)));
+  EXPECT_FALSE(
+      filter.matches(fragment_of(to_group("239.74.163.3", "01:00:5e:4a:a3:03", 9), 0x00b9)));
+}
+
+TEST(CaptureFilter, CoversConfiguredGroupPortsOnly) {
+  const Filter filter(capture_filter(TrafficKinds(kWithGroup), {}));
+  ASSERT_TRUE(filter.compiled());
+  EXPECT_TRUE(filter.matches(to_group("239.74.163.2", "01:00:5e:4a:a3:02", 43113)));
+  EXPECT_FALSE(filter.matches(to_group("239.74.163.2", "01:00:5e:4a:a3:02", 43114)));
+  EXPECT_FALSE(filter.matches(to_group("239.74.163.3", "01:00:5e:4a:a3:03", 43113)));
+  EXPECT_FALSE(filter.matches(to_port(43113)));
+  EXPECT_TRUE(filter.matches(to_port(5076)));
+}
+
+TEST(CaptureFilter, ExcludesEveryOwnMac) {
+  const std::string text =
+      capture_filter(TrafficKinds(kPvaAndCa), {mac("02:00:00:00:02:02"), mac("02:00:00:00:03:03")});
+  const Filter filter(text);
+  ASSERT_TRUE(filter.compiled()) << text;
+  FrameSpec ours;
+  ours.eth_src = "02:00:00:00:03:03";
+  EXPECT_FALSE(filter.matches(build_frame(ours)));
+  EXPECT_TRUE(filter.matches(to_port(5064)));
+}
+
+TEST(CaptureFilter, ReadsAsOneClausePerDestination) {
+  EXPECT_EQ(capture_filter(TrafficKinds(kWithGroup), {mac("02:00:00:00:02:02")}),
+            "((ether broadcast and ip and udp and (udp dst port 5076 or ip[6:2] & 0x3fff != 0)) "
+            "or (ether multicast and ip dst host 239.74.163.2 and udp and (udp dst port 43113 or "
+            "ip[6:2] & 0x3fff != 0))) and not (ether src 02:00:00:00:02:02)");
 }
 
 }  // namespace

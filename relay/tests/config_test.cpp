@@ -63,7 +63,7 @@ class ConfigTest : public ::testing::Test {
 TEST_F(ConfigTest, DefaultsMatchSnowSignal) {
   const Config config = ok({});
   EXPECT_EQ(config.interface.name, "eth0");
-  EXPECT_EQ(config.broadcast_port, 5076);
+  EXPECT_EQ(config.traffic.broadcast_ports, (std::vector<std::uint16_t>{5076}));
   EXPECT_EQ(config.mesh_port, 7124);
   EXPECT_EQ(config.log_level, LogLevel::kInfo);
   EXPECT_TRUE(config.other_relays.empty());
@@ -76,7 +76,7 @@ TEST_F(ConfigTest, DefaultsMatchSnowSignal) {
 TEST_F(ConfigTest, EnvironmentOverridesDefaults) {
   const Config config = ok({}, kEveryVariable);
   EXPECT_EQ(config.interface.name, "veth1");
-  EXPECT_EQ(config.broadcast_port, 5080);
+  EXPECT_EQ(config.traffic.broadcast_ports, (std::vector<std::uint16_t>{5080}));
   EXPECT_EQ(config.mesh_port, 7000);
   EXPECT_EQ(config.log_level, LogLevel::kDebug);
   EXPECT_EQ(config.stats_interval_s, 5u);
@@ -90,7 +90,7 @@ TEST_F(ConfigTest, FlagsOverrideEnvironment) {
           "--stats-file", "/tmp/f.json", "--dedup-window-ms", "250"},
          kEveryVariable);
   EXPECT_EQ(config.interface.name, "eth0");
-  EXPECT_EQ(config.broadcast_port, 5090);
+  EXPECT_EQ(config.traffic.broadcast_ports, (std::vector<std::uint16_t>{5090}));
   EXPECT_EQ(config.mesh_port, 7200);
   EXPECT_EQ(config.log_level, LogLevel::kError);
   EXPECT_EQ(config.stats_interval_s, 7u);
@@ -102,7 +102,7 @@ TEST_F(ConfigTest, LongFlagsWork) {
   const Config config = ok({"--target-interface=veth1", "--broadcast-port", "6000", "--mesh-port",
                             "6001", "--log-level", "warning"});
   EXPECT_EQ(config.interface.name, "veth1");
-  EXPECT_EQ(config.broadcast_port, 6000);
+  EXPECT_EQ(config.traffic.broadcast_ports, (std::vector<std::uint16_t>{6000}));
   EXPECT_EQ(config.mesh_port, 6001);
   EXPECT_EQ(config.log_level, LogLevel::kWarning);
 }
@@ -168,7 +168,8 @@ TEST_F(ConfigTest, HelpNamesEveryEnvironmentVariableAndDefault) {
         "default info",      "SERVICENAME",        "--stats-interval", "--stats-file",
         "--dedup-window-ms", "default 500",        "--version",        "CAPTURE_RING_FRAMES",
         "default 8192",      "MESH_SOCKET_BUFFER", "default 8388608",  "--metrics-address",
-        "METRICS_ADDRESS",   "--health-check"}) {
+        "METRICS_ADDRESS",   "--health-check",     "--multicast",      "MULTICAST",
+        "GROUP:PORT",        "5076,5064,5065"}) {
     EXPECT_THAT(outcome.message, HasSubstr(text));
   }
 }
@@ -183,6 +184,48 @@ TEST_F(ConfigTest, VersionPrintsVersionAndExitsZero) {
 TEST_F(ConfigTest, RejectsEqualBroadcastAndMeshPorts) {
   expect_error({"-b", "7124"}, {}, "--mesh-port");
   expect_error({}, {{"MESH_PORT", "5076"}}, "BDCAST_PORT");
+  expect_error({"-b", "5076,7124"}, {}, "--broadcast-port: port 7124 is also the mesh port");
+  expect_error({}, {{"BDCAST_PORT", "5064,7000"}, {"MESH_PORT", "7000"}}, "BDCAST_PORT: port 7000");
+}
+
+TEST_F(ConfigTest, BroadcastPortsTakeRepeatedFlagsAndCommaLists) {
+  const std::vector<std::uint16_t> pva_and_ca{5064, 5065, 5076};
+  EXPECT_EQ(ok({"-b", "5076", "-b", "5064", "--broadcast-port", "5065"}).traffic.broadcast_ports,
+            pva_and_ca);
+  EXPECT_EQ(ok({"-b", "5076,5064,5065,5076"}).traffic.broadcast_ports, pva_and_ca);
+  EXPECT_EQ(ok({}, {{"BDCAST_PORT", "5076,5064, 5065"}}).traffic.broadcast_ports, pva_and_ca);
+  EXPECT_EQ(ok({"-b", "5064"}, {{"BDCAST_PORT", "5076"}}).traffic.broadcast_ports,
+            (std::vector<std::uint16_t>{5064}));
+  expect_error({"-b", "5076,abc"}, {}, "--broadcast-port: 'abc' is not a port number");
+  expect_error({}, {{"BDCAST_PORT", "5076,0"}}, "BDCAST_PORT: '0'");
+}
+
+TEST_F(ConfigTest, NoMulticastGroupsByDefault) {
+  EXPECT_TRUE(ok({}).traffic.multicast_groups.empty());
+}
+
+TEST_F(ConfigTest, MulticastGroupsFromRepeatedFlagsCommaListsOrEnvironment) {
+  const std::vector<MulticastGroup> groups{{ip("239.74.163.2"), 43113}, {ip("239.255.0.1"), 5000}};
+  EXPECT_EQ(ok({"--multicast", "239.255.0.1:5000", "--multicast", "239.74.163.2:43113"})
+                .traffic.multicast_groups,
+            groups);
+  EXPECT_EQ(ok({"--multicast", "239.74.163.2:43113,239.255.0.1:5000"}).traffic.multicast_groups,
+            groups);
+  EXPECT_EQ(ok({}, {{"MULTICAST", "239.255.0.1:5000,239.74.163.2:43113"}}).traffic.multicast_groups,
+            groups);
+  // The broadcast default stays alongside.
+  EXPECT_EQ(ok({"--multicast", "239.74.163.2:43113"}).traffic.broadcast_ports,
+            (std::vector<std::uint16_t>{5076}));
+}
+
+TEST_F(ConfigTest, RejectsBadMulticastGroupsNamingFlagOrEnvironment) {
+  expect_error({"--multicast", "239.74.163.2"}, {}, "--multicast: '239.74.163.2'");
+  expect_error({"--multicast", "198.18.1.255:5076"}, {}, "is not a multicast group");
+  expect_error({"--multicast", "239.1.2:5"}, {}, "is not an IPv4 address");
+  expect_error({"--multicast", "239.1.2.3:0"}, {}, "--multicast");
+  expect_error({}, {{"MULTICAST", "239.1.2.3:x"}}, "MULTICAST: '239.1.2.3:x'");
+  expect_error({"--multicast", "239.1.2.3:7124"}, {}, "also the mesh port");
+  expect_error({"--multicast", "[ff15::1]:43113"}, {}, "IPv6 groups are not supported yet");
 }
 
 TEST_F(ConfigTest, RejectsPortsOutsideRange) {

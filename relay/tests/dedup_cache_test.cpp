@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "classify.h"
 #include "frames.h"
 
 namespace snowsignal::testing {

@@ -13,21 +13,27 @@
 namespace snowsignal::testing {
 namespace {
 
-const SegmentAddresses kSegmentB{mac(kOurMac), Ipv4Address{0xC61202FF}};  // 198.18.2.255
+const Ipv4Address kSegmentBBroadcast{0xC61202FF};  // 198.18.2.255
 
-Bytes rewrite(const Bytes& frame, const SegmentAddresses& segment = kSegmentB) {
-  const ParsedFrame parsed = parse_broadcast_frame(frame, 5076);
-  EXPECT_FALSE(parsed.drop);
+Bytes rewrite(const Bytes& frame) {
+  static const TrafficKinds kinds(TrafficConfig{{5076}, {{ip("239.74.163.2"), 43113}}});
+  const Classified classified = kinds.classify(frame);
+  EXPECT_FALSE(classified.drop);
+  EXPECT_FALSE(classified.fragment);
+  if (classified.drop || classified.fragment) return {};
   std::array<Byte, kMaxFrameSize> out{};
-  const std::size_t size = rewrite_for_segment(parsed.view, segment, out);
+  const Emission emission =
+      kinds.emission(*classified.destination, classified.view, kSegmentBBroadcast);
+  const std::size_t size = rewrite_frame(classified.view, emission, mac(kOurMac), out);
   return Bytes(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(size));
 }
 
 // What libtins makes of the same frame with our MAC and the new destination: libtins
 // recomputes both checksums when it serialises.
-Bytes libtins_expectation(const Bytes& original, const char* new_destination) {
+Bytes libtins_expectation(const Bytes& original, const char* new_destination,
+                          const char* destination_mac = "ff:ff:ff:ff:ff:ff") {
   Tins::EthernetII frame(original.data(), static_cast<std::uint32_t>(original.size()));
-  frame.dst_addr("ff:ff:ff:ff:ff:ff");
+  frame.dst_addr(Tins::EthernetII::address_type(destination_mac));
   frame.src_addr(Tins::EthernetII::address_type(kOurMac));
   frame.rfind_pdu<Tins::IP>().dst_addr(new_destination);
   return frame.serialize();
@@ -55,6 +61,20 @@ TEST(FrameRewrite, KeepsLimitedBroadcastDestination) {
   spec.ip_dst = "255.255.255.255";
   const Bytes original = build_frame(spec);
   EXPECT_EQ(rewrite(original), libtins_expectation(original, "255.255.255.255"));
+}
+
+TEST(FrameRewrite, MulticastKeepsTheGroupAndTtlAndGoesToTheGroupMac) {
+  FrameSpec spec;
+  spec.eth_dst = "01:00:5e:4a:a3:02";  // 239.74.163.2: 01:00:5e + low 23 bits
+  spec.ip_dst = "239.74.163.2";
+  spec.dport = 43113;
+  spec.ttl = 1;
+  const Bytes original = build_frame(spec);
+  const Bytes out = rewrite(original);
+  EXPECT_EQ(out, libtins_expectation(original, "239.74.163.2", "01:00:5e:4a:a3:02"));
+  const Tins::EthernetII frame(out.data(), static_cast<std::uint32_t>(out.size()));
+  EXPECT_EQ(frame.rfind_pdu<Tins::IP>().ttl(), 1);
+  EXPECT_EQ(frame.src_addr(), Tins::EthernetII::address_type(kOurMac));
 }
 
 TEST(FrameRewrite, MatchesLibtinsWithIpOptionsAndOddPayload) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "classify.h"
 #include "frames.h"
 
 namespace snowsignal::testing {
@@ -79,7 +80,7 @@ TEST(FrameView, RejectsUnicastDestinationAsNotBroadcast) {
   EXPECT_EQ(verdict(build_frame(spec)), DropReason::kNotBroadcast);
 }
 
-TEST(FrameView, RejectsMulticastDestinationAsNotBroadcast) {
+TEST(FrameView, RejectsMulticastMacWithUnicastIpDestinationAsNotBroadcast) {
   FrameSpec spec;
   spec.eth_dst = "01:00:5e:00:00:01";
   EXPECT_EQ(verdict(build_frame(spec)), DropReason::kNotBroadcast);

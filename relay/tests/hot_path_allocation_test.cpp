@@ -76,7 +76,10 @@ TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
   CountingSink sink;
   FixedPeers peers;
   SteppingClock clock;
-  RelayCore core({5076, 7124, std::chrono::milliseconds(500)}, interface, mesh, sink, peers, clock);
+  interface.mtu = 1500;
+  const TrafficConfig traffic{{5076}, {{ip("239.74.163.2"), 43113}}};
+  RelayCore core({traffic, 7124, std::chrono::milliseconds(500)}, interface, mesh, sink, peers,
+                 clock);
 
   // Distinct datagrams, so the dedup cache inserts (and later evicts) entries.
   std::vector<Bytes> captured, from_mesh;
@@ -95,19 +98,40 @@ TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
   core.on_mesh_datagram(ip("198.18.1.2"), mesh_v1(build_frame(first)), false);
   sink.sent = 0;
 
+  // Large multicast datagrams: reassembled on capture, fragmented again on emission.
+  std::vector<std::vector<Bytes>> captured_fragments;
+  std::vector<Bytes> large_from_mesh;
+  for (int i = 0; i < 4; ++i) {
+    FrameSpec spec;
+    spec.eth_dst = "01:00:5e:4a:a3:02";
+    spec.ip_dst = "239.74.163.2";
+    spec.dport = 43113;
+    spec.payload = Bytes(6000, static_cast<Byte>(i));
+    captured_fragments.push_back(split_into_fragments(build_frame(spec), 1500));
+    spec.ip_src = "198.18.1.77";
+    large_from_mesh.push_back(mesh_v1(build_frame(spec)));
+  }
+
   counting = true;
   for (int round = 0; round < 100; ++round) {
     for (std::size_t i = 0; i < captured.size(); ++i) {
       core.on_captured(captured[i], false);
       core.on_mesh_datagram(ip("198.18.1.2"), from_mesh[i], false);
     }
+    for (std::size_t i = 0; i < captured_fragments.size(); ++i) {
+      for (const Bytes& fragment : captured_fragments[i]) core.on_captured(fragment, false);
+      core.on_mesh_datagram(ip("198.18.1.2"), large_from_mesh[i], false);
+    }
   }
   counting = false;
 
   EXPECT_EQ(allocations.load(), 0u);
-  EXPECT_EQ(mesh.sent, 2u * 64 * 100);
-  // 10 ms per clock read: a datagram repeats 1.28 s later, outside the 500 ms window.
-  EXPECT_EQ(sink.sent, 64u * 100);
+  EXPECT_EQ(core.counters().reassembled, 4u * 100);
+  EXPECT_EQ(core.counters().fragmented, 4u * 100);
+  // 10 ms per clock read: a datagram repeats 1.28 s later, outside the 500 ms window
+  // (the 4 large ones repeat within 1.5 s: 4 * 5 + 64 * 2 reads per round).
+  EXPECT_EQ(mesh.sent, 2u * 64 * 100 + 2u * 4 * 100);
+  EXPECT_EQ(sink.sent, 64u * 100 + 5u * 4 * 100);  // 6008 bytes of UDP: 5 fragments each
 }
 
 // Mesh v2: batching, signing, verifying and the replay window add no allocation of

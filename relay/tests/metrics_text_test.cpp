@@ -38,6 +38,8 @@ MetricsSnapshot busy_relay() {
   s.counters.heartbeats_sent = 12;
   s.counters.heartbeats_received = 13;
   s.counters.heartbeat_replies = 14;
+  s.counters.reassembled = 15;
+  s.counters.fragmented = 16;
   s.peers = {Ipv4Address{0xC6120202}, Ipv4Address{0xC6120302}};
   s.capture_open = true;
   s.interface_up = true;
@@ -69,6 +71,8 @@ TEST(MetricsText, HasEveryCounterAsATotal) {
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_heartbeats_sent_total 12\n"));
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_heartbeats_received_total 13\n"));
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_heartbeat_replies_total 14\n"));
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_reassembled_total 15\n"));
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_fragmented_total 16\n"));
   EXPECT_THAT(text, HasSubstr("# TYPE snowsignal_captured_total counter\n"));
 }
 

@@ -5,7 +5,9 @@
 namespace snowsignal {
 namespace {
 
-Ipv4Address ip(const char* dotted) { return *Ipv4Address::parse(dotted); }
+Ipv4Address ip(const char* dotted) {
+  return *Ipv4Address::parse(dotted);
+}
 
 TEST(SegmentBroadcast, UsesTheKernelsConfiguredBroadcast) {
   EXPECT_EQ(segment_broadcast(ip("198.18.1.2"), ip("255.255.255.0"), ip("198.18.1.255")),

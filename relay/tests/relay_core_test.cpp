@@ -45,8 +45,9 @@ class RelayCoreTest : public ::testing::Test {
 
   RelayCore& core(milliseconds window = milliseconds(500)) {
     if (!core_) {
-      core_ = std::make_unique<RelayCore>(RelaySettings{5076, 7124, window}, interface_, mesh_,
-                                          sink_, peers_, clock_);
+      RelaySettings settings{traffic_, 7124, window};
+      settings.reassembly_slots = reassembly_slots_;
+      core_ = std::make_unique<RelayCore>(settings, interface_, mesh_, sink_, peers_, clock_);
     }
     return *core_;
   }
@@ -80,6 +81,8 @@ class RelayCoreTest : public ::testing::Test {
     EXPECT_EQ(core().counters().rebroadcast, 0u);
   }
 
+  TrafficConfig traffic_{{5076}, {}};
+  std::size_t reassembly_slots_ = 16;
   InterfaceInfo interface_;
   std::vector<Ipv4Address> peer_list_{kPeerA, kPeerC};  // sorted, as the directory keeps it
   TimePoint now_{std::chrono::seconds(100)};
@@ -143,10 +146,15 @@ TEST_F(RelayCoreTest, CapturedNonUdpFrameIsNotUdp) {
   expect_capture_dropped(frame, DropReason::kNotUdp);
 }
 
-TEST_F(RelayCoreTest, CapturedFirstFragmentIsFragment) {
-  Bytes frame = build_frame();
-  frame[14 + 6] = 0x20;  // more fragments
-  expect_capture_dropped(frame, DropReason::kFragment);
+TEST_F(RelayCoreTest, CapturedFirstFragmentIsHeldNotForwardedInPart) {
+  FrameSpec spec;
+  spec.payload = Bytes(3000, 7);
+  const std::vector<Bytes> fragments = split_into_fragments(build_frame(spec), 1500);
+  EXPECT_CALL(mesh_, send_to).Times(0);
+  core().on_captured(fragments[0], false);
+  EXPECT_EQ(core().counters().captured, 1u);
+  EXPECT_EQ(core().counters().forwarded, 0u);
+  for (std::size_t i = 0; i < kDropReasonCount; ++i) EXPECT_EQ(core().counters().dropped[i], 0u);
 }
 
 TEST_F(RelayCoreTest, CapturedRuntIsMalformed) {
@@ -195,7 +203,8 @@ TEST_F(RelayCoreTest, AFrameGoesToEveryPeerInOneBatchedSendWithPerPeerResults) {
   BatchingMesh mesh;
   peer_list_ = {kPeerA, kPeerC, ip("198.18.4.2")};
   mesh.result_for_second = SendStatus::kError;
-  RelayCore core({5076, 7124, milliseconds(500)}, interface_, mesh, sink_, peers_, clock_);
+  RelayCore core({TrafficConfig{}, 7124, milliseconds(500)}, interface_, mesh, sink_, peers_,
+                 clock_);
   core.on_captured(build_frame(), false);
   EXPECT_EQ(mesh.batch_sizes, std::vector<std::size_t>{3});
   EXPECT_EQ(core.counters().forwarded, 2u);
@@ -247,11 +256,14 @@ TEST_F(RelayCoreTest, MeshFrameCarryingOurOwnMacIsOwnMac) {
   expect_mesh_dropped(kPeerA, mesh_v1(build_frame(spec)), DropReason::kOwnMac);
 }
 
-TEST_F(RelayCoreTest, MeshFrameLargerThanOurMtuIsOversize) {
+TEST_F(RelayCoreTest, MeshFrameLargerThanOurMtuWithDontFragmentIsOversize) {
   interface_.mtu = 1000;
   FrameSpec spec;
   spec.payload = Bytes(1337, 1);
-  expect_mesh_dropped(kPeerA, mesh_v1(build_frame(spec)), DropReason::kOversize);
+  Bytes frame = build_frame(spec);
+  frame[14 + 6] = 0x40;  // DF
+  frame[14 + 10] = frame[14 + 11] = 0;
+  expect_mesh_dropped(kPeerA, mesh_v1(frame), DropReason::kOversize);
 }
 
 TEST_F(RelayCoreTest, TruncatedMeshDatagramIsOversize) {
@@ -421,6 +433,243 @@ TEST_F(RelayCoreTest, SelfRelayModeSendsToOurselvesAndRebroadcastsOurOwnCapture)
   core().on_mesh_datagram(kSelf, mesh_v1(frame), false);
   EXPECT_EQ(core().counters().rebroadcast, 1u);
   EXPECT_EQ(dropped(DropReason::kOriginSegment), 0u);
+}
+
+}  // namespace
+}  // namespace snowsignal::testing
+
+// ---- traffic kinds: several ports, multicast, datagrams larger than the MTU ----------
+
+namespace snowsignal::testing {
+namespace {
+
+constexpr const char* kGroup = "239.74.163.2";
+constexpr const char* kGroupMac = "01:00:5e:4a:a3:02";
+
+FrameSpec to_group(const char* group = kGroup, const char* group_mac = kGroupMac,
+                   std::uint16_t port = 43113) {
+  FrameSpec spec;
+  spec.eth_dst = group_mac;
+  spec.ip_dst = group;
+  spec.dport = port;
+  spec.ttl = 1;
+  return spec;
+}
+
+class TrafficKindsRelayTest : public RelayCoreTest {
+ protected:
+  TrafficKindsRelayTest() { traffic_ = TrafficConfig{{5064, 5065, 5076}, {{ip(kGroup), 43113}}}; }
+  void expect_forwarded(const Bytes& frame) {
+    EXPECT_CALL(mesh_, send_to(kPeerA, 7124, ElementsAreArray(mesh_v1(frame))))
+        .WillOnce(Return(SendStatus::kOk));
+    EXPECT_CALL(mesh_, send_to(kPeerC, 7124, ElementsAreArray(mesh_v1(frame))))
+        .WillOnce(Return(SendStatus::kOk));
+  }
+};
+
+TEST_F(TrafficKindsRelayTest, CapturedBroadcastsToEveryConfiguredPortAreForwarded) {
+  for (std::uint16_t port : std::vector<std::uint16_t>{5064, 5065, 5076}) {
+    FrameSpec spec;
+    spec.dport = port;
+    spec.payload = Bytes(20, static_cast<Byte>(port));
+    expect_forwarded(build_frame(spec));
+    core().on_captured(build_frame(spec), false);
+  }
+  EXPECT_EQ(core().counters().forwarded, 6u);
+}
+
+TEST_F(TrafficKindsRelayTest, CapturedBroadcastToAnUnconfiguredPortIsWrongPort) {
+  FrameSpec spec;
+  spec.dport = 5066;
+  expect_capture_dropped(build_frame(spec), DropReason::kWrongPort);
+}
+
+TEST_F(TrafficKindsRelayTest, CapturedMulticastToAConfiguredGroupIsForwardedAsSSPlusFrame) {
+  const Bytes frame = build_frame(to_group());
+  expect_forwarded(frame);
+  core().on_captured(frame, false);
+  EXPECT_EQ(core().counters().forwarded, 2u);
+}
+
+TEST_F(TrafficKindsRelayTest, CapturedMulticastToAnotherGroupIsUnconfiguredGroup) {
+  expect_capture_dropped(build_frame(to_group("239.74.163.3", "01:00:5e:4a:a3:03")),
+                         DropReason::kUnconfiguredGroup);
+}
+
+TEST_F(TrafficKindsRelayTest, CapturedMulticastToTheGroupOnAnotherPortIsWrongPort) {
+  expect_capture_dropped(build_frame(to_group(kGroup, kGroupMac, 43114)), DropReason::kWrongPort);
+}
+
+TEST_F(TrafficKindsRelayTest, MeshMulticastIsReEmittedToTheGroupWithTtlAndSourceKept) {
+  const FrameSpec spec = to_group();
+  FrameSpec expected = spec;
+  expected.eth_src = kOurMac;  // only the Ethernet source changes
+  EXPECT_CALL(sink_, send(ElementsAreArray(build_frame(expected)))).WillOnce(Return(true));
+  core().on_mesh_datagram(kPeerA, mesh_v1(build_frame(spec)), false);
+  EXPECT_EQ(core().counters().rebroadcast, 1u);
+}
+
+TEST_F(TrafficKindsRelayTest, MeshMulticastToAnotherGroupIsUnconfiguredGroup) {
+  expect_mesh_dropped(kPeerA, mesh_v1(build_frame(to_group("239.1.2.3", "01:00:5e:01:02:03"))),
+                      DropReason::kUnconfiguredGroup);
+}
+
+TEST_F(TrafficKindsRelayTest, MeshMulticastWithAMacThatIsNotTheGroupsIsNotBroadcast) {
+  expect_mesh_dropped(kPeerA, mesh_v1(build_frame(to_group(kGroup, "01:00:5e:00:00:01"))),
+                      DropReason::kNotBroadcast);
+}
+
+TEST_F(TrafficKindsRelayTest, MulticastDedupFollowsTheBroadcastRules) {
+  const Bytes frame = build_frame(to_group());
+  EXPECT_CALL(sink_, send).WillOnce(Return(true));
+  core().on_mesh_datagram(kPeerA, mesh_v1(frame), false);
+  core().on_mesh_datagram(kPeerC, mesh_v1(frame), false);
+  EXPECT_EQ(dropped(DropReason::kDuplicate), 1u);
+  // Our own re-emission, captured by a second relay's host and seen by us: an echo.
+  EXPECT_CALL(mesh_, send_to).Times(0);
+  core().on_captured(frame, false);
+  EXPECT_EQ(dropped(DropReason::kEcho), 1u);
+}
+
+TEST_F(TrafficKindsRelayTest, UnfragmentedDatagramsStayTheV1MessageSnowSignal011Reads) {
+  // SnowSignal 0.1.1 reads a mesh datagram as: data[:2] == b"SS", Ether(data[2:]).
+  FrameSpec ca;
+  ca.dport = 5064;
+  for (const Bytes& frame : {build_frame(ca), build_frame(to_group())}) {
+    std::vector<Bytes> datagrams;
+    EXPECT_CALL(mesh_, send_to)
+        .Times(2)
+        .WillRepeatedly([&](Ipv4Address, std::uint16_t, std::span<const Byte> d) {
+          datagrams.emplace_back(d.begin(), d.end());
+          return SendStatus::kOk;
+        });
+    core().on_captured(frame, false);
+    ASSERT_EQ(datagrams.size(), 2u);
+    const Bytes& d = datagrams[0];
+    ASSERT_EQ(d.size(), frame.size() + 2);
+    EXPECT_EQ(d[0], 'S');
+    EXPECT_EQ(d[1], 'S');
+    const Tins::EthernetII decoded(d.data() + 2, static_cast<std::uint32_t>(d.size() - 2));
+    const Tins::EthernetII original(frame.data(), static_cast<std::uint32_t>(frame.size()));
+    EXPECT_EQ(decoded.dst_addr(), original.dst_addr());
+    EXPECT_EQ(decoded.rfind_pdu<Tins::IP>().dst_addr(), original.rfind_pdu<Tins::IP>().dst_addr());
+    EXPECT_EQ(decoded.rfind_pdu<Tins::UDP>().dport(), original.rfind_pdu<Tins::UDP>().dport());
+    EXPECT_EQ(decoded.rfind_pdu<Tins::RawPDU>().payload(),
+              original.rfind_pdu<Tins::RawPDU>().payload());
+    ::testing::Mock::VerifyAndClearExpectations(&mesh_);
+  }
+}
+
+// -- fragments --
+
+Bytes large_multicast(std::size_t payload_size) {
+  FrameSpec spec = to_group();
+  spec.payload.resize(payload_size);
+  for (std::size_t i = 0; i < payload_size; ++i) spec.payload[i] = static_cast<Byte>(i * 7 + 3);
+  return build_frame(spec);
+}
+
+TEST_F(TrafficKindsRelayTest, CapturedFragmentsInAnyOrderAreReassembledAndForwardedWhole) {
+  const Bytes whole = large_multicast(60000);
+  std::vector<Bytes> fragments = split_into_fragments(whole, 1500);
+  ASSERT_EQ(fragments.size(), 41u);
+  std::swap(fragments.front(), fragments.back());  // the last first, the first last
+  expect_forwarded(whole);
+  for (const Bytes& fragment : fragments) core().on_captured(fragment, false);
+  EXPECT_EQ(core().counters().captured, 41u);
+  EXPECT_EQ(core().counters().reassembled, 1u);
+  EXPECT_EQ(core().counters().forwarded, 2u);
+}
+
+TEST_F(TrafficKindsRelayTest, CapturedFragmentedBroadcastToAnotherPortIsWrongPortOnce) {
+  FrameSpec spec;
+  spec.dport = 5066;
+  spec.payload = Bytes(4000, 1);
+  EXPECT_CALL(mesh_, send_to).Times(0);
+  for (const Bytes& f : split_into_fragments(build_frame(spec), 1500)) core().on_captured(f, false);
+  EXPECT_EQ(dropped(DropReason::kWrongPort), 1u);
+}
+
+TEST_F(TrafficKindsRelayTest, DatagramMissingAFragmentIsCountedAsTimeoutAndNeverForwarded) {
+  std::vector<Bytes> fragments = split_into_fragments(large_multicast(5000), 1500);
+  fragments.erase(fragments.begin() + 1);
+  EXPECT_CALL(mesh_, send_to).Times(0);
+  for (const Bytes& f : fragments) core().on_captured(f, false);
+  core().expire_reassembly();
+  EXPECT_EQ(dropped(DropReason::kReassemblyTimeout), 0u);  // not yet: 2 s
+  now_ += std::chrono::seconds(2);
+  core().expire_reassembly();
+  EXPECT_EQ(dropped(DropReason::kReassemblyTimeout), 1u);
+  // The late fragment starts a new datagram that can never complete either.
+  EXPECT_EQ(core().counters().forwarded, 0u);
+}
+
+TEST_F(TrafficKindsRelayTest, OverlappingFragmentIsFragmentOverlap) {
+  const std::vector<Bytes> fragments = split_into_fragments(large_multicast(5000), 1500);
+  EXPECT_CALL(mesh_, send_to).Times(0);
+  core().on_captured(fragments[0], false);
+  core().on_captured(fragments[0], false);
+  EXPECT_EQ(dropped(DropReason::kFragmentOverlap), 1u);
+}
+
+TEST_F(TrafficKindsRelayTest, FragmentsBeyond65535BytesAreFragmentTooLarge) {
+  Bytes fragment = split_into_fragments(large_multicast(5000), 1500).back();
+  // Offset 8189 * 8 = 65512 plus this fragment's data: past what IPv4 can hold.
+  fragment[14 + 6] = 0x1f;
+  fragment[14 + 7] = 0xfd;
+  EXPECT_CALL(mesh_, send_to).Times(0);
+  core().on_captured(fragment, false);
+  EXPECT_EQ(dropped(DropReason::kFragmentTooLarge), 1u);
+}
+
+TEST_F(TrafficKindsRelayTest, MoreDatagramsInFlightThanSlotsIsReassemblyOverflow) {
+  reassembly_slots_ = 2;
+  EXPECT_CALL(mesh_, send_to).Times(0);
+  for (Byte id = 1; id <= 3; ++id) {
+    Bytes first = split_into_fragments(large_multicast(3000), 1500).front();
+    first[14 + 5] = id;  // identification: three different datagrams
+    first[14 + 10] = first[14 + 11] = 0;
+    core().on_captured(first, false);
+  }
+  EXPECT_EQ(dropped(DropReason::kReassemblyOverflow), 1u);
+}
+
+TEST_F(TrafficKindsRelayTest, ReassembledDatagramTooLargeForTheMeshIsOversize) {
+  // 65507 bytes of UDP payload: IPv4 total 65535, frame 65549 > 65505 ("SS" + frame).
+  const Bytes whole = large_multicast(65507);
+  EXPECT_CALL(mesh_, send_to).Times(0);
+  for (const Bytes& f : split_into_fragments(whole, 1500)) core().on_captured(f, false);
+  EXPECT_EQ(core().counters().reassembled, 1u);
+  EXPECT_EQ(dropped(DropReason::kOversize), 1u);
+}
+
+TEST_F(TrafficKindsRelayTest, MeshDatagramLargerThanOurMtuIsEmittedAsFragmentsOfOurMtu) {
+  interface_.mtu = 1400;
+  const Bytes whole = large_multicast(60000);
+  std::vector<Bytes> sent;
+  EXPECT_CALL(sink_, send).WillRepeatedly([&](std::span<const Byte> f) {
+    sent.emplace_back(f.begin(), f.end());
+    return true;
+  });
+  core().on_mesh_datagram(kPeerA, mesh_v1(whole), false);
+  EXPECT_EQ(sent.size(), (60008 + 1375) / 1376);  // 1376: (1400 - 20) rounded down to 8
+  for (const Bytes& f : sent) EXPECT_LE(f.size(), 14u + 1400);
+  FrameSpec expected = to_group();
+  expected.eth_src = kOurMac;
+  expected.payload = Bytes(whole.begin() + 42, whole.end());
+  const Bytes reassembled = reassemble_with_libtins(sent);
+  ASSERT_FALSE(reassembled.empty());
+  const Bytes expected_frame = build_frame(expected);
+  EXPECT_EQ(Bytes(reassembled.begin() + 14 + 20, reassembled.end()),
+            Bytes(expected_frame.begin() + 14 + 20, expected_frame.end()))
+      << "UDP header (checksum over the whole datagram) and payload";
+  EXPECT_EQ(core().counters().rebroadcast, 1u);
+  EXPECT_EQ(core().counters().fragmented, 1u);
+}
+
+TEST_F(TrafficKindsRelayTest, MeshFragmentIsStillFragment) {
+  const std::vector<Bytes> fragments = split_into_fragments(large_multicast(3000), 1500);
+  expect_mesh_dropped(kPeerA, mesh_v1(fragments[0]), DropReason::kFragment);
 }
 
 }  // namespace

@@ -105,7 +105,9 @@ struct Delivery {
   double rate = 0;          // per second; 0 = back to back
   double idle = 1;          // udp-recv stops after this long without a datagram
   double linger = 0.25;     // after all arrived, wait this long for duplicates
-  long min_delivered = -1;  // -1: all of count
+  long min_delivered = -1;  // -1: all of count (0 when max_delivered is set)
+  long max_delivered = -1;  // -1: no limit; 0: the negative control, nothing may arrive
+  long ttl = -1;            // -1: not checked; else every datagram arrives with this TTL
   long max_duplicates = 0;
   bool keep_source = true;  // every datagram's source is from's address and udp-send's port
   std::vector<std::string> send_args, recv_args;  // extra options (variables allowed)

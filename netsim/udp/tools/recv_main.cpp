@@ -51,7 +51,8 @@ int fail(const std::string& msg, int code = 1) {
 struct Batch {
   std::vector<std::uint8_t> data = std::vector<std::uint8_t>(kBatch * udp::kMaxPayload);
   std::array<sockaddr_storage, kBatch> from{};
-  std::array<std::array<char, CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(std::uint32_t))>,
+  std::array<std::array<char, CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(std::uint32_t)) +
+                                  CMSG_SPACE(sizeof(int))>,
              kBatch>
       control{};
   std::array<iovec, kBatch> iov{};
@@ -126,6 +127,12 @@ int main(int argc, char** argv) {
   setsockopt(fd.get(), SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on);
   // Kernel receive timestamps: latency without our own scheduling delay.
   setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  // The TTL (hop limit) each datagram arrived with: a relay must keep the sender's.
+  if (local.family() == AF_INET) {
+    setsockopt(fd.get(), IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
+  } else {
+    setsockopt(fd.get(), IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
+  }
   if (auto e = udp::bind_to(fd.get(), local); !e.empty()) return fail(e);
   if (!group_text.empty())
     if (auto e = udp::join_group(fd.get(), group, ifname); !e.empty()) return fail(e);
@@ -142,6 +149,7 @@ int main(int argc, char** argv) {
   double last_datagram = 0, complete_at = 0;
   std::uint32_t last_overflow = 0;
   std::string stopped = "timeout";
+  int ttl_min = -1, ttl_max = -1;  // -1: no datagram carried a TTL
   for (;;) {
     const double now = now_s();
     double deadline = start + timeout;
@@ -168,6 +176,14 @@ int main(int argc, char** argv) {
         msghdr& h = batch->msgs[i].msg_hdr;
         std::int64_t rx_ns = user_now;
         for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+          if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
+              (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)) {
+            int ttl = 0;
+            std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
+            ttl_min = ttl_min < 0 ? ttl : std::min(ttl_min, ttl);
+            ttl_max = std::max(ttl_max, ttl);
+            continue;
+          }
           if (c->cmsg_level != SOL_SOCKET) continue;
           if (c->cmsg_type == SO_TIMESTAMPNS) {
             timespec ts{};
@@ -198,6 +214,8 @@ int main(int argc, char** argv) {
   report["group"] = group_text;
   report["rcvbuf_bytes"] = granted;
   report["stopped"] = stopped;
+  report["ttl_min"] = ttl_min < 0 ? nlohmann::json() : nlohmann::json(ttl_min);
+  report["ttl_max"] = ttl_max < 0 ? nlohmann::json() : nlohmann::json(ttl_max);
   report["elapsed_seconds"] = now_s() - start;
   const std::string text = report.dump();
   std::cout << text << std::endl;

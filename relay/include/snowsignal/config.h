@@ -11,6 +11,7 @@
 
 #include "snowsignal/interface_info.h"
 #include "snowsignal/net_types.h"
+#include "snowsignal/traffic.h"
 
 namespace snowsignal {
 
@@ -25,7 +26,7 @@ struct Endpoint {
 
 struct Config {
   InterfaceInfo interface;
-  std::uint16_t broadcast_port = 5076;
+  TrafficConfig traffic;  // broadcast ports (default 5076 alone) and multicast groups
   std::uint16_t mesh_port = 7124;
   // Host names or addresses of the other relays, and where they came from
   // ("--other-relays" or "OTHER_RELAYS") so errors can name it.

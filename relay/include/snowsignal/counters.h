@@ -11,11 +11,11 @@ namespace snowsignal {
 
 enum class DropReason : std::size_t {
   kOwnMac,         // Ethernet source is one of this host's MACs (our own re-broadcast)
-  kNotBroadcast,   // Ethernet destination is not ff:ff:ff:ff:ff:ff
+  kNotBroadcast,   // Ethernet destination is neither broadcast nor the IP group's MAC
   kNotIpv4,        // ethertype is not IPv4 (0x0800)
   kNotUdp,         // IPv4 protocol is not UDP (17)
-  kWrongPort,      // UDP destination port is not the broadcast port
-  kFragment,       // an IPv4 fragment: we cannot relay part of a datagram
+  kWrongPort,      // UDP destination port is not configured for that destination
+  kFragment,       // an IPv4 fragment from the mesh: peers send whole datagrams
   kMalformed,      // lengths or header fields that do not add up
   kOversize,       // larger than our interface MTU, or truncated by the capture/buffer
   kUnknownPeer,    // mesh datagram from an address that is not a current peer
@@ -31,23 +31,50 @@ enum class DropReason : std::size_t {
   kBadMac,       // v2 MAC does not match: forged or altered
   kReplay,       // v2 datagram seen before, too old for the window, or from an old boot
   kOwnSender,    // v2 datagram with our own sender id: a loop
+  // Traffic kinds (relay/README.md "Traffic kinds"):
+  kUnconfiguredGroup,   // IPv4 multicast to a group that is not configured
+  kReassemblyTimeout,   // fragments of a datagram that did not all arrive in time
+  kReassemblyOverflow,  // a datagram in reassembly pushed out by newer ones (all slots busy)
+  kFragmentOverlap,     // a fragment overlapping (or repeating) data already received
+  kFragmentTooLarge,    // fragments that add up to more than an IPv4 datagram can hold
   kCount,
 };
 
 inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::kCount);
 
 constexpr std::string_view drop_reason_name(DropReason reason) {
-  constexpr std::array<std::string_view, kDropReasonCount> kNames = {
-      "own_mac",      "not_broadcast",  "not_ipv4",  "not_udp",      "wrong_port",
-      "fragment",     "malformed",      "oversize",  "unknown_peer", "bad_magic",
-      "echo",         "origin_segment", "duplicate", "v1_refused",   "bad_version",
-      "malformed_v2", "unknown_key",    "bad_mac",   "replay",       "own_sender"};
+  constexpr std::array<std::string_view, kDropReasonCount> kNames = {"own_mac",
+                                                                     "not_broadcast",
+                                                                     "not_ipv4",
+                                                                     "not_udp",
+                                                                     "wrong_port",
+                                                                     "fragment",
+                                                                     "malformed",
+                                                                     "oversize",
+                                                                     "unknown_peer",
+                                                                     "bad_magic",
+                                                                     "echo",
+                                                                     "origin_segment",
+                                                                     "duplicate",
+                                                                     "v1_refused",
+                                                                     "bad_version",
+                                                                     "malformed_v2",
+                                                                     "unknown_key",
+                                                                     "bad_mac",
+                                                                     "replay",
+                                                                     "own_sender",
+                                                                     "unconfigured_group",
+                                                                     "reassembly_timeout",
+                                                                     "reassembly_overflow",
+                                                                     "fragment_overlap",
+                                                                     "fragment_too_large"};
   return kNames[static_cast<std::size_t>(reason)];
 }
 
 struct Counters {
-  std::uint64_t captured = 0;          // frames handed to us by the capture
-  std::uint64_t forwarded = 0;         // mesh datagrams of frames sent (v1: one per peer per frame; v2: per batch)
+  std::uint64_t captured = 0;  // frames handed to us by the capture
+  std::uint64_t forwarded =
+      0;  // mesh datagrams of frames sent (v1: one per peer per frame; v2: per batch)
   std::uint64_t mesh_received = 0;     // datagrams read from the mesh socket
   std::uint64_t rebroadcast = 0;       // frames emitted on the target interface
   std::uint64_t send_errors = 0;       // failed mesh sends and failed L2 sends (the sum)
@@ -56,9 +83,11 @@ struct Counters {
   // Losses the adapters count, copied in at every report:
   std::uint64_t capture_kernel_drops = 0;    // capture ring full: frames lost before we read
   std::uint64_t mesh_receive_overflows = 0;  // mesh socket receive buffer full
-  std::uint64_t heartbeats_sent = 0;       // v2 heartbeats sent (one per peer per interval)
-  std::uint64_t heartbeats_received = 0;   // authenticated v2 heartbeats from peers
-  std::uint64_t heartbeat_replies = 0;     // authenticated replies to our heartbeats
+  std::uint64_t heartbeats_sent = 0;         // v2 heartbeats sent (one per peer per interval)
+  std::uint64_t heartbeats_received = 0;     // authenticated v2 heartbeats from peers
+  std::uint64_t heartbeat_replies = 0;       // authenticated replies to our heartbeats
+  std::uint64_t reassembled = 0;             // datagrams rebuilt from captured IPv4 fragments
+  std::uint64_t fragmented = 0;  // datagrams larger than our MTU, emitted as IPv4 fragments
   std::array<std::uint64_t, kDropReasonCount> dropped{};
 
   void drop(DropReason reason) { ++dropped[static_cast<std::size_t>(reason)]; }

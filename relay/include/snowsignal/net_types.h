@@ -36,6 +36,18 @@ struct Ipv4Address {
 // "198.18.1.2, 198.18.3.2": for log lines.
 std::string join(const std::vector<Ipv4Address>& addresses);
 
+// 224.0.0.0/4 (RFC 5771).
+constexpr bool is_multicast(Ipv4Address address) {
+  return (address.value >> 28) == 0xE;
+}
+
+// The Ethernet address an IPv4 multicast group is sent to (RFC 1112 section 6.4):
+// 01:00:5e followed by the low 23 bits of the group.
+constexpr MacAddress multicast_mac(Ipv4Address group) {
+  return MacAddress{{0x01, 0x00, 0x5e, static_cast<Byte>((group.value >> 16) & 0x7f),
+                     static_cast<Byte>(group.value >> 8), static_cast<Byte>(group.value)}};
+}
+
 // The broadcast address to re-broadcast to on an interface with this address and
 // netmask. The kernel's configured broadcast wins when it is a real one; an address
 // added without `brd` reports none (0.0.0.0, or the address itself through some APIs),

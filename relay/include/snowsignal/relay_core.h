@@ -16,13 +16,14 @@
 #include "snowsignal/mesh_socket.h"
 #include "snowsignal/peer_directory.h"
 #include "snowsignal/peer_health.h"
+#include "snowsignal/traffic.h"
 
 namespace snowsignal {
 
 class MeshKeyring;
 
 struct RelaySettings {
-  std::uint16_t broadcast_port = 5076;
+  TrafficConfig traffic;  // what is relayed: broadcast ports, multicast groups
   std::uint16_t mesh_port = 7124;
   Duration dedup_window = std::chrono::milliseconds(500);
   // Mesh format v2 (relay/README.md). Without a keyring the relay speaks v1 only and
@@ -33,6 +34,10 @@ struct RelaySettings {
   Duration heartbeat_interval = std::chrono::seconds(2);  // sets how long v2 proof lasts
   std::uint64_t sender_id = 0;                            // this relay's id: random, drawn at start
   std::uint64_t boot_id = 0;                              // grows with every start (wall clock, ns)
+  // Reassembly of captured IPv4 fragments: datagrams in flight and how long the
+  // fragments of one may take to arrive.
+  std::size_t reassembly_slots = 16;
+  Duration reassembly_timeout = std::chrono::seconds(2);
 };
 
 class RelayCore final : public FrameHandler {
@@ -48,6 +53,11 @@ class RelayCore final : public FrameHandler {
   void on_captured(std::span<const Byte> frame, bool truncated) override;
   // A datagram read from the mesh socket.
   void on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagram, bool truncated);
+
+  // Gives up on fragmented datagrams whose time is up (counted reassembly_timeout).
+  // Call it periodically (about every second) so a lost fragment is counted even when
+  // no further fragment arrives.
+  void expire_reassembly();
 
   // Reads every waiting datagram (at most `max_datagrams`) from the mesh socket.
   std::size_t drain_mesh(std::size_t max_datagrams);

@@ -1,0 +1,123 @@
+#include "traffic_kinds.h"
+
+#include <algorithm>
+
+namespace snowsignal {
+
+bool Destination::accepts(std::uint16_t port) const {
+  return std::binary_search(ports.begin(), ports.end(), port);
+}
+
+namespace {
+
+void sort_unique(std::vector<std::uint16_t>& ports) {
+  std::sort(ports.begin(), ports.end());
+  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+}
+
+bool is_ethernet_multicast(const MacAddress& mac) {
+  return (mac.octets[0] & 0x01U) != 0;
+}
+
+}  // namespace
+
+TrafficKinds::TrafficKinds(const TrafficConfig& config) {
+  Destination broadcast{TrafficKind::kBroadcast, {}, config.broadcast_ports};
+  sort_unique(broadcast.ports);
+  destinations_.push_back(std::move(broadcast));
+  for (const MulticastGroup& entry : config.multicast_groups) {
+    auto row = std::find_if(destinations_.begin(), destinations_.end(), [&](const Destination& d) {
+      return d.kind == TrafficKind::kIpv4Multicast && d.group == entry.group;
+    });
+    if (row == destinations_.end()) {
+      destinations_.push_back(Destination{TrafficKind::kIpv4Multicast, entry.group, {}});
+      row = destinations_.end() - 1;
+    }
+    row->ports.push_back(entry.port);
+    sort_unique(row->ports);
+  }
+}
+
+const Destination* TrafficKinds::find_destination(const MacAddress& mac, Ipv4Address ip,
+                                                  std::optional<DropReason>& drop) const {
+  if (mac == MacAddress::broadcast()) return &destinations_.front();
+  // A multicast frame counts only if its MAC is the one its IP group maps to; anything
+  // else (unicast, a mismatched MAC) is not traffic any relay emits.
+  if (!is_multicast(ip) || mac != multicast_mac(ip)) {
+    drop = DropReason::kNotBroadcast;
+    return nullptr;
+  }
+  for (const Destination& d : destinations_) {
+    if (d.kind == TrafficKind::kIpv4Multicast && d.group == ip) return &d;
+  }
+  drop = DropReason::kUnconfiguredGroup;
+  return nullptr;
+}
+
+Classified TrafficKinds::classify(std::span<const Byte> frame) const {
+  Classified out;
+  if (frame.size() < kEthernetHeaderSize) {
+    out.drop = DropReason::kMalformed;
+    return out;
+  }
+  // Neither broadcast nor multicast: refused before the IP header is even read.
+  const MacAddress mac = destination_mac_of(frame);
+  if (mac != MacAddress::broadcast() && !is_ethernet_multicast(mac)) {
+    out.drop = DropReason::kNotBroadcast;
+    return out;
+  }
+  const ParsedIpv4 ip = parse_ipv4_frame(frame);
+  if (ip.drop) {
+    out.drop = ip.drop;
+    return out;
+  }
+  out.ip = ip.view;
+  out.destination = find_destination(mac, ip.view.ip_destination, out.drop);
+  if (out.drop) return out;
+  if (ip.view.protocol != kProtocolUdp) {
+    out.drop = DropReason::kNotUdp;
+    return out;
+  }
+  if (ip.view.is_fragment()) {
+    out.fragment = true;
+    return out;
+  }
+  const ParsedFrame udp = parse_udp_datagram(ip.view);
+  if (udp.drop) {
+    out.drop = udp.drop;
+    return out;
+  }
+  if (!out.destination->accepts(udp.view.udp_destination_port)) {
+    out.drop = DropReason::kWrongPort;
+    return out;
+  }
+  out.view = udp.view;
+  return out;
+}
+
+Emission TrafficKinds::emission(const Destination& destination, const FrameView& frame,
+                                Ipv4Address segment_broadcast) const {
+  switch (destination.kind) {
+    case TrafficKind::kIpv4Multicast:
+      return {multicast_mac(frame.ip_destination), frame.ip_destination};
+    case TrafficKind::kBroadcast:
+      break;
+  }
+  return {MacAddress::broadcast(), frame.ip_destination == Ipv4Address::limited_broadcast()
+                                       ? frame.ip_destination
+                                       : segment_broadcast};
+}
+
+std::string TrafficKinds::describe() const {
+  std::string text;
+  for (const Destination& d : destinations_) {
+    std::string ports;
+    for (std::uint16_t port : d.ports) ports += (ports.empty() ? "" : ",") + std::to_string(port);
+    if (!text.empty()) text += "; ";
+    text += d.kind == TrafficKind::kBroadcast ? "broadcast ports " + ports
+                                              : d.group.to_string() + " ports " + ports;
+  }
+  return text;
+}
+
+}  // namespace snowsignal
