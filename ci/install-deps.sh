@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   libtins-dev libpcap-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev googletest
   libyaml-cpp-dev nlohmann-json3-dev
