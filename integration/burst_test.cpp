@@ -18,19 +18,8 @@ constexpr int kBurst = 1000;
 // relay_a_args / relay_b_args: extra options for each relay (the negative controls).
 std::string burst_scenario(const std::string& name, const std::string& relay_a_args,
                            const std::string& relay_b_args) {
-  return two_segment_network(name) + R"(  - name: relay-a
-    segments: [{segment: a, address: 198.18.1.2}]
-    processes:
-      - command: [snowsignal, -t, eth0, --other-relays, "${relay-b}", --stats-file, "${stats}")" +
-         relay_a_args + R"(]
-        ready: "relay ready:"
-  - name: relay-b
-    segments: [{segment: b, address: 198.18.2.2}]
-    processes:
-      - command: [snowsignal, -t, eth0, --other-relays, "${relay-a}", --stats-file, "${stats}")" +
-         relay_b_args + R"(]
-        ready: "relay ready:"
-  - {name: client, segments: [a]}
+  return two_segment_network(name) + relay_pair(relay_a_args, relay_b_args) +
+         R"(  - {name: client, segments: [a]}
   - {name: server, segments: [b]}
 expect:
   - deliver: )" +

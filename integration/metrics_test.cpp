@@ -89,18 +89,9 @@ TEST(Metrics, ARealPrometheusScrapesTheRelaysCountersAndPromtoolAcceptsTheBody) 
   if (!have("prometheus")) GTEST_SKIP() << "prometheus not installed (Debian package prometheus)";
   if (!have("promtool")) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
   if (!have("python3")) GTEST_SKIP() << "python3 not installed";
-  const std::string yaml = two_segment_network("prometheus") + R"(  - name: relay-a
-    segments: [{segment: a, address: 198.18.1.2}]
-    processes:
-      - command: [snowsignal, -t, eth0, --other-relays, "${relay-b}", --metrics-address,
-                  "198.18.1.2:9124", --stats-file, "${stats}"]
-        ready: "relay ready:"
-  - name: relay-b
-    segments: [{segment: b, address: 198.18.2.2}]
-    processes:
-      - command: [snowsignal, -t, eth0, --other-relays, "${relay-a}", --stats-file, "${stats}"]
-        ready: "relay ready:"
-  - name: server
+  const std::string yaml = two_segment_network("prometheus") +
+                           relay_pair(R"(, --metrics-address, "198.18.1.2:9124")") +
+                           R"(  - name: server
     segments: [b]
     processes:
       - command: [pva-server, --beacon-interval, "0", --pv, "METRICS:PV"]

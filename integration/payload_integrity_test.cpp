@@ -23,29 +23,24 @@ std::string pv_name_for_datagram(std::size_t datagram_bytes) {
 }
 
 std::string scenario_for(const std::string& pv, std::size_t datagram_bytes) {
-  return two_segment_network("payload-" + std::to_string(datagram_bytes)) + R"(  - name: relay-a
-    segments: [{segment: a, address: 198.18.1.2}]
-    processes:
-      - command: [snowsignal, -t, eth0, --other-relays, "${relay-b}", --stats-file, "${stats}"]
-        ready: "relay ready:"
-  - name: relay-b
-    segments: [{segment: b, address: 198.18.2.2}]
-    processes:
-      - command: [snowsignal, -t, eth0, --other-relays, "${relay-a}", --stats-file, "${stats}"]
-        ready: "relay ready:"
-  - name: server
+  return two_segment_network("payload-" + std::to_string(datagram_bytes)) + relay_pair() +
+         R"(  - name: server
     segments: [b]
     processes:
-      - command: [pva-server, --beacon-interval, "0", --pv, ")" + pv + R"("]
+      - command: [pva-server, --beacon-interval, "0", --pv, ")" +
+         pv + R"("]
         ready: "pva-server ready:"
   - {name: client, segments: [{segment: a, address: 198.18.1.30}]}
 expect:
-  - discover: ")" + pv + R"("
+  - discover: ")" +
+         pv + R"("
     from: server
     client: client
     within: 5
-    args: [--max-datagram, ")" + std::to_string(datagram_bytes) + R"("]
-    min_datagram_bytes: )" + std::to_string(datagram_bytes) + "\n";
+    args: [--max-datagram, ")" +
+         std::to_string(datagram_bytes) + R"("]
+    min_datagram_bytes: )" +
+         std::to_string(datagram_bytes) + "\n";
 }
 
 class LargeSearch : public ::testing::TestWithParam<std::size_t> {};

@@ -21,18 +21,8 @@ namespace {
 // relays something to relay-a every second and relay-a hears it. With `restart`,
 // relay-b is stopped at 1 s (SIGTERM, so its log says when) and started again at 6 s.
 std::string restart_scenario(bool restart) {
-  std::string yaml = two_segment_network(restart ? "peer-restart" : "peer-no-restart") + R"(
-  - name: relay-a
-    segments: [{segment: a, address: 198.18.1.2}]
-    processes:
-      - command: [snowsignal, -t, eth0, --other-relays, "${relay-b}", --stats-file, "${stats}"]
-        ready: "relay ready:"
-  - name: relay-b
-    segments: [{segment: b, address: 198.18.2.2}]
-    processes:
-      - command: [snowsignal, -t, eth0, --other-relays, "${relay-a}", --stats-file, "${stats}"]
-        ready: "relay ready:"
-  - name: server
+  std::string yaml = two_segment_network(restart ? "peer-restart" : "peer-no-restart") +
+                     relay_pair() + R"(  - name: server
     segments: [b]
     processes:
       - command: [pva-server, --pv, "B:PV", --beacon-interval, "1"]

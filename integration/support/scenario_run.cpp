@@ -1,14 +1,13 @@
 #include "scenario_run.h"
 
+#include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <cstdlib>
-#include <fcntl.h>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -29,8 +28,7 @@ fs::path make_run_dir() {
 // Waits for pid up to timeout_s; kills it (only that PID: netsim's PID 1 then takes the
 // whole namespace down with it) if it overstays. Returns the exit status or -1.
 int wait_bounded(pid_t pid, double timeout_s) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   int status = 0;
   while (true) {
     const pid_t done = waitpid(pid, &status, WNOHANG);
@@ -101,6 +99,22 @@ hosts:
 )";
 }
 
+std::string relay_pair(const std::string& args_a, const std::string& args_b) {
+  return R"(  - name: relay-a
+    segments: [{segment: a, address: 198.18.1.2}]
+    processes:
+      - command: [snowsignal, -t, eth0, --other-relays, "${relay-b}", --stats-file, "${stats}")" +
+         args_a + R"(]
+        ready: "relay ready:"
+  - name: relay-b
+    segments: [{segment: b, address: 198.18.2.2}]
+    processes:
+      - command: [snowsignal, -t, eth0, --other-relays, "${relay-a}", --stats-file, "${stats}")" +
+         args_b + R"(]
+        ready: "relay ready:"
+)";
+}
+
 namespace {
 
 ScenarioRun run_in(fs::path dir, const fs::path& file, double timeout_s);
@@ -125,9 +139,11 @@ ScenarioRun run_in(fs::path dir, const fs::path& file, double timeout_s) {
   run.dir = std::move(dir);
   const fs::path out = run.dir / "report.json";
   const fs::path err = run.dir / "netsim.stderr";
-  std::vector<std::string> args{NETSIM_EXE,           "run",     file.string(),
-                                "--json",             "--logs",  (run.dir / "logs").string(),
-                                "--capture",          (run.dir / "pcap").string(), "-q"};
+  std::vector<std::string> args{NETSIM_EXE,    "run",
+                                file.string(), "--json",
+                                "--logs",      (run.dir / "logs").string(),
+                                "--capture",   (run.dir / "pcap").string(),
+                                "-q"};
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -160,7 +176,9 @@ std::string read_text(const fs::path& path) {
   return buf.str();
 }
 
-nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_text(path)); }
+nlohmann::json read_json(const fs::path& path) {
+  return nlohmann::json::parse(read_text(path));
+}
 
 std::size_t count_occurrences(const std::string& text, const std::string& needle) {
   std::size_t n = 0;

@@ -18,7 +18,7 @@ struct ScenarioRun {
   ~ScenarioRun();
 
   int exit_code = -1;
-  nlohmann::json report;  // netsim --json
+  nlohmann::json report;      // netsim --json
   std::filesystem::path dir;  // holds logs/ and pcap/; kept when a test fails
 
   std::filesystem::path log(const std::string& process) const;
@@ -36,6 +36,10 @@ std::filesystem::path scenario_file(const std::string& relative);
 // The start of a generated scenario: segments a (198.18.1.0/24) and b (198.18.2.0/24)
 // joined by one router, up to the `hosts:` key; the caller appends its hosts.
 std::string two_segment_network(const std::string& name);
+// The hosts relay-a (198.18.1.2 on a) and relay-b (198.18.2.2 on b), peers of each other,
+// each writing its stats file; `args_a`/`args_b` are more items of their command lists
+// (YAML flow, each starting with ", "). Follows two_segment_network's "hosts:".
+std::string relay_pair(const std::string& args_a = "", const std::string& args_b = "");
 
 // Runs `netsim run FILE --json --logs DIR/logs --capture DIR/pcap`. Bounded: a netsim
 // that outlives timeout_s is killed (by its PID) and the run reports exit_code -1.
