@@ -111,16 +111,18 @@ CheckResult check_discover(const Expectation& x, const ClientOutcome& out,
       problems.push_back(name + " found but TCP handshake not validated");
     if (secs > x.within) problems.push_back(name + " found after " + fmt(secs) + "s");
     if (x.pv_value) {
-      const auto& v = (*pv)["value"];
-      if (!v.is_number()) {
+      // find, not operator[]: on a const json a missing key is undefined behaviour
+      // (an assertion in debug builds), and "no value" is exactly the case to report.
+      const auto value_field = pv->find("value");
+      if (value_field == pv->end() || !value_field->is_number()) {
         problems.push_back(name + " read no value" +
                            (pv->contains("error") && (*pv)["error"].is_string()
                                 ? ": " + (*pv)["error"].get<std::string>()
                                 : std::string()));
       } else {
-        read_values.push_back(v.get<double>());
-        if (v.get<double>() != *x.pv_value)
-          problems.push_back(name + " read " + fmt(v.get<double>()) + ", expected " +
+        read_values.push_back(value_field->get<double>());
+        if (value_field->get<double>() != *x.pv_value)
+          problems.push_back(name + " read " + fmt(value_field->get<double>()) + ", expected " +
                              fmt(*x.pv_value));
       }
     }
@@ -240,8 +242,10 @@ CheckResult check_monitor(const Expectation& x, const ClientOutcome& out,
     if (reconnects < x.min_reconnects)
       problems.push_back(name + " reconnected " + std::to_string(reconnects) + " times");
     if (live == 0) problems.push_back(name + " had no live monitor at the end");
-    const std::string server =
-        (*pv)["server"].is_string() ? (*pv)["server"].get<std::string>() : "";
+    const auto server_field = pv->find("server");
+    const std::string server = server_field != pv->end() && server_field->is_string()
+                                   ? server_field->get<std::string>()
+                                   : "";
     if (!server.empty()) last_server = server;
     if (!server_addresses.empty() && !server.empty()) {
       auto ip = parse_ipv4(server_ip(server));
