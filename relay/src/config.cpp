@@ -98,14 +98,21 @@ std::vector<Setting> EnvListOption::resolve(const Environment& env) const {
   return settings;
 }
 
-unsigned long parse_number(const Setting& setting, unsigned long max, const char* what) {
+// `what` names the unit and range for the error line, e.g. "a number of frames (16..262144)".
+unsigned long parse_number(const Setting& setting, unsigned long min, unsigned long max,
+                           const char* what) {
   const std::string& text = setting.value;
   unsigned long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value > max) {
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < min ||
+      value > max) {
     throw ConfigError(setting.source + ": '" + text + "' is not " + what);
   }
   return value;
+}
+
+unsigned long parse_number(const Setting& setting, unsigned long max, const char* what) {
+  return parse_number(setting, 0, max, what);
 }
 
 std::uint16_t parse_port(const Setting& setting) {
@@ -388,27 +395,13 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
     config.dedup_window_ms = static_cast<unsigned>(
         parse_number(dedup_window.resolve(env), 60000, "a number of milliseconds (0..60000)"));
     config.capture_ring_frames = static_cast<unsigned>(
-        parse_number(ring_frames.resolve(env), 262144, "a number of frames (16..262144)"));
-    if (config.capture_ring_frames < 16) {
-      throw ConfigError(ring_frames.resolve(env).source + ": '" + ring_frames.resolve(env).value +
-                        "' is not a number of frames (16..262144)");
-    }
-    const Setting buffer = mesh_buffer.resolve(env);
-    config.mesh_socket_buffer = static_cast<unsigned>(
-        parse_number(buffer, 268435456, "a number of bytes (4096..268435456)"));
-    if (config.mesh_socket_buffer < 4096) {
-      throw ConfigError(buffer.source + ": '" + buffer.value +
-                        "' is not a number of bytes (4096..268435456)");
-    }
+        parse_number(ring_frames.resolve(env), 16, 262144, "a number of frames (16..262144)"));
+    config.mesh_socket_buffer = static_cast<unsigned>(parse_number(
+        mesh_buffer.resolve(env), 4096, 268435456, "a number of bytes (4096..268435456)"));
     config.heartbeat_interval_s = static_cast<unsigned>(
         parse_number(heartbeat_interval.resolve(env), 3600, "a number of seconds (0..3600)"));
-    const Setting datagram_size = mesh_datagram_size.resolve(env);
-    config.mesh_datagram_size = static_cast<unsigned>(
-        parse_number(datagram_size, kMaxMeshPayload, "a datagram size (128..65507)"));
-    if (config.mesh_datagram_size < 128) {
-      throw ConfigError(datagram_size.source + ": '" + datagram_size.value +
-                        "' is not a datagram size (128..65507)");
-    }
+    config.mesh_datagram_size = static_cast<unsigned>(parse_number(
+        mesh_datagram_size.resolve(env), 128, kMaxMeshPayload, "a datagram size (128..65507)"));
     config.accept_v1 = accept_v1_flag || parse_switch(env, "ACCEPT_V1");
     if (const Setting file = mesh_key_file.resolve(env); !file.defaulted) {
       MeshKeysOutcome keys = load_mesh_key_file(file.value);
