@@ -10,10 +10,12 @@
 #include "pva/search_splitter.h"
 #include "pva/tcp_stream.h"
 #include "pva/udp_datagram.h"
+#include "tcp_frames.h"
 
 namespace pva {
 namespace {
 
+using test::frames_of;
 using test::read_tcp_session;
 using test::read_udp;
 
@@ -158,21 +160,6 @@ TEST(BeaconCapture, BeaconsDecodeWithGuidSequenceAndServerPort) {
     EXPECT_EQ(b.server_status, std::vector<std::uint8_t>{0xFF});
     EXPECT_EQ(encode_beacon(b), p.payload);
   }
-}
-
-// Splits a TCP byte stream completely into frames.
-std::vector<TcpFrame> frames_of(const std::vector<std::uint8_t>& stream) {
-  std::vector<TcpFrame> out;
-  std::span<const std::uint8_t> rest(stream);
-  for (;;) {
-    auto f = next_tcp_frame(rest);
-    EXPECT_TRUE(f.ok());
-    if (!f || !f->has_value()) break;
-    out.push_back(**f);
-    rest = rest.subspan((*f)->consumed);
-  }
-  EXPECT_TRUE(rest.empty()) << rest.size() << " bytes left over";
-  return out;
 }
 
 std::vector<std::uint8_t> bytes_of(const TcpFrame& f) {

@@ -11,29 +11,17 @@
 #include "pcap_fixtures.h"
 #include "pva/channel.h"
 #include "pva/tcp_stream.h"
+#include "tcp_frames.h"
 
 namespace pva {
 namespace {
 
+using test::frames_of;
 using test::read_tcp_session;
 
 constexpr std::uint32_t kCid = 0x12345678;  // pvxs' first channel id
 constexpr std::uint32_t kSid = 0x07050301;  // what the mailbox server chose
 constexpr std::uint32_t kIoid = 0x10002000;
-
-std::vector<TcpFrame> frames_of(const std::vector<std::uint8_t>& stream) {
-  std::vector<TcpFrame> out;
-  std::span<const std::uint8_t> rest(stream);
-  for (;;) {
-    auto f = next_tcp_frame(rest);
-    EXPECT_TRUE(f.ok());
-    if (!f || !f->has_value()) break;
-    out.push_back(**f);
-    rest = rest.subspan((*f)->consumed);
-  }
-  EXPECT_TRUE(rest.empty()) << rest.size() << " bytes left over";
-  return out;
-}
 
 Bytes bytes_of(const TcpFrame& f) {
   Bytes out;
