@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "counting_seams.h"
 #include "mesh_codec.h"
 #include "mesh_mac.h"
 #include "mesh_v2_codec.h"
@@ -89,31 +90,6 @@ std::vector<Byte> make_frame(std::size_t payload, std::uint16_t source_port) {
   udp[6] = udp[7] = 0;
   return f;
 }
-
-struct CountingMesh : MeshSocket {
-  std::size_t sent = 0;
-  int selectable_fd() const override { return -1; }
-  SendStatus send_to(Ipv4Address, std::uint16_t, std::span<const Byte>) override {
-    ++sent;
-    return SendStatus::kOk;
-  }
-  std::optional<MeshDatagram> receive(std::span<Byte>) override { return std::nullopt; }
-  const char* last_error() const override { return ""; }
-};
-struct NullSink : FrameSink {
-  bool send(std::span<const Byte>) override { return true; }
-  const char* last_error() const override { return ""; }
-};
-struct OnePeer : PeerDirectory {
-  std::vector<Ipv4Address> list{Ipv4Address{0xC6120302u}};
-  const std::vector<Ipv4Address>& peers() const override { return list; }
-  bool self_relay() const override { return false; }
-  void refresh() override {}
-};
-struct SteppingClock : Clock {
-  mutable TimePoint t{std::chrono::seconds(1)};
-  TimePoint now() const override { return t += std::chrono::microseconds(1); }
-};
 
 // Frame-level costs, one frame per datagram and batched, for one frame size.
 void codec_figures(std::size_t payload, const MeshKeyring& keys) {
@@ -192,10 +168,10 @@ void burst_figures(std::size_t burst, std::size_t payload, const MeshKeyring& ke
   double cpu[2] = {0, 0};
   std::size_t datagrams[2] = {0, 0};
   for (int v2 = 0; v2 < 2; ++v2) {
-    CountingMesh mesh;
-    NullSink sink;
-    OnePeer peers;
-    SteppingClock clock;
+    testing::CountingMesh mesh;
+    testing::CountingSink sink;
+    testing::StaticPeers peers({Ipv4Address{0xC6120302u}});
+    testing::SteppingClock clock(std::chrono::microseconds(1));
     RelaySettings settings;
     if (v2 == 1) settings.keyring = &keys;
     RelayCore core(settings, interface, mesh, sink, peers, clock);

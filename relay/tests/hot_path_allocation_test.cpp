@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "counting_seams.h"
 #include "frames.h"
 #include "mesh_codec.h"
 #include "mesh_mac.h"
@@ -35,35 +36,6 @@ void operator delete(void* p, std::size_t) noexcept {
 namespace snowsignal::testing {
 namespace {
 
-struct CountingMesh : MeshSocket {
-  std::size_t sent = 0;
-  int selectable_fd() const override { return -1; }
-  SendStatus send_to(Ipv4Address, std::uint16_t, std::span<const Byte>) override {
-    ++sent;
-    return SendStatus::kOk;
-  }
-  std::optional<MeshDatagram> receive(std::span<Byte>) override { return std::nullopt; }
-  const char* last_error() const override { return ""; }
-};
-
-struct CountingSink : FrameSink {
-  std::size_t sent = 0;
-  bool send(std::span<const Byte>) override { return ++sent, true; }
-  const char* last_error() const override { return ""; }
-};
-
-struct FixedPeers : PeerDirectory {
-  std::vector<Ipv4Address> list{ip("198.18.1.2"), ip("198.18.3.2")};
-  const std::vector<Ipv4Address>& peers() const override { return list; }
-  bool self_relay() const override { return false; }
-  void refresh() override {}
-};
-
-struct SteppingClock : Clock {
-  mutable TimePoint t{std::chrono::seconds(1)};
-  TimePoint now() const override { return t += std::chrono::milliseconds(10); }
-};
-
 TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
   spdlog::set_level(spdlog::level::info);  // the production default: debug detail is off
   InterfaceInfo interface;
@@ -74,8 +46,8 @@ TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
   interface.host_macs = {mac(kOurMac)};
   CountingMesh mesh;
   CountingSink sink;
-  FixedPeers peers;
-  SteppingClock clock;
+  StaticPeers peers({ip("198.18.1.2"), ip("198.18.3.2")});
+  SteppingClock clock(std::chrono::milliseconds(10));
   interface.mtu = 1500;
   const TrafficConfig traffic{{5076}, {{ip("239.74.163.2"), 43113}}};
   RelayCore core({traffic, 7124, std::chrono::milliseconds(500)}, interface, mesh, sink, peers,
@@ -147,8 +119,8 @@ TEST(HotPath, MeshV2RelaysFramesBothWaysWithoutHeapAllocationOfOurs) {
   interface.host_macs = {mac(kOurMac)};
   CountingMesh mesh;
   CountingSink sink;
-  FixedPeers peers;
-  SteppingClock clock;
+  StaticPeers peers({ip("198.18.1.2"), ip("198.18.3.2")});
+  SteppingClock clock(std::chrono::milliseconds(10));
   const MeshKeyring keys({MeshKey{1, Bytes(32, 0x42)}});
   RelaySettings settings;
   settings.keyring = &keys;
