@@ -1,5 +1,9 @@
 #include "snowsignal/net_types.h"
 
+// inet_pton/inet_ntop are text conversions from libc, no socket is involved: the core
+// stays free of the networking API while IPv6 text follows the libc everyone tests.
+#include <arpa/inet.h>
+
 #include <charconv>
 #include <cstdio>
 
@@ -42,6 +46,37 @@ std::string Ipv4Address::to_string() const {
 std::string join(const std::vector<Ipv4Address>& addresses) {
   std::string text;
   for (const Ipv4Address& address : addresses) {
+    if (!text.empty()) text += ", ";
+    text += address.to_string();
+  }
+  return text;
+}
+
+std::optional<IpAddress> IpAddress::parse(std::string_view text) {
+  if (text.find(':') == std::string_view::npos) {
+    const auto v4 = Ipv4Address::parse(text);
+    if (!v4) return std::nullopt;
+    return from_v4(*v4);
+  }
+  char buffer[INET6_ADDRSTRLEN];
+  if (text.size() >= sizeof buffer) return std::nullopt;
+  text.copy(buffer, text.size());
+  buffer[text.size()] = '\0';
+  IpAddress address;
+  if (inet_pton(AF_INET6, buffer, address.octets.data()) != 1) return std::nullopt;
+  return address;
+}
+
+std::string IpAddress::to_string() const {
+  if (is_v4()) return v4().to_string();
+  char text[INET6_ADDRSTRLEN];
+  if (inet_ntop(AF_INET6, octets.data(), text, sizeof text) == nullptr) return "?";
+  return text;
+}
+
+std::string join(const std::vector<IpAddress>& addresses) {
+  std::string text;
+  for (const IpAddress& address : addresses) {
     if (!text.empty()) text += ", ";
     text += address.to_string();
   }
