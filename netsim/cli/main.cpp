@@ -139,12 +139,17 @@ void print_plan(const netsim::Scenario& sc) {
   if (!sc.description.empty()) std::cout << "  " << sc.description << "\n";
   std::cout << "duration " << sc.duration << "s\nsegments:\n";
   for (const auto& s : sc.segments)
-    std::cout << "  " << s.name << "  " << to_string(s.subnet) << "\n";
+    std::cout << "  " << s.name << "  " << (s.ipv4 ? to_string(s.subnet) : "no IPv4")
+              << (s.subnet6 ? "  " + to_string(*s.subnet6) : "") << "\n";
   std::cout << "hosts:\n";
   for (const auto& h : sc.hosts) {
     std::cout << "  " << h.name << (h.router ? " (router)" : "") << ":";
-    for (const auto& l : h.links)
-      std::cout << "  " << l.ifname << "=" << to_string(l.address) << " on " << l.segment;
+    for (const auto& l : h.links) {
+      std::cout << "  " << l.ifname << "=";
+      if (l.ipv4) std::cout << to_string(l.address) << (l.address6 ? "," : "");
+      if (l.address6) std::cout << to_string(*l.address6);
+      std::cout << " on " << l.segment;
+    }
     std::cout << "\n";
   }
   std::cout << "processes:\n";

@@ -370,8 +370,23 @@ nlohmann::json counter_deltas(const nlohmann::json& before, const nlohmann::json
   return out;
 }
 
+namespace {
+// "198.18.1.10:40000" -> {"198.18.1.10", "40000"}; "[2001:db8::10]:40000" ->
+// {"2001:db8::10", "40000"}, the address in canonical text so it compares as text.
+std::pair<std::string, std::string> split_source(const std::string& source) {
+  auto colon = source.rfind(':');
+  if (colon == std::string::npos) return {source, ""};
+  std::string host = source.substr(0, colon), port = source.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+    if (auto a = parse_ipv6(host)) host = to_string(*a);
+  }
+  return {host, port};
+}
+}  // namespace
+
 CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
-                          const std::vector<Ipv4>& sender_addresses) {
+                          const std::vector<std::string>& sender_addresses) {
   if (!out.error.empty()) return failed(x, out.error);
   auto recv = last_json_line(out.recv_stdout);
   auto sent = last_json_line(out.send_stdout);
@@ -404,7 +419,7 @@ CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
   const nlohmann::json ttl_max = recv->value("ttl_max", no_ttl);
   if (d.ttl >= 0 && delivered > 0 &&
       (!ttl_min.is_number() || ttl_min.get<long>() != d.ttl || ttl_max.get<long>() != d.ttl))
-    problems.push_back("arrived with TTL " + ttl_min.dump() + ".." + ttl_max.dump() +
+    problems.push_back("arrived with TTL/hop limit " + ttl_min.dump() + ".." + ttl_max.dump() +
                        ", expected " + std::to_string(d.ttl));
   if (duplicates > d.max_duplicates)
     problems.push_back(std::to_string(duplicates) +
@@ -414,12 +429,10 @@ CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
     for (const auto& [source, n] : (*recv)["sources"].items()) {
       if (first_source.empty()) first_source = source;
       if (!d.keep_source) continue;
-      auto colon = source.rfind(':');
-      auto ip = parse_ipv4(source.substr(0, colon));
-      bool from_sender = ip && std::find(sender_addresses.begin(), sender_addresses.end(), *ip) !=
-                                   sender_addresses.end();
-      bool same_port =
-          colon != std::string::npos && source.substr(colon + 1) == std::to_string(source_port);
+      const auto [ip, port] = split_source(source);
+      bool from_sender = std::find(sender_addresses.begin(), sender_addresses.end(), ip) !=
+                         sender_addresses.end();
+      bool same_port = port == std::to_string(source_port);
       if (!from_sender || !same_port)
         problems.push_back(std::to_string(n.get<long>()) + " from " + source + ", not from " +
                            d.from + " port " + std::to_string(source_port));

@@ -47,14 +47,20 @@ std::string partition_ruleset(const Scenario& sc,
                               const std::set<std::pair<std::string, std::string>>& pairs) {
   std::ostringstream body;
   body << "  chain forward_partition {\n    type filter hook forward priority 0; policy accept;\n";
+  auto both_ways = [&body](const std::string& family, const std::string& na,
+                           const std::string& nb) {
+    body << "    " << family << " saddr " << na << " " << family << " daddr " << nb << " drop\n";
+    body << "    " << family << " saddr " << nb << " " << family << " daddr " << na << " drop\n";
+  };
   for (const auto& [a, b] : pairs) {
-    std::string na = to_string(sc.find_segment(a)->subnet),
-                nb = to_string(sc.find_segment(b)->subnet);
-    body << "    ip saddr " << na << " ip daddr " << nb << " drop\n";
-    body << "    ip saddr " << nb << " ip daddr " << na << " drop\n";
+    const Segment& sa = *sc.find_segment(a);
+    const Segment& sb = *sc.find_segment(b);
+    if (sa.ipv4 && sb.ipv4) both_ways("ip", to_string(sa.subnet), to_string(sb.subnet));
+    if (sa.subnet6 && sb.subnet6) both_ways("ip6", to_string(*sa.subnet6), to_string(*sb.subnet6));
   }
   body << "  }\n";
-  return replace_table("ip netsim_partition", body.str());
+  // inet: one table for both families (IPv6 segments are partitioned too).
+  return replace_table("inet netsim_partition", body.str());
 }
 
 FaultInjector::FaultInjector(const Scenario& scenario, const Topology& topology,

@@ -52,6 +52,8 @@ std::vector<std::string> add_address(const std::string& ifname, const std::strin
   std::vector<std::string> args{"addr", "add", cidr};
   if (!broadcast.empty()) args.insert(args.end(), {"broadcast", broadcast});
   args.insert(args.end(), {"dev", ifname});
+  // IPv6 (the only family with ':'): usable at once, not tentative while DAD runs.
+  if (cidr.find(':') != std::string::npos) args.push_back("nodad");
   return args;
 }
 std::vector<std::string> add_route(const std::string& to, const std::string& via) {

@@ -196,6 +196,9 @@ class NetlinkEngine : public LinkEngine {
     ifa->ifa_family = static_cast<unsigned char>(a.family);
     ifa->ifa_prefixlen = static_cast<unsigned char>(a.prefix);
     ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+    // IPv6: no duplicate address detection (`ip addr add ... nodad`), so the address is
+    // usable at once instead of "tentative" for a second; nobody else picks netsim's.
+    if (a.family == AF_INET6) ifa->ifa_flags = IFA_F_NODAD;
     ifa->ifa_index = ifindex(ns, ifname, step);
     mnl_attr_put(m.nlh, IFA_LOCAL, a.size(), a.bytes);
     mnl_attr_put(m.nlh, IFA_ADDRESS, a.size(), a.bytes);

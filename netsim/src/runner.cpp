@@ -1,5 +1,6 @@
 #include "netsim/runner.h"
 
+#include <netinet/in.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@
 #include "netsim/substitution.h"
 #include "netsim/supervisor.h"
 #include "netsim/topology.h"
+#include "udp/address_guard.h"
 
 namespace netsim {
 
@@ -326,7 +328,8 @@ class Run {
     if (x.kind == ExpectKind::no_discover) return check_no_discover(x, out);
     std::vector<Ipv4> server;
     if (!x.server.empty())
-      for (const auto& l : sc_.find_host(x.server)->links) server.push_back(l.address);
+      for (const auto& l : sc_.find_host(x.server)->links)
+        if (l.ipv4) server.push_back(l.address);
     if (x.kind == ExpectKind::monitor) return check_monitor(x, out, server);
     return check_discover(x, out, server);
   }
@@ -388,6 +391,9 @@ class Run {
                                   "--linger",
                                   fmt(d.linger)};
     if (!d.group.empty()) recv.insert(recv.end(), {"--group", d.group});
+    // An IPv6 destination needs an IPv6 socket on the receiver ([::]:PORT).
+    else if (udp::parse_endpoint(substitute(d.to, vars)).endpoint.family() == AF_INET6)
+      recv.push_back("--ipv6");
     for (const auto& a : d.recv_args) recv.push_back(substitute(a, vars));
     std::vector<std::string> send{
         "udp-send",   substitute(d.to, vars), "--count", std::to_string(d.count),
@@ -457,8 +463,11 @@ class Run {
         double before = it->cpu_before.count(p) ? it->cpu_before.at(p) : -1;
         if (before >= 0 && after >= 0) out.cpu_seconds[p] = after - before;
       }
-      std::vector<Ipv4> sender;
-      for (const auto& l : sc_.find_host(x.deliver.from)->links) sender.push_back(l.address);
+      std::vector<std::string> sender;
+      for (const auto& l : sc_.find_host(x.deliver.from)->links) {
+        if (l.ipv4) sender.push_back(to_string(l.address));
+        if (l.address6) sender.push_back(to_string(*l.address6));
+      }
       results_[it->check] = check_deliver(x, out, sender);
       spdlog::info("t={:.2f}s check {}: {} {}", seconds(), it->check + 1,
                    to_string(results_[it->check]->verdict), results_[it->check]->measured);

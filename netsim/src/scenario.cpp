@@ -41,9 +41,40 @@ std::optional<Ipv4> Scenario::router_on(const std::string& segment) const {
   for (const auto& h : hosts) {
     if (!h.router) continue;
     for (const auto& l : h.links)
-      if (l.segment == segment) return l.address;
+      if (l.segment == segment && l.ipv4) return l.address;
   }
   return std::nullopt;
+}
+
+std::optional<Ipv6> Scenario::router6_on(const std::string& segment) const {
+  for (const auto& h : hosts) {
+    if (!h.router) continue;
+    for (const auto& l : h.links)
+      if (l.segment == segment && l.address6) return l.address6;
+  }
+  return std::nullopt;
+}
+
+std::optional<Ipv4> Scenario::default_gateway(const Host& host) const {
+  if (host.router) return std::nullopt;
+  for (const auto& l : host.links)
+    if (auto gw = router_on(l.segment)) return gw;
+  return std::nullopt;
+}
+
+std::optional<Ipv6> Scenario::default_gateway6(const Host& host) const {
+  if (host.router) return std::nullopt;
+  for (const auto& l : host.links)
+    if (auto gw = router6_on(l.segment)) return gw;
+  return std::nullopt;
+}
+
+std::string Route::to_text() const {
+  return to6 ? to_string(*to6) : to_string(to);
+}
+
+std::string Route::via_text() const {
+  return to6 ? to_string(via6) : to_string(via);
 }
 
 std::string to_string(FaultKind k) {

@@ -151,6 +151,65 @@ class Loader {
     return *s;
   }
 
+  Subnet6 subnet6_in_plan(const YAML::Node& n, const std::string& text) const {
+    auto s = parse_subnet6(text);
+    if (!s)
+      throw error(n, "'" + text +
+                         "' is not an IPv6 prefix like 2001:db8:1::/64 (bits below the prefix "
+                         "must be zero)");
+    if (s->prefix < documentation_space6().prefix || !documentation_space6().contains(s->network))
+      throw error(n, "subnet6 " + text + " is outside " + to_string(documentation_space6()) +
+                         ": netsim only uses the IPv6 documentation prefix");
+    if (s->prefix > 120) throw error(n, "subnet6 " + text + " is too small (at most /120)");
+    return *s;
+  }
+
+  // ipv4: / ipv6: / subnet: / subnet6: of one segment mapping (IPv4 only by default).
+  void segment_families(const YAML::Node& item, std::size_t i, Segment& seg) const {
+    const bool has_map = item.IsMap();
+    if (has_map && item["ipv4"]) seg.ipv4 = boolean(item["ipv4"], "ipv4");
+    bool ipv6 = has_map && item["subnet6"];
+    if (has_map && item["ipv6"]) {
+      const bool want = boolean(item["ipv6"], "ipv6");
+      if (!want && ipv6) throw error(item["ipv6"], "ipv6: false contradicts subnet6:");
+      ipv6 = want;
+    }
+    if (has_map && item["subnet"] && !seg.ipv4)
+      throw error(item["subnet"], "ipv4: false contradicts subnet: (an IPv6-only segment)");
+    if (!seg.ipv4 && !ipv6)
+      throw error(item, "segment '" + seg.name +
+                            "' has neither IPv4 nor IPv6 (give ipv6: true or subnet6: with "
+                            "ipv4: false)");
+    if (seg.ipv4) {
+      if (has_map && item["subnet"]) {
+        seg.subnet = subnet_in_plan(item["subnet"], scalar(item["subnet"], "subnet"));
+      } else {
+        if (i + 1 > 255) throw error(item, "too many segments for default subnets; give subnet:");
+        seg.subnet = Subnet{
+            Ipv4{benchmark_space().network.value + static_cast<std::uint32_t>((i + 1) << 8)}, 24};
+      }
+      for (const auto& other : sc_.segments)
+        if (other.ipv4 && other.subnet.overlaps(seg.subnet))
+          throw error(item, "segment '" + seg.name + "' subnet " + to_string(seg.subnet) +
+                                " overlaps segment '" + other.name + "' (" +
+                                to_string(other.subnet) + ")");
+    }
+    if (ipv6) {
+      if (item["subnet6"]) {
+        seg.subnet6 = subnet6_in_plan(item["subnet6"], scalar(item["subnet6"], "subnet6"));
+      } else {
+        if (i + 1 > 9999)
+          throw error(item, "too many segments for default IPv6 prefixes; give subnet6:");
+        seg.subnet6 = default_subnet6(static_cast<std::uint32_t>(i + 1));
+      }
+      for (const auto& other : sc_.segments)
+        if (other.subnet6 && other.subnet6->overlaps(*seg.subnet6))
+          throw error(item, "segment '" + seg.name + "' subnet6 " + to_string(*seg.subnet6) +
+                                " overlaps segment '" + other.name + "' (" +
+                                to_string(*other.subnet6) + ")");
+    }
+  }
+
   void load_segments(const YAML::Node& seq) {
     for (std::size_t i = 0; i < seq.size(); ++i) {
       const YAML::Node& item = seq[i];
@@ -159,27 +218,19 @@ class Loader {
       if (item.IsScalar()) {
         seg.name = item.Scalar();
       } else if (item.IsMap()) {
-        check_keys(item, {"name", "subnet"}, "segment");
+        check_keys(item, {"name", "subnet", "subnet6", "ipv4", "ipv6"}, "segment");
         if (!item["name"]) throw error(item, "segment needs a name");
         seg.name = scalar(item["name"], "segment name");
       } else {
-        throw error(item, "a segment is a name or {name:, subnet:}");
+        throw error(item, "a segment is a name or {name:, subnet:, subnet6:, ipv4:, ipv6:}");
       }
       check_name(item, seg.name, "segment");
+      // ${host.v6} selects the IPv6 address; a segment of that name would be ambiguous.
+      if (seg.name == "v6")
+        throw error(item, "segment name 'v6' is reserved (${host.v6} is an IPv6 address)");
       if (sc_.find_segment(seg.name))
         throw error(item, "segment '" + seg.name + "' is declared twice");
-      if (item.IsMap() && item["subnet"]) {
-        seg.subnet = subnet_in_plan(item["subnet"], scalar(item["subnet"], "subnet"));
-      } else {
-        if (i + 1 > 255) throw error(item, "too many segments for default subnets; give subnet:");
-        seg.subnet = Subnet{
-            Ipv4{benchmark_space().network.value + static_cast<std::uint32_t>((i + 1) << 8)}, 24};
-      }
-      for (const auto& other : sc_.segments)
-        if (other.subnet.overlaps(seg.subnet))
-          throw error(item, "segment '" + seg.name + "' subnet " + to_string(seg.subnet) +
-                                " overlaps segment '" + other.name + "' (" +
-                                to_string(other.subnet) + ")");
+      segment_families(item, i, seg);
       sc_.segments.push_back(seg);
     }
     if (sc_.segments.empty()) throw error(seq, "at least one segment is needed");
@@ -214,9 +265,15 @@ class Loader {
         pending_routes_.emplace_back();
         for (const auto& r : list(item["routes"], "routes")) {
           if (!r.IsMap() || !r["to"] || !r["via"])
-            throw error(r, "a route is {to: SUBNET, via: ADDRESS}");
+            throw error(r, "a route is {to: SUBNET, via: ADDRESS} (IPv4 or IPv6)");
           check_keys(r, {"to", "via"}, "route");
-          h.routes.push_back(Route{subnet_in_plan(r["to"], scalar(r["to"], "to")), Ipv4{}});
+          const std::string to = scalar(r["to"], "to");
+          Route route;
+          if (to.find(':') != std::string::npos)
+            route.to6 = subnet6_in_plan(r["to"], to);
+          else
+            route.to = subnet_in_plan(r["to"], to);
+          h.routes.push_back(route);
           pending_routes_.back().emplace_back(h.name, scalar(r["via"], "via"), at(r["via"]));
         }
       }
@@ -231,23 +288,28 @@ class Loader {
     Attachment a;
     a.where = at(s);
     a.ifname = "eth" + std::to_string(h.links.size());
-    std::string address;
+    std::string address, address6;
     if (s.IsScalar()) {
       a.segment = s.Scalar();
     } else if (s.IsMap()) {
-      check_keys(s, {"segment", "address"}, "segment attachment");
+      check_keys(s, {"segment", "address", "address6"}, "segment attachment");
       if (!s["segment"]) throw error(s, "attachment needs segment:");
       a.segment = scalar(s["segment"], "segment");
       if (s["address"]) address = scalar(s["address"], "address");
+      if (s["address6"]) address6 = scalar(s["address6"], "address6");
     } else {
-      throw error(s, "a segment attachment is a name or {segment:, address:}");
+      throw error(s, "a segment attachment is a name or {segment:, address:, address6:}");
     }
     const Segment* seg = sc_.find_segment(a.segment);
     if (!seg) throw error(s, "unknown segment '" + a.segment + "'");
     for (const auto& l : h.links)
       if (l.segment == a.segment)
         throw error(s, "'" + h.name + "' joins segment '" + a.segment + "' twice");
+    a.ipv4 = seg->ipv4;
     if (!address.empty()) {
+      if (!seg->ipv4)
+        throw error(s["address"], "segment '" + seg->name +
+                                      "' has no IPv4 (ipv4: false); give address6: instead");
       auto ip = parse_ipv4(address);
       if (!ip) throw error(s["address"], "'" + address + "' is not an IPv4 address");
       if (!benchmark_space().contains(*ip))
@@ -263,6 +325,26 @@ class Loader {
             "address " + address + " is the network or broadcast address of '" + seg->name + "'");
       a.address = *ip;
       a.explicit_address = true;
+    }
+    if (!address6.empty()) {
+      if (!seg->subnet6)
+        throw error(s["address6"], "segment '" + seg->name +
+                                       "' has no IPv6 (give it subnet6: or ipv6: true)");
+      auto ip = parse_ipv6(address6);
+      if (!ip) throw error(s["address6"], "'" + address6 + "' is not an IPv6 address");
+      if (!documentation_space6().contains(*ip))
+        throw error(s["address6"], "address6 " + address6 + " is outside " +
+                                       to_string(documentation_space6()) +
+                                       ": netsim only uses the IPv6 documentation prefix");
+      if (!seg->subnet6->contains(*ip))
+        throw error(s["address6"], "address6 " + address6 + " is outside segment '" +
+                                       seg->name + "' (" + to_string(*seg->subnet6) + ")");
+      if (*ip == seg->subnet6->network)
+        throw error(s["address6"], "address6 " + address6 +
+                                       " is the subnet-router anycast address of '" +
+                                       seg->name + "' (interface id 0)");
+      a.address6 = *ip;
+      a.explicit_address6 = true;
     }
     return a;
   }
@@ -288,31 +370,64 @@ class Loader {
 
   void allocate_addresses() {
     for (const auto& seg : sc_.segments) {
-      std::set<Ipv4> used;
-      for (const auto& h : sc_.hosts)
-        for (const auto& l : h.links)
-          if (l.segment == seg.name && l.explicit_address) {
-            if (!used.insert(l.address).second)
-              throw ScenarioError(l.where, "address " + to_string(l.address) +
-                                               " is used twice on '" + seg.name + "'");
-          }
-      auto take = [&](std::uint32_t from, const Attachment& l) {
-        for (std::uint32_t n = from; n <= seg.subnet.host_count(); ++n) {
-          Ipv4 cand = seg.subnet.host(n);
-          if (used.insert(cand).second) return cand;
-        }
-        throw ScenarioError(l.where, "segment '" + seg.name + "' (" + to_string(seg.subnet) +
-                                         ") has no free address left");
-      };
-      const std::uint32_t host_start = seg.subnet.host_count() >= 20 ? 10 : 1;
-      for (bool routers : {true, false})
-        for (auto& h : sc_.hosts) {
-          if (h.router != routers) continue;
-          for (auto& l : h.links)
-            if (l.segment == seg.name && !l.explicit_address)
-              l.address = take(routers ? 1 : host_start, l);
-        }
+      if (seg.ipv4) allocate_ipv4(seg);
+      if (seg.subnet6) allocate_ipv6(seg);
     }
+  }
+
+  void allocate_ipv4(const Segment& seg) {
+    std::set<Ipv4> used;
+    for (const auto& h : sc_.hosts)
+      for (const auto& l : h.links)
+        if (l.segment == seg.name && l.explicit_address) {
+          if (!used.insert(l.address).second)
+            throw ScenarioError(l.where, "address " + to_string(l.address) +
+                                             " is used twice on '" + seg.name + "'");
+        }
+    auto take = [&](std::uint32_t from, const Attachment& l) {
+      for (std::uint32_t n = from; n <= seg.subnet.host_count(); ++n) {
+        Ipv4 cand = seg.subnet.host(n);
+        if (used.insert(cand).second) return cand;
+      }
+      throw ScenarioError(l.where, "segment '" + seg.name + "' (" + to_string(seg.subnet) +
+                                       ") has no free address left");
+    };
+    const std::uint32_t host_start = seg.subnet.host_count() >= 20 ? 10 : 1;
+    for (bool routers : {true, false})
+      for (auto& h : sc_.hosts) {
+        if (h.router != routers) continue;
+        for (auto& l : h.links)
+          if (l.segment == seg.name && !l.explicit_address)
+            l.address = take(routers ? 1 : host_start, l);
+      }
+  }
+
+  // As IPv4: explicit addresses first, then routers from interface id ::1, then hosts
+  // from ::10, each the lowest free id counting in hex (::10, ::11 ... ::19, ::1a).
+  void allocate_ipv6(const Segment& seg) {
+    std::set<Ipv6> used;
+    for (const auto& h : sc_.hosts)
+      for (const auto& l : h.links)
+        if (l.segment == seg.name && l.explicit_address6) {
+          if (!used.insert(*l.address6).second)
+            throw ScenarioError(l.where, "address6 " + to_string(*l.address6) +
+                                             " is used twice on '" + seg.name + "'");
+        }
+    auto take = [&](std::uint64_t from, const Attachment& l) {
+      for (std::uint64_t n = from; n <= seg.subnet6->max_host(); ++n) {
+        Ipv6 cand = seg.subnet6->host(n);
+        if (used.insert(cand).second) return cand;
+      }
+      throw ScenarioError(l.where, "segment '" + seg.name + "' (" + to_string(*seg.subnet6) +
+                                       ") has no free IPv6 address left");
+    };
+    for (bool routers : {true, false})
+      for (auto& h : sc_.hosts) {
+        if (h.router != routers) continue;
+        for (auto& l : h.links)
+          if (l.segment == seg.name && !l.explicit_address6)
+            l.address6 = take(routers ? 0x1 : 0x10, l);
+      }
   }
 
   void validate_routes() {
@@ -322,15 +437,32 @@ class Loader {
       const auto& pending = pending_routes_.at(k++);
       for (std::size_t i = 0; i < h.routes.size(); ++i) {
         const auto& [host, via, where] = pending[i];
-        auto ip = parse_ipv4(via);
-        if (!ip) throw ScenarioError(where, "'" + via + "' is not an IPv4 address");
+        Route& route = h.routes[i];
         bool direct = false;
-        for (const auto& l : h.links)
-          if (sc_.find_segment(l.segment)->subnet.contains(*ip)) direct = true;
+        if (route.to6) {
+          auto ip = parse_ipv6(via);
+          if (!ip)
+            throw ScenarioError(where, "'" + via + "' is not an IPv6 address (the route's to: is "
+                                                   "IPv6)");
+          for (const auto& l : h.links) {
+            const Segment* seg = sc_.find_segment(l.segment);
+            if (seg->subnet6 && seg->subnet6->contains(*ip)) direct = true;
+          }
+          route.via6 = *ip;
+        } else {
+          auto ip = parse_ipv4(via);
+          if (!ip)
+            throw ScenarioError(where, "'" + via + "' is not an IPv4 address (the route's to: is "
+                                                   "IPv4)");
+          for (const auto& l : h.links) {
+            const Segment* seg = sc_.find_segment(l.segment);
+            if (seg->ipv4 && seg->subnet.contains(*ip)) direct = true;
+          }
+          route.via = *ip;
+        }
         if (!direct)
           throw ScenarioError(where,
                               "route via " + via + " is not on any segment of '" + h.name + "'");
-        h.routes[i].via = *ip;
       }
     }
   }
@@ -342,7 +474,8 @@ class Loader {
     } catch (const SubstitutionError& e) {
       throw ScenarioError(
           where, std::string(e.what()) +
-                     " (known: ${host}, ${host.ethN}, ${host.segment}, ${logs}, ${stats})");
+                     " (known: ${host}, ${host.ethN}, ${host.segment}, ${host.v6}, ${host.ethN.v6}, "
+                     "${host.segment.v6}, ${logs}, ${stats})");
     }
   }
 
@@ -491,7 +624,7 @@ class Loader {
   void load_delivery(const YAML::Node& item, const YAML::Node& arg, Expectation& x) const {
     check_keys(item,
                {"deliver", "from", "to", "receiver", "port", "group", "size", "rate", "at",
-                "within", "idle", "linger", "min_delivered", "max_delivered", "ttl",
+                "within", "idle", "linger", "min_delivered", "max_delivered", "ttl", "hop_limit",
                 "max_duplicates", "keep_source", "send_args", "recv_args", "cpu", "counters",
                 "after_previous"},
                "deliver");
@@ -517,6 +650,9 @@ class Loader {
       auto g = udp::parse_endpoint(d.group, false);
       if (!g.error.empty() || !g.endpoint.is_multicast())
         throw error(item["group"], "group: '" + d.group + "' is not a multicast address");
+      if (g.endpoint.family() != dest.endpoint.family())
+        throw error(item["group"], "group: '" + d.group + "' and to: '" + d.to +
+                                       "' are not the same address family");
     }
     if (item["size"]) d.size = static_cast<long>(number(item["size"], "size", 24, 65507));
     if (item["rate"]) d.rate = number(item["rate"], "rate", 0, 1e7);
@@ -527,7 +663,10 @@ class Loader {
       d.min_delivered = static_cast<long>(number(item["min_delivered"], "min_delivered", 0, 1e7));
     if (item["max_delivered"])
       d.max_delivered = static_cast<long>(number(item["max_delivered"], "max_delivered", 0, 1e7));
-    if (item["ttl"]) d.ttl = static_cast<long>(number(item["ttl"], "ttl", 1, 255));
+    // hop_limit: the IPv6 name of the same check (udp-recv reports either as ttl_*).
+    if (item["ttl"] && item["hop_limit"]) throw error(item["hop_limit"], "give ttl: or hop_limit:");
+    for (const char* key : {"ttl", "hop_limit"})
+      if (item[key]) d.ttl = static_cast<long>(number(item[key], key, 1, 255));
     if (item["max_duplicates"])
       d.max_duplicates =
           static_cast<long>(number(item["max_duplicates"], "max_duplicates", 0, 1e9));

@@ -32,14 +32,38 @@ std::string substitute(const std::string& text, const VariableLookup& lookup) {
   return out;
 }
 
+namespace {
+// One address of one attachment; a family the segment lacks is an error that says so
+// (rather than "unknown variable"), since the name itself is right.
+std::string address_of(const Host& host, const Attachment& l, bool v6, const std::string& name) {
+  if (v6) {
+    if (!l.address6)
+      throw SubstitutionError("${" + name + "}: " + host.name + "'s " + l.ifname + " (segment " +
+                              l.segment + ") has no IPv6 address (its segment has no subnet6)");
+    return to_string(*l.address6);
+  }
+  if (!l.ipv4)
+    throw SubstitutionError("${" + name + "}: " + host.name + "'s " + l.ifname + " (segment " +
+                            l.segment + ") has no IPv4 address (IPv6-only segment; use ${" +
+                            name + ".v6})");
+  return to_string(l.address);
+}
+}  // namespace
+
 std::optional<std::string> lookup_address(const Scenario& scenario, const std::string& name) {
   auto dot = name.find('.');
   const Host* host = scenario.find_host(name.substr(0, dot));
   if (!host || host->links.empty()) return std::nullopt;
-  if (dot == std::string::npos) return to_string(host->links.front().address);
+  if (dot == std::string::npos) return address_of(*host, host->links.front(), false, name);
   std::string which = name.substr(dot + 1);
+  if (which == "v6") return address_of(*host, host->links.front(), true, name);
+  bool v6 = false;
+  if (which.size() > 3 && which.compare(which.size() - 3, 3, ".v6") == 0) {
+    v6 = true;
+    which.resize(which.size() - 3);
+  }
   for (const auto& l : host->links)
-    if (l.ifname == which || l.segment == which) return to_string(l.address);
+    if (l.ifname == which || l.segment == which) return address_of(*host, l, v6, name);
   return std::nullopt;
 }
 

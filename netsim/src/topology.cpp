@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "netsim/link_engine.h"
@@ -39,12 +40,23 @@ void Topology::build() {
     world_links_.push_back(br);
     bridges_[seg.name] = br;
     engine_->set_link_up(Netns{}, br, true);
-    spdlog::debug("segment {}: bridge {} ({})", seg.name, br, to_string(seg.subnet));
+    spdlog::debug("segment {}: bridge {} ({}{})", seg.name, br,
+                  seg.ipv4 ? to_string(seg.subnet) : "no IPv4",
+                  seg.subnet6 ? ", " + to_string(*seg.subnet6) : "");
   }
   for (std::size_t h = 0; h < sc_.hosts.size(); ++h) {
     const Host& host = sc_.hosts[h];
     const Netns ns = netns_[host.name] = engine_->add_netns(host.name);
     engine_->set_link_up(ns, "lo", true);
+    const bool ipv6 = std::any_of(host.links.begin(), host.links.end(),
+                                  [](const Attachment& l) { return l.address6.has_value(); });
+    if (ipv6) {
+      // Before the veths exist, so they inherit it: no duplicate address detection, not
+      // even for the kernel's own fe80:: address (MLD reports need one that is not
+      // tentative). With nodad on our addresses, IPv6 works the moment the link is up.
+      engine_->write_sysctl(ns, "/proc/sys/net/ipv6/conf/default/accept_dad", "0");
+      engine_->write_sysctl(ns, "/proc/sys/net/ipv6/conf/all/accept_dad", "0");
+    }
     for (std::size_t l = 0; l < host.links.size(); ++l) {
       const Attachment& link = host.links[l];
       std::string port = port_name(h, l);
@@ -58,25 +70,32 @@ void Topology::build() {
       engine_->disable_tx_checksum_offload(Netns{}, port);
       engine_->disable_tx_checksum_offload(ns, link.ifname);
       const Segment* seg = sc_.find_segment(link.segment);
-      engine_->add_address(ns, link.ifname,
-                           to_string(link.address) + "/" + std::to_string(seg->subnet.prefix),
-                           to_string(seg->subnet.broadcast()));
+      if (link.ipv4)
+        engine_->add_address(ns, link.ifname,
+                             to_string(link.address) + "/" + std::to_string(seg->subnet.prefix),
+                             to_string(seg->subnet.broadcast()));
+      if (link.address6)
+        engine_->add_address(
+            ns, link.ifname,
+            to_string(*link.address6) + "/" + std::to_string(seg->subnet6->prefix), "");
       engine_->set_link_up(ns, link.ifname, true);
     }
     if (host.router) {
       engine_->write_sysctl(ns, "/proc/sys/net/ipv4/ip_forward", "1");
+      if (ipv6) engine_->write_sysctl(ns, "/proc/sys/net/ipv6/conf/all/forwarding", "1");
     } else {
-      // Default route via the router of the first segment that has one.
-      for (const auto& link : host.links) {
-        if (auto gw = sc_.router_on(link.segment)) {
-          engine_->add_route(ns, "default", to_string(*gw));
-          break;
-        }
-      }
+      add_default_routes(host, ns);
     }
-    for (const auto& r : host.routes) engine_->add_route(ns, to_string(r.to), to_string(r.via));
+    for (const auto& r : host.routes) engine_->add_route(ns, r.to_text(), r.via_text());
     spdlog::debug("{} {}: netns {}", host.router ? "router" : "host", host.name, ns.inode);
   }
+}
+
+// One default route per family (Scenario::default_gateway*): a host whose first segment
+// is IPv6-only takes its IPv4 default from a later segment, or has none.
+void Topology::add_default_routes(const Host& host, const Netns& ns) {
+  if (auto gw = sc_.default_gateway(host)) engine_->add_route(ns, "default", to_string(*gw));
+  if (auto gw = sc_.default_gateway6(host)) engine_->add_route(ns, "default", to_string(*gw));
 }
 
 TeardownSummary Topology::teardown() {

@@ -230,7 +230,7 @@ DeliveryOutcome delivery(const std::string& recv, int recv_exit = 0) {
 
 const char* kAllArrived =
     R"({"distinct":3,"duplicates":0,"corrupt":0,"lost_ranges":"","sources":{"198.18.1.10:40000":3},"latency_us":{"samples":3,"p50":40.5,"p99":80,"max":80}})";
-const std::vector<Ipv4> kClient{*parse_ipv4("198.18.1.10")};
+const std::vector<std::string> kClient{"198.18.1.10", "2001:db8:1::10"};
 
 TEST(CheckDeliver, PassesWhenAllArriveIntactFromTheSendersAddressAndPort) {
   CheckResult r = check_deliver(deliver(), delivery(kAllArrived), kClient);
@@ -333,9 +333,36 @@ TEST(CheckDeliver, TtlChecksEveryDatagramArrivedWithIt) {
   mixed.insert(1, R"("ttl_min":1,"ttl_max":64,)");
   CheckResult r = check_deliver(x, delivery(mixed), kClient);
   EXPECT_EQ(r.verdict, Verdict::fail);
-  EXPECT_NE(r.measured.find("TTL 1..64, expected 1"), std::string::npos) << r.measured;
+  EXPECT_NE(r.measured.find("TTL/hop limit 1..64, expected 1"), std::string::npos)
+      << r.measured;
   EXPECT_EQ(check_deliver(x, delivery(kAllArrived), kClient).verdict, Verdict::fail)
       << "a receiver that reported no TTL cannot pass a TTL check";
+}
+
+TEST(CheckDeliver, KeepsTheIpv6SourceAddressAndPort) {
+  std::string v6 = kAllArrived;
+  v6.replace(v6.find("198.18.1.10:40000"), 17, "[2001:db8:1::10]:40000");
+  v6.insert(1, R"("ttl_min":1,"ttl_max":1,)");
+  Expectation x = deliver();
+  x.deliver.to = "[ff15::1]:43113";
+  x.deliver.ttl = 1;
+  CheckResult r = check_deliver(x, delivery(v6), kClient);
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.measured;
+  EXPECT_NE(r.measured.find("from [2001:db8:1::10]:40000"), std::string::npos) << r.measured;
+  std::string other = v6;
+  other.replace(other.find("[2001:db8:1::10]"), 16, "[2001:db8:1::11]");
+  CheckResult wrong_ip = check_deliver(x, delivery(other), kClient);
+  EXPECT_EQ(wrong_ip.verdict, Verdict::fail);
+  EXPECT_NE(wrong_ip.measured.find("from [2001:db8:1::11]:40000, not from client"),
+            std::string::npos)
+      << wrong_ip.measured;
+  std::string link_local = v6;
+  link_local.replace(link_local.find("[2001:db8:1::10]"), 16, "[fe80::10]");
+  EXPECT_EQ(check_deliver(x, delivery(link_local), kClient).verdict, Verdict::fail)
+      << "a link-local source is not one of the sender's configured addresses";
+  std::string other_port = v6;
+  other_port.replace(other_port.find("]:40000"), 7, "]:40001");
+  EXPECT_EQ(check_deliver(x, delivery(other_port), kClient).verdict, Verdict::fail);
 }
 
 TEST(CheckDeliver, ReportsTheCpuSecondsOfWatchedProcesses) {

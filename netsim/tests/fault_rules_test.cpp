@@ -27,6 +27,22 @@ TEST(PartitionRules, DropForwardedTrafficBetweenTheTwoSubnets) {
   EXPECT_NE(rules.find("ip saddr 198.18.1.0/24 ip daddr 198.18.2.0/24 drop"), std::string::npos);
   EXPECT_NE(rules.find("ip saddr 198.18.2.0/24 ip daddr 198.18.1.0/24 drop"), std::string::npos);
   EXPECT_EQ(partition_ruleset(sc, {}).find("drop"), std::string::npos);
+  EXPECT_EQ(rules.find("ip6"), std::string::npos) << "IPv4-only segments get no IPv6 rule";
+}
+
+TEST(PartitionRules, CoverIpv6PrefixesAndSkipAFamilyOneSideLacks) {
+  Scenario sc = parse_scenario(
+      "duration: 5\nsegments: [{name: a, ipv6: true}, {name: b, ipv6: true}, "
+      "{name: c, ipv4: false, ipv6: true}]\n",
+      "t.yaml");
+  std::string rules = partition_ruleset(sc, {{"a", "b"}, {"a", "c"}});
+  EXPECT_NE(rules.find("ip6 saddr 2001:db8:1::/64 ip6 daddr 2001:db8:2::/64 drop"),
+            std::string::npos);
+  EXPECT_NE(rules.find("ip6 saddr 2001:db8:3::/64 ip6 daddr 2001:db8:1::/64 drop"),
+            std::string::npos);
+  EXPECT_NE(rules.find("ip saddr 198.18.1.0/24 ip daddr 198.18.2.0/24 drop"), std::string::npos);
+  EXPECT_EQ(rules.find("198.18.3."), std::string::npos) << "c has no IPv4";
+  EXPECT_EQ(rules.find("table inet netsim_partition {}"), 0u);
 }
 
 }  // namespace

@@ -60,9 +60,10 @@ CheckResult check_max_copies(const Expectation& x, const CopyStats& stats);
 // stats: the process's stats JSON, or nullopt with why it could not be read.
 CheckResult check_counter(const Expectation& x, const std::optional<nlohmann::json>& stats,
                           const std::string& read_error);
-// sender_addresses: the addresses of deliver.from (the source every datagram must keep).
+// sender_addresses: the addresses of deliver.from as text, IPv4 and IPv6 (canonical,
+// as to_string prints them): the source every datagram must keep.
 CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
-                          const std::vector<Ipv4>& sender_addresses);
+                          const std::vector<std::string>& sender_addresses);
 CheckResult check_log(const Expectation& x, const std::string& log_text);
 // peer_address: x.peer after variable substitution. Reads stats.peer_health[address].
 CheckResult check_peer_state(const Expectation& x, const std::string& peer_address,

@@ -52,7 +52,8 @@ class LinkEngine {
   virtual void add_veth(const std::string& name, const std::string& peer, const Netns& peer_ns) = 0;
   virtual void set_master(const std::string& port, const std::string& bridge) = 0;
   virtual void set_link_up(const Netns& ns, const std::string& ifname, bool up) = 0;
-  // cidr "ADDR/PREFIX"; broadcast may be empty (IPv6 has none).
+  // cidr "ADDR/PREFIX"; broadcast may be empty (IPv6 has none). IPv6 addresses are added
+  // without duplicate address detection (IFA_F_NODAD, `nodad`): usable at once.
   virtual void add_address(const Netns& ns, const std::string& ifname, const std::string& cidr,
                            const std::string& broadcast) = 0;
   // to: "default" or "NET/PREFIX"; via: the gateway.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "netsim/ipv4.h"
+#include "netsim/ipv6.h"
 
 namespace netsim {
 
@@ -30,7 +31,9 @@ class ScenarioError : public std::runtime_error {
 
 struct Segment {
   std::string name;
+  bool ipv4 = true;  // false (`ipv4: false`): an IPv6-only segment, `subnet` unused
   Subnet subnet;
+  std::optional<Subnet6> subnet6;  // `subnet6:` or `ipv6: true`; none: IPv4 only
   SourceLocation where;
 };
 
@@ -38,14 +41,22 @@ struct Segment {
 struct Attachment {
   std::string segment;
   std::string ifname;  // eth0, eth1... in declaration order
+  bool ipv4 = true;     // the segment has IPv4 (else `address` means nothing)
   Ipv4 address;        // explicit or allocated
   bool explicit_address = false;
+  std::optional<Ipv6> address6;  // set when the segment has IPv6: explicit or allocated
+  bool explicit_address6 = false;
   SourceLocation where;
 };
 
+// A static route of one family: IPv4 (to, via) or, when to6 is set, IPv6 (to6, via6).
 struct Route {
   Subnet to;
   Ipv4 via;
+  std::optional<Subnet6> to6;
+  Ipv6 via6;
+  std::string to_text() const;
+  std::string via_text() const;
 };
 
 struct ProcessSpec {
@@ -164,8 +175,14 @@ struct Scenario {
   const Segment* find_segment(const std::string& name) const;
   const Host* find_host(const std::string& name) const;
   const ProcessSpec* find_process(const std::string& name) const;
-  // The router's address on a segment, if the segment has a router.
+  // The router's IPv4 address on a segment, if the segment has IPv4 and a router.
   std::optional<Ipv4> router_on(const std::string& segment) const;
+  // The router's IPv6 address on a segment, if the segment has IPv6 and a router.
+  std::optional<Ipv6> router6_on(const std::string& segment) const;
+  // A host's default gateway per family: the router of the first of its segments that
+  // has a router of that family (none for routers, or when no segment has one).
+  std::optional<Ipv4> default_gateway(const Host& host) const;
+  std::optional<Ipv6> default_gateway6(const Host& host) const;
 };
 
 std::string to_string(FaultKind k);

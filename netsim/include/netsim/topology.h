@@ -2,7 +2,8 @@
 //   segment -> Linux bridge in the world netns (STP off, forward delay 0)
 //   host    -> netns (held by an open fd, or by an anchor process for the ip engine);
 //              ethN = veth whose peer is a bridge port
-//   router  -> host with ip_forward=1 on several segments
+//   router  -> host with ip_forward=1 (and IPv6 forwarding when it has IPv6) on
+//              several segments
 // What to make is decided here; how it is made in the kernel is the LinkEngine's job
 // (netlink by default, or `ip` processes), see link_engine.h.
 #pragma once
@@ -56,6 +57,7 @@ class Topology {
   std::vector<std::string> world_links_;      // created, in order
 
   Netns netns_of(const std::string& host) const;
+  void add_default_routes(const Host& host, const Netns& ns);
 };
 
 }  // namespace netsim

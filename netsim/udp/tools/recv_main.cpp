@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   std::uint32_t count = 0;
   double timeout = 10, idle = 0, linger = 0;
   int rcvbuf = 16 << 20;
-  bool reuse = false;
+  bool reuse = false, ipv6 = false;
   app.add_option("-p,--port", port, "UDP port to bind")->required()->check(CLI::Range(1, 65535));
   app.add_option("-n,--count", count, "datagrams expected (sequence numbers 0..COUNT-1)")
       ->required()
@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
   app.add_option("--bind", bind_text, "local address to bind (default: any)");
   app.add_option("-g,--group", group_text, "multicast group to join");
   app.add_option("-i,--interface", ifname, "interface for the group join");
+  app.add_flag("-6,--ipv6", ipv6, "bind the IPv6 wildcard [::] (default 0.0.0.0; a group or --bind sets the family itself)");
   app.add_option("--rcvbuf", rcvbuf, "socket receive buffer bytes (default 16 MiB)")
       ->check(CLI::Range(4096, 1 << 30));
   app.add_flag("--reuse", reuse, "SO_REUSEADDR (share the port with another listener)");
@@ -109,7 +110,8 @@ int main(int argc, char** argv) {
     if (!g.endpoint.is_multicast()) return fail(group_text + " is not a multicast group", 2);
     group = g.endpoint;
   }
-  udp::Endpoint local = udp::any_address(group_text.empty() ? AF_INET : group.family(), port);
+  udp::Endpoint local =
+      udp::any_address(!group_text.empty() ? group.family() : ipv6 ? AF_INET6 : AF_INET, port);
   if (!bind_text.empty()) {
     auto b = udp::parse_endpoint(bind_text, false);
     if (!b.error.empty()) return fail(b.error, pva::tools::kUsageExit);
@@ -120,6 +122,8 @@ int main(int argc, char** argv) {
   pva::net::UniqueFd fd(socket(local.family(), SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd.valid()) return fail(std::string("socket: ") + std::strerror(errno));
   const int on = 1;
+  // IPv6 only: IPv4 datagrams would otherwise arrive as ::ffff:a.b.c.d on this socket.
+  if (local.family() == AF_INET6) setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
   if (reuse) setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
   // Our own losses must not look like the network's: a big buffer, and the kernel's
   // count of what still overflowed it (SO_RXQ_OVFL) in the report.

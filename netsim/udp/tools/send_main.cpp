@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 10'000'000.0));
   app.add_option("-d,--duration", duration, "hard time bound in seconds (at most 600)")
       ->check(CLI::Range(0.001, kMaxSeconds));
-  app.add_option("--ttl", ttl, "IP TTL / hop limit, unicast and multicast")
+  app.add_option("--ttl,--hop-limit", ttl, "IP TTL / hop limit, unicast and multicast")
       ->check(CLI::Range(1, 255));
   app.add_option("-i,--interface", ifname, "outgoing interface for multicast");
   app.add_option("--source-port", source_port, "bind this UDP source port (default: ephemeral)");
