@@ -399,6 +399,74 @@ expect:
   EXPECT_TRUE(leftovers("", inodes_from_report(report)).empty());
 }
 
+// netsim in IPv6 (fixtures/scenarios/ipv6-udp.yaml): every check passes, including the
+// negative controls (the ff15 group does not cross the router, no IPv4 path through
+// the IPv6-only transit), with the hop limit and the IPv6 sources measured. As the
+// invoker with the netlink engine, and rootless with the ip engine: both engines and
+// both privilege levels set IPv6 up usable at once.
+class NetsimIpv6 : public ::testing::TestWithParam<std::tuple<Mode, std::string>> {};
+
+TEST_P(NetsimIpv6, UnicastCrossesRoutersMulticastStaysOnItsSegmentWithHopLimit1) {
+  const auto& [mode, engine] = GetParam();
+  for (const char* tool : {"udp-send", "udp-recv"})
+    if (access((bin_dir() + "/" + tool).c_str(), X_OK) != 0)
+      GTEST_SKIP() << tool << " not built in " << bin_dir();
+  if (mode == Mode::unprivileged && (geteuid() != 0 || !getpwnam(kUnprivilegedUser)))
+    GTEST_SKIP() << "unprivileged variant needs root and user " << kUnprivilegedUser;
+  if (access("/proc/sys/net/ipv6", F_OK) != 0) GTEST_SKIP() << "kernel without IPv6";
+  TempDir dir;
+  std::string file = std::string(SNOWSIGNAL_FIXTURES_DIR) + "/scenarios/ipv6-udp.yaml";
+  Child c = spawn_netsim(mode, {"run", "--json", "--engine", engine, file}, dir.path);
+  int rc = wait_exit(c.pid, 60);
+  std::string out = slurp(c.out);
+  ASSERT_EQ(rc, 0) << out << slurp(c.err);
+  auto report = nlohmann::json::parse(out);
+  const auto& x = report["expectations"];
+  ASSERT_EQ(x.size(), 9u);
+  // Unicast across r1, from the client's IPv6 address.
+  EXPECT_EQ(x[0]["figures"]["delivered"], 200);
+  EXPECT_EQ(x[0]["figures"]["ttl_min"], 63) << "hop limit 64, one router";
+  EXPECT_EQ(x[0]["figures"]["sources"].begin().key().rfind("[2001:db8:1::10]:", 0), 0u);
+  // Multicast on the sender's segment: hop limit 1 seen by the receiver; > MTU intact.
+  EXPECT_EQ(x[1]["figures"]["delivered"], 50);
+  EXPECT_EQ(x[1]["figures"]["ttl_min"], 1);
+  EXPECT_EQ(x[1]["figures"]["ttl_max"], 1);
+  EXPECT_EQ(x[2]["figures"]["delivered"], 20);
+  EXPECT_EQ(x[2]["figures"]["corrupt"], 0);
+  // Negative controls: sent in full, nothing arrived.
+  for (int i : {3, 6}) {
+    EXPECT_EQ(x[i]["figures"]["delivered"], 0) << x[i]["measured"];
+    EXPECT_EQ(x[i]["figures"]["sent"], 20) << x[i]["measured"];
+  }
+  // The IPv6-only segment, the path through it, and edge's per-family default routes.
+  EXPECT_EQ(x[4]["figures"]["delivered"], 50);
+  EXPECT_EQ(x[5]["figures"]["delivered"], 50);
+  EXPECT_EQ(x[5]["figures"]["ttl_min"], 62) << "two routers";
+  EXPECT_EQ(x[7]["figures"]["sources"].begin().key().rfind("198.18.2.11:", 0), 0u);
+  EXPECT_EQ(x[8]["figures"]["sources"].begin().key().rfind("[2001:db8:3::11]:", 0), 0u);
+  EXPECT_TRUE(leftovers("", inodes_from_report(report)).empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenario, NetsimIpv6,
+                         ::testing::Values(std::make_tuple(Mode::invoker, "netlink"),
+                                           std::make_tuple(Mode::unprivileged, "ip")),
+                         [](const ::testing::TestParamInfo<std::tuple<Mode, std::string>>& p) {
+                           return mode_name(std::get<0>(p.param)) + "_" + std::get<1>(p.param);
+                         });
+
+TEST(NetsimCli, CheckPrintsTheIpv6PlanToo) {
+  TempDir dir;
+  Child c = spawn_netsim(
+      Mode::invoker, {"check", std::string(SNOWSIGNAL_FIXTURES_DIR) + "/scenarios/ipv6-udp.yaml"},
+      dir.path);
+  EXPECT_EQ(wait_exit(c.pid, 30), 0);
+  std::string out = slurp(c.out);
+  EXPECT_NE(out.find("  w  no IPv4  2001:db8:3::/64\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("edge:  eth0=2001:db8:3::11 on w  eth1=198.18.2.11,2001:db8:b::11 on b"),
+            std::string::npos)
+      << out;
+}
+
 // The shipped scenarios against the real snowsignal and pva tools.
 class ShippedScenario : public ::testing::TestWithParam<std::tuple<std::string, Mode>> {};
 
