@@ -123,12 +123,42 @@ TEST(UdpTools, ReceiverReportsTheMissingOnesAndFailsWhenFewerArrive) {
 
 TEST(UdpTools, SenderRefusesDestinationsOutsideTheTestSpaceBeforeSendingAnything) {
   for (const char* dest :
-       {"8.8.8.8:53", "10.1.2.3:5076", "[2606:4700::1111]:53", "example.com:53"}) {
+       {"8.8.8.8:53", "10.1.2.3:5076", "[2606:4700::1111]:53", "[2001:db9::1]:5076",
+        "[fd00::1]:5076", "[::ffff:8.8.8.8]:53", "example.com:53"}) {
     Child send = spawn({UDP_SEND_BIN, dest, "--count", "1"}, "refuse");
     EXPECT_EQ(send.wait(), 2) << dest;
     EXPECT_EQ(slurp(send.out), "") << dest;
     EXPECT_NE(slurp(send.err).find("udp-send:"), std::string::npos) << dest;
   }
+}
+
+// IPv6: udp-recv -6 binds [::], udp-send --hop-limit sets it; the receiver records the
+// source as [ADDR]:PORT and the hop limit each datagram arrived with (IPV6_RECVHOPLIMIT).
+TEST(UdpTools, Ipv6LoopbackKeepsTheSourceAndReportsTheHopLimit) {
+  int probe = socket(AF_INET6, SOCK_DGRAM, 0);
+  sockaddr_in6 lo{};
+  lo.sin6_family = AF_INET6;
+  lo.sin6_addr = in6addr_loopback;
+  const bool has_ipv6 = probe >= 0 && bind(probe, reinterpret_cast<sockaddr*>(&lo), sizeof lo) == 0;
+  socklen_t len = sizeof lo;
+  if (has_ipv6) getsockname(probe, reinterpret_cast<sockaddr*>(&lo), &len);
+  if (probe >= 0) close(probe);
+  if (!has_ipv6) GTEST_SKIP() << "no IPv6 loopback (::1) here";
+  const auto port = std::to_string(ntohs(lo.sin6_port));
+  Child recv =
+      spawn({UDP_RECV_BIN, "-6", "--port", port, "--count", "20", "--timeout", "20"}, "recv6");
+  ASSERT_TRUE(wait_ready(recv)) << slurp(recv.err);
+  EXPECT_NE(slurp(recv.err).find("bound [::]:" + port), std::string::npos) << slurp(recv.err);
+  Child send = spawn({UDP_SEND_BIN, "[::1]:" + port, "--count", "20", "--hop-limit", "7"}, "send6");
+  EXPECT_EQ(send.wait(), 0) << slurp(send.err);
+  EXPECT_EQ(recv.wait(), 0) << slurp(recv.err);
+  auto sent = last_json(send.out), got = last_json(recv.out);
+  ASSERT_FALSE(got.is_discarded()) << slurp(recv.out);
+  EXPECT_EQ(got["distinct"], 20);
+  EXPECT_EQ(got["ttl_min"], 7);
+  EXPECT_EQ(got["ttl_max"], 7);
+  const std::string source = "[::1]:" + std::to_string(sent["source_port"].get<int>());
+  EXPECT_EQ(got["sources"].value(source, 0), 20) << got["sources"].dump();
 }
 
 TEST(UdpTools, SenderStopsAtItsTimeBound) {
