@@ -58,20 +58,35 @@ void SegmentCapture::on_frame(const std::uint8_t* data, std::uint32_t length, lo
     Tins::Packet packet(raw, Tins::Timestamp(tv));
     writer_->write(packet);
   }
+  auto datagram = udp_datagram_in(data, length);
+  if (!datagram || datagram->destination_port != port_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  counter_.add(datagram->source, datagram->source_port, datagram->payload,
+               static_cast<double>(sec) + static_cast<double>(usec) / 1e6);
+}
+
+std::optional<CapturedDatagram> udp_datagram_in(const std::uint8_t* data, std::uint32_t length) {
   try {
     Tins::EthernetII frame(data, length);
-    const auto* ip = frame.find_pdu<Tins::IP>();
+    CapturedDatagram out;
+    if (const auto* ip = frame.find_pdu<Tins::IP>()) {
+      out.source = ip->src_addr().to_string();
+    } else if (const auto* ip6 = frame.find_pdu<Tins::IPv6>()) {
+      // libtins leaves whatever follows a Fragment header raw (as it does for IPv4
+      // fragments), so fragments find no UDP below and are not counted.
+      out.source = ip6->src_addr().to_string();
+    } else {
+      return std::nullopt;
+    }
     const auto* udp = frame.find_pdu<Tins::UDP>();
-    if (!ip || !udp || udp->dport() != port_) return;
-    std::vector<std::uint8_t> payload;
-    if (const auto* raw = udp->find_pdu<Tins::RawPDU>()) payload = raw->payload();
-    // libtins keeps addresses in network order; CopyCounter wants host order.
-    std::uint32_t src = Tins::Endian::be_to_host(static_cast<std::uint32_t>(ip->src_addr()));
-    std::lock_guard<std::mutex> lock(mutex_);
-    counter_.add(src, udp->sport(), payload,
-                 static_cast<double>(sec) + static_cast<double>(usec) / 1e6);
+    if (!udp) return std::nullopt;
+    out.source_port = udp->sport();
+    out.destination_port = udp->dport();
+    if (const auto* raw = udp->find_pdu<Tins::RawPDU>()) out.payload = raw->payload();
+    return out;
   } catch (const Tins::malformed_packet&) {
-    // Not an Ethernet/IPv4/UDP frame we can read: nothing to count (still in the pcap).
+    // Not an Ethernet/IP/UDP frame we can read: nothing to count (still in the pcap).
+    return std::nullopt;
   }
 }
 

@@ -21,17 +21,21 @@ struct CopyStats {
   long datagrams = 0;   // distinct (src, sport, payload)
   long max_copies = 0;  // most copies of one datagram within the window
   std::string worst;    // "198.18.1.10:40000 (1337 bytes)" for the most-copied one
+                        // ("[2001:db8:1::10]:40000 (...)" for IPv6)
 };
 
 class CopyCounter {
  public:
-  // at: capture time in seconds (any fixed origin).
+  // at: capture time in seconds (any fixed origin). src_ip: host order IPv4.
   void add(std::uint32_t src_ip, std::uint16_t src_port, const std::vector<std::uint8_t>& payload,
            double at);
+  // src_address: the source as text, IPv4 dotted or IPv6 canonical (either family).
+  void add(const std::string& src_address, std::uint16_t src_port,
+           const std::vector<std::uint8_t>& payload, double at);
   CopyStats stats() const;
 
  private:
-  using Key = std::tuple<std::uint32_t, std::uint16_t, std::vector<std::uint8_t>>;
+  using Key = std::tuple<std::string, std::uint16_t, std::vector<std::uint8_t>>;
   struct Seen {
     double burst_start = 0;
     long in_burst = 0;

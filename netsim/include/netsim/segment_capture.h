@@ -1,5 +1,6 @@
 // Watches one segment from its bridge in the world netns (libtins Sniffer, promiscuous)
-// on a thread of its own: counts copies of datagrams to the PVAccess search port and,
+// on a thread of its own: counts copies of datagrams (IPv4 or IPv6) to the PVAccess
+// search port and,
 // when asked, writes every frame to a pcap file. Frames are written byte for byte as
 // captured (a RawPDU through PacketWriter): re-serialising parsed PDUs would recompute
 // the IP and UDP checksums, and a relay's checksums are among the things under test.
@@ -9,8 +10,10 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "netsim/copy_counter.h"
 
@@ -20,6 +23,19 @@ class PacketWriter;
 }  // namespace Tins
 
 namespace netsim {
+
+// One unfragmented UDP datagram read from an Ethernet frame, IPv4 or IPv6.
+struct CapturedDatagram {
+  std::string source;  // IPv4 dotted or IPv6 canonical text
+  std::uint16_t source_port = 0;
+  std::uint16_t destination_port = 0;
+  std::vector<std::uint8_t> payload;
+};
+
+// The UDP datagram in an Ethernet frame (IPv4 or IPv6), or nullopt: not UDP, malformed,
+// or a fragment (IPv4 fragments and IPv6 frames with a Fragment header are not
+// reassembled, so they are never counted).
+std::optional<CapturedDatagram> udp_datagram_in(const std::uint8_t* data, std::uint32_t length);
 
 class SegmentCapture {
  public:
