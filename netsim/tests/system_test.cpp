@@ -422,7 +422,7 @@ TEST_P(NetsimIpv6, UnicastCrossesRoutersMulticastStaysOnItsSegmentWithHopLimit1)
   ASSERT_EQ(rc, 0) << out << slurp(c.err);
   auto report = nlohmann::json::parse(out);
   const auto& x = report["expectations"];
-  ASSERT_EQ(x.size(), 9u);
+  ASSERT_EQ(x.size(), 11u);
   // Unicast across r1, from the client's IPv6 address.
   EXPECT_EQ(x[0]["figures"]["delivered"], 200);
   EXPECT_EQ(x[0]["figures"]["ttl_min"], 63) << "hop limit 64, one router";
@@ -444,6 +444,9 @@ TEST_P(NetsimIpv6, UnicastCrossesRoutersMulticastStaysOnItsSegmentWithHopLimit1)
   EXPECT_EQ(x[5]["figures"]["ttl_min"], 62) << "two routers";
   EXPECT_EQ(x[7]["figures"]["sources"].begin().key().rfind("198.18.2.11:", 0), 0u);
   EXPECT_EQ(x[8]["figures"]["sources"].begin().key().rfind("[2001:db8:3::11]:", 0), 0u);
+  // The segment capture counts IPv6 datagrams to the search port (one copy each).
+  EXPECT_EQ(x[10]["verdict"], "PASS") << x[10]["measured"];
+  EXPECT_GE(x[10]["figures"]["datagrams"], 10) << x[10]["measured"];
   EXPECT_TRUE(leftovers("", inodes_from_report(report)).empty());
 }
 
