@@ -16,10 +16,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <vector>
 
 #include "netsim/link_engine.h"
 #include "netsim/private_world.h"
@@ -291,7 +293,7 @@ std::string read_all(const std::string& path) {
 }
 
 TEST(TopologyEngine, NetlinkTakesIpv6AddressesAndRoutesThroughTheSameCalls) {
-  // No scenario uses IPv6 yet; the engine must not stand in the way when one does.
+  // The engine call itself, without a scenario: IPv6 goes through the same calls.
   std::string out = in_private_world([] {
     auto e = make_link_engine(EngineKind::netlink);
     Netns host = e->add_netns("h");
@@ -312,6 +314,93 @@ TEST(TopologyEngine, NetlinkTakesIpv6AddressesAndRoutesThroughTheSameCalls) {
                      "20010db8000000000000000000000002"),
             std::string::npos)
       << out;
+}
+
+// a: both families; w: IPv6 only. h's first segment is w, so its IPv6 default goes via
+// r on w and its IPv4 default via r on a.
+const char* kIpv6Scenario = R"(
+name: engine-ipv6
+duration: 5
+segments:
+  - {name: a, ipv6: true}
+  - {name: w, ipv4: false, ipv6: true}
+routers:
+  - {name: r, segments: [a, w]}
+hosts:
+  - {name: h, segments: [w, a]}
+)";
+
+// The IPv6 facts of every host netns: addresses with their flags (if_inet6), routes
+// with a gateway (ipv6_route), IPv4 routes, forwarding.
+std::string build_and_describe_ipv6(EngineKind engine) {
+  return in_private_world([engine] {
+    Scenario sc = parse_scenario(kIpv6Scenario, "engine-ipv6.yaml");
+    Topology topo(sc, engine);
+    topo.build();
+    std::string out;
+    int world = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    for (const auto& h : sc.hosts) {
+      if (setns(topo.netns_fd(h.name), CLONE_NEWNET) != 0) return std::string("ERROR: setns");
+      std::istringstream addrs(read_all("/proc/thread-self/net/if_inet6"));
+      for (std::string line; std::getline(addrs, line);) {
+        std::istringstream f(line);
+        std::string addr, index, prefix, scope, flags, name;
+        f >> addr >> index >> prefix >> scope >> flags >> name;
+        // The link-local address's interface id comes from a random MAC: keep its prefix.
+        if (addr.rfind("fe80", 0) == 0) addr = "fe80::/64";
+        out += h.name + " " + name + " inet6 " + addr + "/" + prefix + " flags " + flags + "\n";
+      }
+      std::istringstream routes(read_all("/proc/thread-self/net/ipv6_route"));
+      for (std::string line; std::getline(routes, line);) {
+        std::istringstream f(line);
+        std::string dst, dst_len, src, src_len, via, metric, refs, use, flags, dev;
+        f >> dst >> dst_len >> src >> src_len >> via >> metric >> refs >> use >> flags >> dev;
+        if (via != std::string(32, '0'))
+          out += h.name + " route6 " + dst + "/" + dst_len + " via " + via + " dev " + dev + "\n";
+      }
+      std::istringstream routes4(read_all("/proc/thread-self/net/route"));
+      std::string line;
+      std::getline(routes4, line);
+      while (std::getline(routes4, line)) out += h.name + " route " + line + "\n";
+      out += h.name + " forwarding6 " + slurp("/proc/sys/net/ipv6/conf/all/forwarding") + "\n";
+      setns(world, CLONE_NEWNET);
+    }
+    close(world);
+    topo.teardown();
+    // if_inet6 lists addresses in hash order: sort, so both engines compare line by line.
+    std::istringstream in(out);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::sort(lines.begin(), lines.end());
+    std::string sorted;
+    for (const auto& l : lines) sorted += l + "\n";
+    return sorted;
+  });
+}
+
+TEST(TopologyEngine, Ipv6IsUsableAtOnceWithEitherEngineAndRoutedPerFamily) {
+  if (access("/proc/sys/net/ipv6", F_OK) != 0) GTEST_SKIP() << "kernel without IPv6";
+  std::string ip = build_and_describe_ipv6(EngineKind::ip);
+  std::string nl = build_and_describe_ipv6(EngineKind::netlink);
+  ASSERT_EQ(nl.rfind("ERROR", 0), std::string::npos) << nl;
+  ASSERT_EQ(ip.rfind("ERROR", 0), std::string::npos) << ip;
+  EXPECT_EQ(nl, ip) << "both engines build the same IPv6 state";
+  // Addresses in place right after build(), none tentative (IFA_F_TENTATIVE 0x40):
+  // ours with IFA_F_NODAD|IFA_F_PERMANENT (0x82), the kernel's fe80:: too (accept_dad=0).
+  EXPECT_TRUE(has(nl, "h eth0 inet6 20010db8000200000000000000000010/40 flags 82")) << nl;
+  EXPECT_TRUE(has(nl, "h eth1 inet6 20010db8000100000000000000000010/40 flags 82")) << nl;
+  EXPECT_TRUE(has(nl, "r eth1 inet6 20010db8000200000000000000000001/40 flags 82")) << nl;
+  EXPECT_TRUE(has(nl, "h eth0 inet6 fe80::/64/40 flags 80")) << nl;
+  EXPECT_EQ(nl.find("flags c"), std::string::npos) << nl;
+  EXPECT_EQ(nl.find("flags 4"), std::string::npos) << nl;
+  // IPv6 default via r on w (first segment), IPv4 default via r on a (w has no IPv4).
+  EXPECT_NE(nl.find("h route6 00000000000000000000000000000000/00 via "
+                    "20010db8000200000000000000000001 dev eth0"),
+            std::string::npos)
+      << nl;
+  EXPECT_NE(nl.find("h route eth1\t00000000\t010112C6"), std::string::npos) << nl;
+  EXPECT_TRUE(has(nl, "r forwarding6 1")) << nl;
+  EXPECT_TRUE(has(nl, "h forwarding6 0")) << nl;
 }
 
 TEST(TopologyEngine, StepTextNamesTheNamespaceByItsProcessOrItsHost) {
