@@ -430,8 +430,8 @@ CheckResult check_deliver(const Expectation& x, const DeliveryOutcome& out,
       if (first_source.empty()) first_source = source;
       if (!d.keep_source) continue;
       const auto [ip, port] = split_source(source);
-      bool from_sender = std::find(sender_addresses.begin(), sender_addresses.end(), ip) !=
-                         sender_addresses.end();
+      bool from_sender =
+          std::find(sender_addresses.begin(), sender_addresses.end(), ip) != sender_addresses.end();
       bool same_port = port == std::to_string(source_port);
       if (!from_sender || !same_port)
         problems.push_back(std::to_string(n.get<long>()) + " from " + source + ", not from " +

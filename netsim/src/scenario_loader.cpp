@@ -328,8 +328,8 @@ class Loader {
     }
     if (!address6.empty()) {
       if (!seg->subnet6)
-        throw error(s["address6"], "segment '" + seg->name +
-                                       "' has no IPv6 (give it subnet6: or ipv6: true)");
+        throw error(s["address6"],
+                    "segment '" + seg->name + "' has no IPv6 (give it subnet6: or ipv6: true)");
       auto ip = parse_ipv6(address6);
       if (!ip) throw error(s["address6"], "'" + address6 + "' is not an IPv6 address");
       if (!documentation_space6().contains(*ip))
@@ -337,12 +337,12 @@ class Loader {
                                        to_string(documentation_space6()) +
                                        ": netsim only uses the IPv6 documentation prefix");
       if (!seg->subnet6->contains(*ip))
-        throw error(s["address6"], "address6 " + address6 + " is outside segment '" +
-                                       seg->name + "' (" + to_string(*seg->subnet6) + ")");
+        throw error(s["address6"], "address6 " + address6 + " is outside segment '" + seg->name +
+                                       "' (" + to_string(*seg->subnet6) + ")");
       if (*ip == seg->subnet6->network)
         throw error(s["address6"], "address6 " + address6 +
-                                       " is the subnet-router anycast address of '" +
-                                       seg->name + "' (interface id 0)");
+                                       " is the subnet-router anycast address of '" + seg->name +
+                                       "' (interface id 0)");
       a.address6 = *ip;
       a.explicit_address6 = true;
     }
@@ -381,8 +381,8 @@ class Loader {
       for (const auto& l : h.links)
         if (l.segment == seg.name && l.explicit_address) {
           if (!used.insert(l.address).second)
-            throw ScenarioError(l.where, "address " + to_string(l.address) +
-                                             " is used twice on '" + seg.name + "'");
+            throw ScenarioError(l.where, "address " + to_string(l.address) + " is used twice on '" +
+                                             seg.name + "'");
         }
     auto take = [&](std::uint32_t from, const Attachment& l) {
       for (std::uint32_t n = from; n <= seg.subnet.host_count(); ++n) {
@@ -442,8 +442,9 @@ class Loader {
         if (route.to6) {
           auto ip = parse_ipv6(via);
           if (!ip)
-            throw ScenarioError(where, "'" + via + "' is not an IPv6 address (the route's to: is "
-                                                   "IPv6)");
+            throw ScenarioError(where, "'" + via +
+                                           "' is not an IPv6 address (the route's to: is "
+                                           "IPv6)");
           for (const auto& l : h.links) {
             const Segment* seg = sc_.find_segment(l.segment);
             if (seg->subnet6 && seg->subnet6->contains(*ip)) direct = true;
@@ -452,8 +453,9 @@ class Loader {
         } else {
           auto ip = parse_ipv4(via);
           if (!ip)
-            throw ScenarioError(where, "'" + via + "' is not an IPv4 address (the route's to: is "
-                                                   "IPv4)");
+            throw ScenarioError(where, "'" + via +
+                                           "' is not an IPv4 address (the route's to: is "
+                                           "IPv4)");
           for (const auto& l : h.links) {
             const Segment* seg = sc_.find_segment(l.segment);
             if (seg->ipv4 && seg->subnet.contains(*ip)) direct = true;
@@ -473,9 +475,10 @@ class Loader {
       substitute(text, run_variables(sc_, "/logs", process));
     } catch (const SubstitutionError& e) {
       throw ScenarioError(
-          where, std::string(e.what()) +
-                     " (known: ${host}, ${host.ethN}, ${host.segment}, ${host.v6}, ${host.ethN.v6}, "
-                     "${host.segment.v6}, ${logs}, ${stats})");
+          where,
+          std::string(e.what()) +
+              " (known: ${host}, ${host.ethN}, ${host.segment}, ${host.v6}, ${host.ethN.v6}, "
+              "${host.segment.v6}, ${logs}, ${stats})");
     }
   }
 
@@ -622,12 +625,13 @@ class Loader {
   }
 
   void load_delivery(const YAML::Node& item, const YAML::Node& arg, Expectation& x) const {
-    check_keys(item,
-               {"deliver", "from", "to", "receiver", "port", "group", "size", "rate", "at",
-                "within", "idle", "linger", "min_delivered", "max_delivered", "ttl", "hop_limit",
-                "max_duplicates", "keep_source", "send_args", "recv_args", "cpu", "counters",
-                "after_previous"},
-               "deliver");
+    check_keys(
+        item,
+        {"deliver",       "from",          "to",  "receiver",  "port",           "group",
+         "size",          "rate",          "at",  "within",    "idle",           "linger",
+         "min_delivered", "max_delivered", "ttl", "hop_limit", "max_duplicates", "keep_source",
+         "send_args",     "recv_args",     "cpu", "counters",  "after_previous"},
+        "deliver");
     Delivery& d = x.deliver;
     d.count = static_cast<long>(number(arg, "deliver (datagram count)", 1, 1e7));
     for (const char* key : {"from", "to", "receiver"})

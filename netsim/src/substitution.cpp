@@ -44,8 +44,8 @@ std::string address_of(const Host& host, const Attachment& l, bool v6, const std
   }
   if (!l.ipv4)
     throw SubstitutionError("${" + name + "}: " + host.name + "'s " + l.ifname + " (segment " +
-                            l.segment + ") has no IPv4 address (IPv6-only segment; use ${" +
-                            name + ".v6})");
+                            l.segment + ") has no IPv4 address (IPv6-only segment; use ${" + name +
+                            ".v6})");
   return to_string(l.address);
 }
 }  // namespace

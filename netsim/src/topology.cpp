@@ -75,9 +75,9 @@ void Topology::build() {
                              to_string(link.address) + "/" + std::to_string(seg->subnet.prefix),
                              to_string(seg->subnet.broadcast()));
       if (link.address6)
-        engine_->add_address(
-            ns, link.ifname,
-            to_string(*link.address6) + "/" + std::to_string(seg->subnet6->prefix), "");
+        engine_->add_address(ns, link.ifname,
+                             to_string(*link.address6) + "/" + std::to_string(seg->subnet6->prefix),
+                             "");
       engine_->set_link_up(ns, link.ifname, true);
     }
     if (host.router) {

@@ -82,8 +82,8 @@ TEST(UdpDatagramIn, ReadsIpv4AndIpv6AndSkipsFragmentsAndOtherFrames) {
   Tins::IPv6 frag_ip("ff15::1", "2001:db8:1::10");
   const std::uint8_t fragment[6] = {0, 1, 0, 0, 0, 42};  // offset 0, M=1, id 42
   frag_ip.add_header(Tins::IPv6::ext_header(Tins::IPv6::FRAGMENT, sizeof fragment, fragment));
-  Tins::EthernetII frag = Tins::EthernetII() / frag_ip / Tins::UDP(5076, 40002) /
-                          Tins::RawPDU(std::string(100, 'z'));
+  Tins::EthernetII frag =
+      Tins::EthernetII() / frag_ip / Tins::UDP(5076, 40002) / Tins::RawPDU(std::string(100, 'z'));
   bytes = frame_bytes(frag);
   EXPECT_FALSE(udp_datagram_in(bytes.data(), static_cast<std::uint32_t>(bytes.size())));
 

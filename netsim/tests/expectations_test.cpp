@@ -333,8 +333,7 @@ TEST(CheckDeliver, TtlChecksEveryDatagramArrivedWithIt) {
   mixed.insert(1, R"("ttl_min":1,"ttl_max":64,)");
   CheckResult r = check_deliver(x, delivery(mixed), kClient);
   EXPECT_EQ(r.verdict, Verdict::fail);
-  EXPECT_NE(r.measured.find("TTL/hop limit 1..64, expected 1"), std::string::npos)
-      << r.measured;
+  EXPECT_NE(r.measured.find("TTL/hop limit 1..64, expected 1"), std::string::npos) << r.measured;
   EXPECT_EQ(check_deliver(x, delivery(kAllArrived), kClient).verdict, Verdict::fail)
       << "a receiver that reported no TTL cannot pass a TTL check";
 }

@@ -69,10 +69,10 @@ TEST(ScenarioIpv6, AllocatesRoutersFromColonColon1AndHostsFromColonColon10) {
 }
 
 TEST(ScenarioIpv6, AllocationCountsInHexAroundExplicitAddresses) {
-  std::string yaml = "duration: 5\nsegments: [{name: a, ipv6: true}]\nhosts:\n"
-                     "  - {name: x, segments: [{segment: a, address6: \"2001:db8:1::11\"}]}\n";
-  for (int i = 0; i < 10; ++i)
-    yaml += "  - {name: h" + std::to_string(i) + ", segments: [a]}\n";
+  std::string yaml =
+      "duration: 5\nsegments: [{name: a, ipv6: true}]\nhosts:\n"
+      "  - {name: x, segments: [{segment: a, address6: \"2001:db8:1::11\"}]}\n";
+  for (int i = 0; i < 10; ++i) yaml += "  - {name: h" + std::to_string(i) + ", segments: [a]}\n";
   Scenario sc = parse_scenario(yaml, "t.yaml");
   EXPECT_EQ(to_string(*sc.find_host("h0")->links[0].address6), "2001:db8:1::10");
   EXPECT_EQ(to_string(*sc.find_host("h1")->links[0].address6), "2001:db8:1::12");

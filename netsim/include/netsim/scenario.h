@@ -41,7 +41,7 @@ struct Segment {
 struct Attachment {
   std::string segment;
   std::string ifname;  // eth0, eth1... in declaration order
-  bool ipv4 = true;     // the segment has IPv4 (else `address` means nothing)
+  bool ipv4 = true;    // the segment has IPv4 (else `address` means nothing)
   Ipv4 address;        // explicit or allocated
   bool explicit_address = false;
   std::optional<Ipv6> address6;  // set when the segment has IPv6: explicit or allocated

@@ -95,7 +95,9 @@ int main(int argc, char** argv) {
   app.add_option("--bind", bind_text, "local address to bind (default: any)");
   app.add_option("-g,--group", group_text, "multicast group to join");
   app.add_option("-i,--interface", ifname, "interface for the group join");
-  app.add_flag("-6,--ipv6", ipv6, "bind the IPv6 wildcard [::] (default 0.0.0.0; a group or --bind sets the family itself)");
+  app.add_flag(
+      "-6,--ipv6", ipv6,
+      "bind the IPv6 wildcard [::] (default 0.0.0.0; a group or --bind sets the family itself)");
   app.add_option("--rcvbuf", rcvbuf, "socket receive buffer bytes (default 16 MiB)")
       ->check(CLI::Range(4096, 1 << 30));
   app.add_flag("--reuse", reuse, "SO_REUSEADDR (share the port with another listener)");
@@ -110,8 +112,10 @@ int main(int argc, char** argv) {
     if (!g.endpoint.is_multicast()) return fail(group_text + " is not a multicast group", 2);
     group = g.endpoint;
   }
-  udp::Endpoint local =
-      udp::any_address(!group_text.empty() ? group.family() : ipv6 ? AF_INET6 : AF_INET, port);
+  udp::Endpoint local = udp::any_address(!group_text.empty() ? group.family()
+                                         : ipv6              ? AF_INET6
+                                                             : AF_INET,
+                                         port);
   if (!bind_text.empty()) {
     auto b = udp::parse_endpoint(bind_text, false);
     if (!b.error.empty()) return fail(b.error, pva::tools::kUsageExit);
