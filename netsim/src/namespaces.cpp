@@ -19,6 +19,7 @@
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 namespace netsim {
 
@@ -155,6 +156,41 @@ void write_sysctl(int netns_fd, const std::string& proc_path, const std::string&
   if (exit_code_of(status) != 0)
     throw std::runtime_error("cannot write " + value + " to " + proc_path + " (step " +
                              std::to_string(exit_code_of(status)) + ")");
+}
+
+namespace {
+// "ADDR_HEX NAME" of every address in /proc/thread-self/net/if_inet6 (the calling
+// thread's netns) whose flags have any of mask's bits.
+std::string ipv6_addresses_flagged(unsigned mask) {
+  std::ifstream in("/proc/thread-self/net/if_inet6");
+  std::string out, addr, index, prefix, scope, flags, name;
+  while (in >> addr >> index >> prefix >> scope >> flags >> name)
+    if (std::stoul(flags, nullptr, 16) & mask) out += (out.empty() ? "" : ", ") + addr + " " + name;
+  return out;
+}
+}  // namespace
+
+void wait_ipv6_addresses_ready(int netns_fd, double timeout_s) {
+  constexpr unsigned kTentative = 0x40, kDadFailed = 0x08;  // IFA_F_TENTATIVE, IFA_F_DADFAILED
+  const int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (home < 0) throw std::runtime_error("open own netns: " + std::string(strerror(errno)));
+  if (setns(netns_fd, CLONE_NEWNET) != 0) {
+    const int err = errno;
+    close(home);
+    throw std::runtime_error("setns: " + std::string(strerror(err)));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  std::string pending = ipv6_addresses_flagged(kTentative | kDadFailed);
+  while (!pending.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    pending = ipv6_addresses_flagged(kTentative | kDadFailed);
+  }
+  const bool back = setns(home, CLONE_NEWNET) == 0;
+  close(home);
+  if (!back) throw std::runtime_error("setns back: " + std::string(strerror(errno)));
+  if (!pending.empty())
+    throw std::runtime_error("IPv6 addresses still tentative (or DAD failed) after " +
+                             std::to_string(timeout_s) + "s: " + pending);
 }
 
 void disable_tx_checksum_offload(int netns_fd, const std::string& ifname) {

@@ -10,6 +10,9 @@
 namespace netsim {
 
 namespace {
+// Upper bound for IPv6 addresses to leave the tentative state (DAD is off, so it takes
+// microseconds; with DAD it would take a second or more).
+constexpr double kIpv6ReadySeconds = 3;
 // Linux interface names are at most 15 characters; indices keep them unique.
 std::string bridge_name(std::size_t index) {
   return "nsbr" + std::to_string(index + 1);
@@ -88,6 +91,19 @@ void Topology::build() {
     }
     for (const auto& r : host.routes) engine_->add_route(ns, r.to_text(), r.via_text());
     spdlog::debug("{} {}: netns {}", host.router ? "router" : "host", host.name, ns.inode);
+  }
+  // Readiness, observed: no IPv6 address anywhere still tentative (the kernel's fe80::
+  // ones settle a moment after link up even without DAD). Checked once all hosts are
+  // built, so the waits overlap; normally nothing is left to wait for.
+  for (const Host& host : sc_.hosts) {
+    if (std::none_of(host.links.begin(), host.links.end(),
+                     [](const Attachment& l) { return l.address6.has_value(); }))
+      continue;
+    try {
+      wait_ipv6_addresses_ready(netns_.at(host.name).fd, kIpv6ReadySeconds);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(host.name + ": " + e.what());
+    }
   }
 }
 

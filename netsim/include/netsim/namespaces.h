@@ -30,6 +30,14 @@ std::string find_tool(const std::string& name);
 // Writes value to a /proc/sys file as seen from inside netns_fd (e.g. ip_forward).
 void write_sysctl(int netns_fd, const std::string& proc_path, const std::string& value);
 
+// Waits (bounded by timeout_s, polling every millisecond) until no IPv6 address inside
+// netns_fd is tentative (IFA_F_TENTATIVE in /proc/net/if_inet6). Even without DAD
+// (accept_dad=0, IFA_F_NODAD) the kernel's own fe80:: address is tentative until its
+// address-configuration work has run, a moment after the link comes up. Throws
+// std::runtime_error naming the addresses still tentative (or failed DAD) at the end.
+// Enters the namespace with setns on the calling thread and returns to where it was.
+void wait_ipv6_addresses_ready(int netns_fd, double timeout_s);
+
 // Turns off TX checksum offload on an interface inside netns_fd (SIOCETHTOOL, as
 // `ethtool -K IF tx off`). On a veth the kernel otherwise leaves UDP/TCP checksums
 // unfilled (CHECKSUM_PARTIAL), so captures, and a relay's raw capture, would see
