@@ -174,6 +174,48 @@ std::vector<std::string> split_hosts(const std::string& text) {
   return hosts;
 }
 
+// One entry of --other-relays/OTHER_RELAYS as the resolver takes it: an IPv4 address,
+// an IPv6 address (bare, or bracketed as in URLs: the brackets are dropped) or a host
+// name. Addresses that are nearly right (a typo, a port) are errors here rather than
+// names that never resolve.
+std::string check_peer_host(const std::string& host, const std::string& source) {
+  const auto fail = [&](const std::string& why) {
+    throw ConfigError(source + ": '" + host + "' " + why);
+  };
+  const char* const no_port =
+      "has a port; peers take none (every relay listens on --mesh-port/MESH_PORT)";
+  std::string address = host;
+  if (host.front() == '[') {
+    const auto close = host.find(']');
+    if (close == std::string::npos) fail("is not an IPv6 address in brackets ([2001:db8::2])");
+    if (close + 1 < host.size()) {
+      if (host[close + 1] == ':') fail(no_port);
+      fail("is not an IPv6 address in brackets ([2001:db8::2])");
+    }
+    address = host.substr(1, close - 1);
+    if (address.find(':') == std::string::npos) fail("is not an IPv6 address in brackets");
+  }
+  if (address.find(':') != std::string::npos) {
+    const std::optional<IpAddress> parsed = IpAddress::parse(address);
+    if (!parsed) {
+      const auto colon = address.rfind(':');
+      if (address.find(':') == colon && Ipv4Address::parse(address.substr(0, colon))) {
+        fail(no_port);
+      }
+      fail("is not an IPv6 address (e.g. 2001:db8:2::2)");
+    }
+    if (parsed->octets[0] == 0xfe && (parsed->octets[1] & 0xc0) == 0x80) {
+      fail(
+          "is IPv6 link-local, which needs a zone (interface) the mesh does not keep; use a "
+          "global or unique local address");
+    }
+    return address;
+  }
+  const bool looks_dotted = address.find_first_not_of("0123456789.") == std::string::npos;
+  if (looks_dotted && !Ipv4Address::parse(address)) fail("is not an IPv4 address");
+  return address;
+}
+
 // An on/off environment variable: unset or empty is off.
 bool parse_switch(const Environment& env, const std::string& name) {
   const auto it = env.find(name);
@@ -246,14 +288,18 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
       "to the same group by the other relays, TTL kept); repeat or separate with commas, "
       "e.g. python-can's udp_multicast bus: --multicast 239.74.163.2:43113",
       "GROUP:PORT");
-  const EnvOption mesh_port(app, "-m,--mesh-port", "MESH_PORT", "7124",
-                            "UDP port of the mesh between relays, received on all addresses",
-                            "PORT");
+  const EnvOption mesh_port(
+      app, "-m,--mesh-port", "MESH_PORT", "7124",
+      "UDP port of the mesh between relays, received on all addresses of both "
+      "families (IPv6 and IPv4)",
+      "PORT");
   std::vector<std::string> other_relays;
   const CLI::Option* relays_opt =
       app.add_option("--other-relays", other_relays,
-                     with_env_and_default("Other relays: IPv4 addresses or host names, space or "
-                                          "comma separated; names are re-resolved every 10 s",
+                     with_env_and_default("Other relays: IPv4 or IPv6 addresses (2001:db8:2::2 or "
+                                          "[2001:db8:2::2]) or host names (A and AAAA records), "
+                                          "space or comma separated, IPv4 and IPv6 mixed as you "
+                                          "like; names are re-resolved every 10 s",
                                           "OTHER_RELAYS", "none"))
           ->delimiter(',')
           ->type_name("HOST");
@@ -310,8 +356,9 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
   bool version = false;
   app.add_flag("--version", version, "Print the version and exit");
   app.footer(
-      "Discovery: env SERVICENAME=<name> adds the A records of tasks.<name> (Docker Swarm) as "
-      "peers, refreshed every 10 s, minus this host's own addresses. With no peer at all the "
+      "Discovery: env SERVICENAME=<name> adds the A and AAAA records of tasks.<name> (Docker "
+      "Swarm) as peers, refreshed every 10 s, minus this host's own addresses. With no peer at all "
+      "the "
       "relay sends to itself (SnowSignal's test mode) and warns.\n"
       "Needs CAP_NET_RAW. Exit status 2 on configuration errors.");
 
@@ -375,13 +422,17 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
     config.log_level = parse_log_level(log_level.resolve(env));
 
     if (relays_opt->count() > 0) {
-      for (const std::string& value : other_relays) {
-        for (std::string& host : split_hosts(value)) config.other_relays.push_back(std::move(host));
-      }
       config.other_relays_source = "--other-relays";
+      for (const std::string& value : other_relays) {
+        for (const std::string& host : split_hosts(value)) {
+          config.other_relays.push_back(check_peer_host(host, config.other_relays_source));
+        }
+      }
     } else if (auto it = env.find("OTHER_RELAYS"); it != env.end()) {
-      config.other_relays = split_hosts(it->second);
       config.other_relays_source = "OTHER_RELAYS";
+      for (const std::string& host : split_hosts(it->second)) {
+        config.other_relays.push_back(check_peer_host(host, config.other_relays_source));
+      }
     }
     if (auto it = env.find("SERVICENAME"); it != env.end() && !it->second.empty()) {
       config.service_name = it->second;

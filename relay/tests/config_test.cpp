@@ -133,6 +133,26 @@ TEST_F(ConfigTest, OtherRelaysFlagWinsOverEnvironment) {
   EXPECT_EQ(config.other_relays, (std::vector<std::string>{"198.18.9.9"}));
 }
 
+TEST_F(ConfigTest, OtherRelaysTakeIpv6AddressesBareOrBracketed) {
+  const Config config = ok({"--other-relays", "2001:db8:2::2,[2001:db8:3::2]", "198.18.4.2"});
+  EXPECT_EQ(config.other_relays,
+            (std::vector<std::string>{"2001:db8:2::2", "2001:db8:3::2", "198.18.4.2"}));
+  const Config env = ok({}, {{"OTHER_RELAYS", "[2001:db8:2::2] relay-c"}});
+  EXPECT_EQ(env.other_relays, (std::vector<std::string>{"2001:db8:2::2", "relay-c"}));
+}
+
+TEST_F(ConfigTest, RejectsBadPeerAddressesWithTheirSource) {
+  expect_error({"--other-relays", "2001:db8::zz"}, {}, "--other-relays: '2001:db8::zz'");
+  expect_error({}, {{"OTHER_RELAYS", "198.18.2.300"}}, "OTHER_RELAYS: '198.18.2.300'");
+  expect_error({"--other-relays", "[2001:db8::2"}, {}, "'[2001:db8::2'");
+  expect_error({}, {{"OTHER_RELAYS", "[198.18.2.2]"}}, "'[198.18.2.2]'");
+  // A port does not belong here: the mesh port is --mesh-port, the same for every peer.
+  expect_error({"--other-relays", "[2001:db8::2]:7124"}, {}, "--mesh-port");
+  expect_error({"--other-relays", "198.18.2.2:7124"}, {}, "--mesh-port");
+  // Link-local needs a zone (interface), which the mesh does not keep.
+  expect_error({"--other-relays", "fe80::1"}, {}, "link-local");
+}
+
 TEST_F(ConfigTest, ServiceNameComesFromEnvironment) {
   EXPECT_EQ(ok({}, {{"SERVICENAME", "snowsignal"}}).service_name, "snowsignal");
 }
@@ -162,14 +182,34 @@ TEST_F(ConfigTest, HelpNamesEveryEnvironmentVariableAndDefault) {
   const ConfigOutcome outcome = parse({"--help"});
   EXPECT_FALSE(outcome.config);
   EXPECT_EQ(outcome.exit_code, 0);
-  for (const char* text :
-       {"TARGET_INTERFACE",  "default eth0",       "BDCAST_PORT",      "default 5076",
-        "MESH_PORT",         "default 7124",       "OTHER_RELAYS",     "LOGLEVEL",
-        "default info",      "SERVICENAME",        "--stats-interval", "--stats-file",
-        "--dedup-window-ms", "default 500",        "--version",        "CAPTURE_RING_FRAMES",
-        "default 8192",      "MESH_SOCKET_BUFFER", "default 8388608",  "--metrics-address",
-        "METRICS_ADDRESS",   "--health-check",     "--multicast",      "MULTICAST",
-        "GROUP:PORT",        "5076,5064,5065"}) {
+  for (const char* text : {"TARGET_INTERFACE",
+                           "default eth0",
+                           "BDCAST_PORT",
+                           "default 5076",
+                           "MESH_PORT",
+                           "default 7124",
+                           "OTHER_RELAYS",
+                           "LOGLEVEL",
+                           "default info",
+                           "SERVICENAME",
+                           "--stats-interval",
+                           "--stats-file",
+                           "--dedup-window-ms",
+                           "default 500",
+                           "--version",
+                           "CAPTURE_RING_FRAMES",
+                           "default 8192",
+                           "MESH_SOCKET_BUFFER",
+                           "default 8388608",
+                           "--metrics-address",
+                           "METRICS_ADDRESS",
+                           "--health-check",
+                           "--multicast",
+                           "MULTICAST",
+                           "GROUP:PORT",
+                           "5076,5064,5065",
+                           "IPv6",
+                           "AAAA"}) {
     EXPECT_THAT(outcome.message, HasSubstr(text));
   }
 }
