@@ -170,7 +170,7 @@ void burst_figures(std::size_t burst, std::size_t payload, const MeshKeyring& ke
   for (int v2 = 0; v2 < 2; ++v2) {
     testing::CountingMesh mesh;
     testing::CountingSink sink;
-    testing::StaticPeers peers({Ipv4Address{0xC6120302u}});
+    testing::StaticPeers peers({IpAddress::from_v4(Ipv4Address{0xC6120302u})});
     testing::SteppingClock clock(std::chrono::microseconds(1));
     RelaySettings settings;
     if (v2 == 1) settings.keyring = &keys;

@@ -14,7 +14,7 @@ struct BackgroundNameResolver::Shared {
   std::unique_ptr<NameResolver> inner;
   std::mutex mutex;
   std::condition_variable wake;
-  std::map<std::string, std::vector<Ipv4Address>> answers;
+  std::map<std::string, std::vector<IpAddress>> answers;
   std::set<std::string> pending;
   bool stopping = false;
 };
@@ -26,7 +26,7 @@ void BackgroundNameResolver::work(const std::shared_ptr<Shared>& shared) {
     if (shared->stopping) return;
     const std::string host = std::move(shared->pending.extract(shared->pending.begin()).value());
     lock.unlock();
-    std::vector<Ipv4Address> answer = shared->inner->resolve(host);
+    std::vector<IpAddress> answer = shared->inner->resolve(host);
     lock.lock();
     shared->answers[host] = std::move(answer);
   }
@@ -46,7 +46,7 @@ BackgroundNameResolver::~BackgroundNameResolver() {
   shared_->wake.notify_one();
 }
 
-std::vector<Ipv4Address> BackgroundNameResolver::resolve(const std::string& host) {
+std::vector<IpAddress> BackgroundNameResolver::resolve(const std::string& host) {
   {
     std::lock_guard lock(shared_->mutex);
     if (auto it = shared_->answers.find(host); it != shared_->answers.end()) {
@@ -55,7 +55,7 @@ std::vector<Ipv4Address> BackgroundNameResolver::resolve(const std::string& host
       return it->second;
     }
   }
-  std::vector<Ipv4Address> answer = shared_->inner->resolve(host);
+  std::vector<IpAddress> answer = shared_->inner->resolve(host);
   std::lock_guard lock(shared_->mutex);
   shared_->answers[host] = answer;
   return answer;

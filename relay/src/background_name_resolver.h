@@ -19,7 +19,7 @@ class BackgroundNameResolver final : public NameResolver {
   // The first call for a host resolves synchronously (at start a bad name must be an
   // error). Later calls return the last completed answer at once (empty if that lookup
   // failed) and start a fresh lookup in the background for the next call.
-  std::vector<Ipv4Address> resolve(const std::string& host) override;
+  std::vector<IpAddress> resolve(const std::string& host) override;
 
  private:
   struct Shared;

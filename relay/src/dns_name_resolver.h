@@ -1,4 +1,4 @@
-// NameResolver on getaddrinfo (IPv4 only): literals, /etc/hosts and DNS, as the C
+// NameResolver on getaddrinfo, both families (A and AAAA): literals, /etc/hosts and DNS, as the C
 // library sees them; in Docker Swarm that includes the embedded DNS with tasks.<name>.
 #pragma once
 
@@ -8,7 +8,7 @@ namespace snowsignal {
 
 class DnsNameResolver final : public NameResolver {
  public:
-  std::vector<Ipv4Address> resolve(const std::string& host) override;
+  std::vector<IpAddress> resolve(const std::string& host) override;
 };
 
 }  // namespace snowsignal

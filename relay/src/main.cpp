@@ -101,6 +101,13 @@ std::uint64_t derived_sender_id(const Config& config) {
   return hash;
 }
 
+// This host's addresses of both families: none of them is a peer.
+std::vector<IpAddress> own_addresses(const InterfaceInfo& interface) {
+  std::vector<IpAddress> own = interface.host_ipv6s;
+  for (const Ipv4Address v4 : interface.host_ipv4s) own.push_back(IpAddress::from_v4(v4));
+  return own;
+}
+
 RelaySettings relay_settings(const Config& config, const MeshKeyring* keyring,
                              std::uint64_t sender_id) {
   RelaySettings settings;
@@ -276,7 +283,8 @@ int run(int argc, char** argv) {
 
   BackgroundNameResolver resolver(std::make_unique<DnsNameResolver>());
   ResolvingPeerDirectory peers(resolver, config.other_relays, config.service_name,
-                               config.interface.host_ipv4s, *config.interface.ipv4);
+                               own_addresses(config.interface),
+                               IpAddress::from_v4(*config.interface.ipv4));
   if (auto unresolved = peers.start()) {
     std::fprintf(stderr, "snowsignal: %s: cannot resolve '%s'\n",
                  config.other_relays_source.c_str(), unresolved->c_str());

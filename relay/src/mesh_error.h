@@ -9,8 +9,9 @@
 namespace snowsignal {
 
 // "ICMP port unreachable", "ICMP host unreachable from 198.18.3.1" (a router said so),
-// "No route to host" (local)... when the error says the peer cannot be reached; nullopt
-// for errors that do not (e.g. ICMP fragmentation needed, which is about size).
+// "ICMPv6 address unreachable from 2001:db8:1::1", "No route to host" (local)... when
+// the error says the peer cannot be reached; nullopt for errors that do not (e.g. ICMP
+// fragmentation needed or ICMPv6 packet too big, which are about size).
 std::optional<std::string> unreachable_reason(const MeshError& error);
 
 }  // namespace snowsignal

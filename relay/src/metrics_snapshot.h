@@ -17,7 +17,7 @@ struct MetricsSnapshot {
   std::string version;
   std::string interface;  // the capture (target) interface
   Counters counters;
-  std::vector<Ipv4Address> peers;       // our own address alone in self-relay mode
+  std::vector<IpAddress> peers;         // our own address alone in self-relay mode
   std::vector<PeerStatus> peer_health;  // what the relay believes about each peer
   bool self_relay = false;
   bool capture_open = false;  // the capture is open (the relay exits when it fails)

@@ -175,8 +175,7 @@ std::string prometheus_text(const MetricsSnapshot& s) {
   w.sample(s.self_relay ? std::uint64_t{0} : static_cast<std::uint64_t>(s.peers.size()));
   w.family("snowsignal_peer", Type::kGauge, "1 for every peer the relay currently sends to.");
   if (!s.self_relay) {
-    for (const Ipv4Address& peer : s.peers)
-      w.sample({{"peer", peer.to_string()}}, std::uint64_t{1});
+    for (const IpAddress& peer : s.peers) w.sample({{"peer", peer.to_string()}}, std::uint64_t{1});
   }
   render_peer_health(w, s.peer_health);
   w.family("snowsignal_self_relay", Type::kGauge,

@@ -34,16 +34,16 @@ void PeerHealth::expect_heartbeats(Duration timeout) {
   heartbeat_timeout_ = timeout;
 }
 
-void PeerHealth::set_peers(std::span<const Ipv4Address> peers, TimePoint now) {
+void PeerHealth::set_peers(std::span<const IpAddress> peers, TimePoint now) {
   const bool same = peers.size() == statuses_.size() &&
                     std::equal(peers.begin(), peers.end(), statuses_.begin(),
-                               [](Ipv4Address a, const PeerStatus& s) { return a == s.peer; });
+                               [](IpAddress a, const PeerStatus& s) { return a == s.peer; });
   if (same) return;
   std::vector<PeerStatus> statuses;
   std::vector<Evidence> evidence;
   statuses.reserve(peers.size());
   evidence.reserve(peers.size());
-  for (const Ipv4Address peer : peers) {
+  for (const IpAddress peer : peers) {
     if (const auto i = index_of(peer)) {
       statuses.push_back(std::move(statuses_[*i]));
       evidence.push_back(evidence_[*i]);
@@ -59,14 +59,14 @@ void PeerHealth::set_peers(std::span<const Ipv4Address> peers, TimePoint now) {
   evidence_ = std::move(evidence);
 }
 
-std::optional<std::size_t> PeerHealth::index_of(Ipv4Address peer) const {
+std::optional<std::size_t> PeerHealth::index_of(IpAddress peer) const {
   const auto it = std::lower_bound(statuses_.begin(), statuses_.end(), peer,
-                                   [](const PeerStatus& s, Ipv4Address a) { return s.peer < a; });
+                                   [](const PeerStatus& s, IpAddress a) { return s.peer < a; });
   if (it == statuses_.end() || it->peer != peer) return std::nullopt;
   return static_cast<std::size_t>(it - statuses_.begin());
 }
 
-const PeerStatus* PeerHealth::find(Ipv4Address peer) const {
+const PeerStatus* PeerHealth::find(IpAddress peer) const {
   const auto i = index_of(peer);
   return i ? &statuses_[*i] : nullptr;
 }
@@ -95,7 +95,7 @@ void PeerHealth::mark_unreachable(std::size_t index, std::string_view reason, Ti
   change(index, PeerState::kUnreachable, reason, now);
 }
 
-void PeerHealth::sent_to(Ipv4Address peer, std::size_t bytes, TimePoint now) {
+void PeerHealth::sent_to(IpAddress peer, std::size_t bytes, TimePoint now) {
   const auto i = index_of(peer);
   if (!i) return;
   PeerStatus& status = statuses_[*i];
@@ -108,7 +108,7 @@ void PeerHealth::sent_to(Ipv4Address peer, std::size_t bytes, TimePoint now) {
   }
 }
 
-void PeerHealth::send_failed(Ipv4Address peer, std::optional<std::string_view> unreachable_reason,
+void PeerHealth::send_failed(IpAddress peer, std::optional<std::string_view> unreachable_reason,
                              TimePoint now) {
   const auto i = index_of(peer);
   if (!i) return;
@@ -116,7 +116,7 @@ void PeerHealth::send_failed(Ipv4Address peer, std::optional<std::string_view> u
   if (unreachable_reason) mark_unreachable(*i, *unreachable_reason, now);
 }
 
-void PeerHealth::heard_from(Ipv4Address peer, std::size_t bytes, TimePoint now) {
+void PeerHealth::heard_from(IpAddress peer, std::size_t bytes, TimePoint now) {
   const auto i = index_of(peer);
   if (!i) return;
   PeerStatus& status = statuses_[*i];
@@ -126,21 +126,21 @@ void PeerHealth::heard_from(Ipv4Address peer, std::size_t bytes, TimePoint now) 
   change(*i, PeerState::kUp, "", now);
 }
 
-void PeerHealth::icmp_error(Ipv4Address peer, std::string_view reason, TimePoint now) {
+void PeerHealth::icmp_error(IpAddress peer, std::string_view reason, TimePoint now) {
   const auto i = index_of(peer);
   if (!i) return;
   ++statuses_[*i].icmp_errors;
   mark_unreachable(*i, reason, now);
 }
 
-void PeerHealth::on_heartbeat(Ipv4Address peer, TimePoint now) {
+void PeerHealth::on_heartbeat(IpAddress peer, TimePoint now) {
   const auto i = index_of(peer);
   if (!i) return;
   statuses_[*i].last_heard = now;
   change(*i, PeerState::kUp, "", now);
 }
 
-void PeerHealth::on_rtt(Ipv4Address peer, Duration rtt) {
+void PeerHealth::on_rtt(IpAddress peer, Duration rtt) {
   if (const auto i = index_of(peer)) statuses_[*i].rtt = rtt;
 }
 

@@ -65,7 +65,7 @@ const char* side_name(Side side) {
 constexpr std::size_t kProvenPeers = 64;
 
 struct V2Proof {
-  Ipv4Address peer;
+  IpAddress peer;
   TimePoint last{};
   bool used = false;
 };
@@ -95,7 +95,7 @@ struct RelayCore::State {
   std::array<Byte, kMaxMeshPayload> mesh_in{};
   std::array<Byte, kMaxFrameSize> frame_out{};
   std::array<SendStatus, kMaxPeersPerSend> send_status{};
-  std::array<Ipv4Address, kMaxPeersPerSend> send_peers{};
+  std::array<IpAddress, kMaxPeersPerSend> send_peers{};
   // Mesh v2: the datagram being filled, the heartbeat buffer, the replay window, and
   // (for --accept-v1) which peers proved recently that they speak v2.
   std::array<Byte, kMaxMeshPayload> batch_out{};
@@ -133,7 +133,7 @@ struct RelayCore::State {
             ++sequence};
   }
 
-  void note_v2(Ipv4Address peer, TimePoint now) {
+  void note_v2(IpAddress peer, TimePoint now) {
     if (!settings.accept_v1) return;
     V2Proof* oldest = &proofs[0];
     for (V2Proof& proof : proofs) {
@@ -156,8 +156,10 @@ RelayCore::~RelayCore() = default;
 
 namespace {
 
+// `from`: a captured frame's IP source, or the peer a mesh datagram came from.
+template <typename Address>
 void log_drop(RateLimiter<kWarnKeys>& warnings, TimePoint now, DropReason reason, Side side,
-              Ipv4Address from) {
+              const Address& from) {
   if (is_routine(reason, side)) {
     if (spdlog::should_log(spdlog::level::debug)) {
       spdlog::debug("drop {} from {}: {}", side_name(side), from.to_string(),
@@ -181,7 +183,8 @@ void RelayCore::expire_reassembly() {
   const std::size_t expired = s.reassembler.expire(s.clock.now());
   for (std::size_t i = 0; i < expired; ++i) {
     counters_.drop(DropReason::kReassemblyTimeout);
-    log_drop(s.warnings, s.clock.now(), DropReason::kReassemblyTimeout, Side::kCapture, {});
+    log_drop(s.warnings, s.clock.now(), DropReason::kReassemblyTimeout, Side::kCapture,
+             Ipv4Address{});
   }
 }
 
@@ -240,13 +243,24 @@ void RelayCore::on_captured(std::span<const Byte> captured, bool truncated) {
   if (s.settings.keyring == nullptr) return;
   // v2: sent by flush() at the end of this capture batch, or now if the frame would make
   // the datagram larger than the configured size.
-  if (s.batch.frames() > 0 && s.batch.size_with(frame.size()) > s.settings.mesh_datagram_size) {
+  if (s.batch.frames() > 0 && s.batch.size_with(frame.size()) > batch_limit()) {
     flush();
   }
   if (!s.batch.add_frame(frame)) return drop(DropReason::kOversize, view.ip_source);
 }
 
-bool RelayCore::sends_v2(Ipv4Address peer, TimePoint now) const {
+std::size_t RelayCore::batch_limit() const {
+  const State& s = *state_;
+  const std::vector<IpAddress>& peers = s.peers.peers();
+  const bool any_ipv6 =
+      std::any_of(peers.begin(), peers.end(), [](const IpAddress& peer) { return !peer.is_v4(); });
+  // The datagram size is an IPv4 UDP payload; the IPv6 header is 20 bytes larger, and
+  // every peer gets the same datagram, so one IPv6 peer makes the whole batch smaller.
+  return any_ipv6 ? s.settings.mesh_datagram_size - kIpv6HeaderGrowth
+                  : s.settings.mesh_datagram_size;
+}
+
+bool RelayCore::sends_v2(IpAddress peer, TimePoint now) const {
   const State& s = *state_;
   if (s.settings.keyring == nullptr) return false;
   if (!s.settings.accept_v1) return true;
@@ -260,9 +274,9 @@ bool RelayCore::has_v1_peer(TimePoint now) const {
   const State& s = *state_;
   if (s.settings.keyring == nullptr) return true;
   if (!s.settings.accept_v1) return false;
-  const std::vector<Ipv4Address>& peers = s.peers.peers();
+  const std::vector<IpAddress>& peers = s.peers.peers();
   return std::any_of(peers.begin(), peers.end(),
-                     [&](const Ipv4Address& peer) { return !sends_v2(peer, now); });
+                     [&](const IpAddress& peer) { return !sends_v2(peer, now); });
 }
 
 std::size_t RelayCore::send_to_peers(std::span<const Byte> datagram, bool v2, TimePoint now) {
@@ -278,7 +292,7 @@ std::size_t RelayCore::send_to_peers(std::span<const Byte> datagram, bool v2, Ti
     }
     count = 0;
   };
-  for (const Ipv4Address& peer : s.peers.peers()) {
+  for (const IpAddress& peer : s.peers.peers()) {
     if (sends_v2(peer, now) != v2) continue;
     s.send_peers[count++] = peer;
     if (count == kMaxPeersPerSend) send_chunk();
@@ -287,14 +301,13 @@ std::size_t RelayCore::send_to_peers(std::span<const Byte> datagram, bool v2, Ti
   return sent;
 }
 
-bool RelayCore::send_mesh(Ipv4Address peer, std::span<const Byte> datagram, TimePoint now) {
+bool RelayCore::send_mesh(IpAddress peer, std::span<const Byte> datagram, TimePoint now) {
   State& s = *state_;
   return note_mesh_send(peer, datagram.size(), s.mesh.send_to(peer, s.settings.mesh_port, datagram),
                         now);
 }
 
-bool RelayCore::note_mesh_send(Ipv4Address peer, std::size_t size, SendStatus status,
-                               TimePoint now) {
+bool RelayCore::note_mesh_send(IpAddress peer, std::size_t size, SendStatus status, TimePoint now) {
   State& s = *state_;
   if (status == SendStatus::kOk) {
     s.health.sent_to(peer, size, now);
@@ -337,12 +350,12 @@ void RelayCore::send_heartbeats() {
                                s.settings.keyring->send_mac(), s.heartbeat_out);
   // Every peer, v1 ones included: in a mixed mesh the heartbeat is how a v2 peer proves
   // itself (a v1 peer drops it as bad_magic).
-  for (const Ipv4Address& peer : s.peers.peers()) {
+  for (const IpAddress& peer : s.peers.peers()) {
     if (send_mesh(peer, {s.heartbeat_out.data(), size}, now)) ++counters_.heartbeats_sent;
   }
 }
 
-void RelayCore::on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagram, bool truncated) {
+void RelayCore::on_mesh_datagram(IpAddress from, std::span<const Byte> datagram, bool truncated) {
   State& s = *state_;
   ++counters_.mesh_received;
   const auto drop = [&](DropReason reason) {
@@ -350,7 +363,7 @@ void RelayCore::on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagra
     log_drop(s.warnings, s.clock.now(), reason, Side::kMesh, from);
   };
   // Never trust the mesh: only current peers may make us transmit on our segment.
-  const std::vector<Ipv4Address>& peers = s.peers.peers();
+  const std::vector<IpAddress>& peers = s.peers.peers();
   if (!std::binary_search(peers.begin(), peers.end(), from)) return drop(DropReason::kUnknownPeer);
   // v1 carries no authentication: any datagram from the peer's address is all the sign
   // of life there is. With a key, only authenticated datagrams count (see on_mesh_v2).
@@ -372,7 +385,7 @@ void RelayCore::on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagra
   on_mesh_frame(from, *frame);
 }
 
-void RelayCore::on_mesh_v2(Ipv4Address from, std::span<const Byte> datagram) {
+void RelayCore::on_mesh_v2(IpAddress from, std::span<const Byte> datagram) {
   State& s = *state_;
   const TimePoint now = s.clock.now();
   const auto drop = [&](DropReason reason) {
@@ -422,7 +435,7 @@ void RelayCore::on_mesh_v2(Ipv4Address from, std::span<const Byte> datagram) {
   }
 }
 
-void RelayCore::on_mesh_frame(Ipv4Address from, std::span<const Byte> frame) {
+void RelayCore::on_mesh_frame(IpAddress from, std::span<const Byte> frame) {
   State& s = *state_;
   const auto drop = [&](DropReason reason) {
     counters_.drop(reason);

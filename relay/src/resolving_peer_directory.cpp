@@ -9,8 +9,7 @@ namespace snowsignal {
 ResolvingPeerDirectory::ResolvingPeerDirectory(NameResolver& resolver,
                                                std::vector<std::string> hosts,
                                                std::optional<std::string> service_name,
-                                               std::vector<Ipv4Address> own_addresses,
-                                               Ipv4Address self)
+                                               std::vector<IpAddress> own_addresses, IpAddress self)
     : resolver_(resolver),
       hosts_(std::move(hosts)),
       service_name_(std::move(service_name)),
@@ -38,7 +37,7 @@ void ResolvingPeerDirectory::refresh() {
 
 bool ResolvingPeerDirectory::resolve_hosts(bool at_start, std::string* unresolved) {
   for (std::size_t i = 0; i < hosts_.size(); ++i) {
-    std::vector<Ipv4Address> addresses = resolver_.resolve(hosts_[i]);
+    std::vector<IpAddress> addresses = resolver_.resolve(hosts_[i]);
     if (addresses.empty()) {
       if (at_start) {
         *unresolved = hosts_[i];
@@ -56,9 +55,9 @@ bool ResolvingPeerDirectory::resolve_hosts(bool at_start, std::string* unresolve
 void ResolvingPeerDirectory::resolve_service() {
   if (!service_name_) return;
   const std::string name = "tasks." + *service_name_;
-  std::vector<Ipv4Address> addresses = resolver_.resolve(name);
+  std::vector<IpAddress> addresses = resolver_.resolve(name);
   if (addresses.empty()) {
-    spdlog::warn("SERVICENAME discovery: '{}' has no A records (yet); keeping [{}]", name,
+    spdlog::warn("SERVICENAME discovery: '{}' has no A or AAAA records (yet); keeping [{}]", name,
                  join(service_addresses_));
     return;
   }
@@ -66,7 +65,7 @@ void ResolvingPeerDirectory::resolve_service() {
 }
 
 void ResolvingPeerDirectory::rebuild() {
-  std::vector<Ipv4Address> next = service_addresses_;
+  std::vector<IpAddress> next = service_addresses_;
   for (const auto& addresses : host_addresses_) {
     next.insert(next.end(), addresses.begin(), addresses.end());
   }
@@ -74,7 +73,7 @@ void ResolvingPeerDirectory::rebuild() {
   next.erase(std::unique(next.begin(), next.end()), next.end());
   // Our own addresses are not peers: Swarm's tasks.<service> lists this task too, and a
   // shared OTHER_RELAYS list often names every relay including this one.
-  std::erase_if(next, [&](Ipv4Address a) {
+  std::erase_if(next, [&](IpAddress a) {
     return std::binary_search(own_addresses_.begin(), own_addresses_.end(), a);
   });
   const bool self_relay = next.empty();

@@ -1,5 +1,5 @@
 // The peer set from --other-relays/OTHER_RELAYS and from SERVICENAME discovery
-// (A records of tasks.<service>, Docker Swarm's per-task DNS), refreshed by the caller
+// (A and AAAA records of tasks.<service>, Docker Swarm's per-task DNS), refreshed by the caller
 // every 10 s, minus this host's own addresses; ourselves when nobody else is known.
 #pragma once
 
@@ -15,14 +15,14 @@ class ResolvingPeerDirectory final : public PeerDirectory {
  public:
   ResolvingPeerDirectory(NameResolver& resolver, std::vector<std::string> hosts,
                          std::optional<std::string> service_name,
-                         std::vector<Ipv4Address> own_addresses, Ipv4Address self);
+                         std::vector<IpAddress> own_addresses, IpAddress self);
 
   // First resolution. Returns the first configured host that does not resolve: at
   // start that is a configuration error. SERVICENAME may legitimately be empty at start
   // (the other tasks are not up yet), so it is only logged.
   std::optional<std::string> start();
 
-  const std::vector<Ipv4Address>& peers() const override { return peers_; }
+  const std::vector<IpAddress>& peers() const override { return peers_; }
   bool self_relay() const override { return self_relay_; }
   void refresh() override;
 
@@ -34,11 +34,11 @@ class ResolvingPeerDirectory final : public PeerDirectory {
   NameResolver& resolver_;
   std::vector<std::string> hosts_;
   std::optional<std::string> service_name_;
-  std::vector<Ipv4Address> own_addresses_;
-  Ipv4Address self_;
-  std::vector<std::vector<Ipv4Address>> host_addresses_;  // last good answer per host
-  std::vector<Ipv4Address> service_addresses_;
-  std::vector<Ipv4Address> peers_;
+  std::vector<IpAddress> own_addresses_;
+  IpAddress self_;
+  std::vector<std::vector<IpAddress>> host_addresses_;  // last good answer per host
+  std::vector<IpAddress> service_addresses_;
+  std::vector<IpAddress> peers_;
   bool self_relay_ = false;
   bool started_ = false;
 };

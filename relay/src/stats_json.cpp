@@ -40,14 +40,14 @@ std::string whole_seconds(double seconds) {
 
 }  // namespace
 
-std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>& peers,
+std::string stats_json(const Counters& counters, const std::vector<IpAddress>& peers,
                        const std::vector<PeerStatus>& health, TimePoint now) {
   nlohmann::json dropped = nlohmann::json::object();
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     dropped[std::string(drop_reason_name(static_cast<DropReason>(i)))] = counters.dropped[i];
   }
   nlohmann::json peer_list = nlohmann::json::array();
-  for (const Ipv4Address& peer : peers) peer_list.push_back(peer.to_string());
+  for (const IpAddress& peer : peers) peer_list.push_back(peer.to_string());
   nlohmann::json json = {
       {"captured", counters.captured},
       {"forwarded", counters.forwarded},

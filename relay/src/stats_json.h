@@ -18,7 +18,7 @@ namespace snowsignal {
 // "seconds_in_state":S, "last_heard_seconds_ago":S|null, "datagrams_sent":N,
 // "bytes_sent":N, "datagrams_received":N, "bytes_received":N, "send_errors":N,
 // "icmp_errors":N, "rtt_ms":MS|null}, ...}; times are relative to `now`.
-std::string stats_json(const Counters& counters, const std::vector<Ipv4Address>& peers,
+std::string stats_json(const Counters& counters, const std::vector<IpAddress>& peers,
                        const std::vector<PeerStatus>& health = {}, TimePoint now = {});
 
 // "198.18.2.2 up (heard 2 s ago), 198.18.3.2 unreachable for 12 s (ICMP port

@@ -22,7 +22,7 @@ MacAddress to_mac(const Tins::HWAddress<6>& hw) {
   return mac;
 }
 
-// Every IPv4 address and every non-zero MAC on this host, from all interfaces.
+// Every IPv4 and IPv6 address and every non-zero MAC on this host, from all interfaces.
 void collect_host_addresses(InterfaceInfo& info) {
   ifaddrs* list = nullptr;
   if (::getifaddrs(&list) != 0) return;
@@ -32,6 +32,12 @@ void collect_host_addresses(InterfaceInfo& info) {
       sockaddr_in sin;
       std::memcpy(&sin, a->ifa_addr, sizeof sin);
       info.host_ipv4s.push_back(Ipv4Address{ntohl(sin.sin_addr.s_addr)});
+    } else if (a->ifa_addr->sa_family == AF_INET6) {
+      sockaddr_in6 sin6;
+      std::memcpy(&sin6, a->ifa_addr, sizeof sin6);
+      IpAddress address;
+      std::memcpy(address.octets.data(), &sin6.sin6_addr, address.octets.size());
+      info.host_ipv6s.push_back(address);
     } else if (a->ifa_addr->sa_family == AF_PACKET) {
       sockaddr_ll sll;
       std::memcpy(&sll, a->ifa_addr, sizeof sll);

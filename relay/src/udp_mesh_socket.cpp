@@ -49,36 +49,94 @@ bool may_be_stale_icmp_error(int error) {
   return error != EAGAIN && error != EWOULDBLOCK;
 }
 
+constexpr const char* kNoIpv6 =
+    "IPv6 peer, but this host has no IPv6 (the mesh socket fell back to IPv4 only)";
+
+// The address in a sockaddr_in6 or (fallback socket) sockaddr_in; IPv4 comes IPv4-mapped
+// from the dual-stack socket already.
+IpAddress address_from(const sockaddr_in6& from) {
+  if (from.sin6_family == AF_INET) {
+    sockaddr_in v4;
+    std::memcpy(&v4, &from, sizeof v4);
+    return IpAddress::from_v4(Ipv4Address{ntohl(v4.sin_addr.s_addr)});
+  }
+  IpAddress address;
+  std::memcpy(address.octets.data(), &from.sin6_addr, address.octets.size());
+  return address;
+}
+
 }  // namespace
 
-UdpMeshSocket::UdpMeshSocket(std::uint16_t port, int buffer_bytes)
+UdpMeshSocket::UdpMeshSocket(std::uint16_t port, int buffer_bytes, Families families)
     : storage_(kReceiveBatch * kSlot) {
-  fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (families == Families::kDualStack) {
+    fd_ = ::socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const int off = 0;
+    if (fd_ >= 0 && ::setsockopt(fd_, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) != 0) {
+      spdlog::warn("mesh socket: IPV6_V6ONLY off: {}", std::strerror(errno));
+      ::close(fd_);
+      fd_ = -1;
+    }
+    if (fd_ < 0) {
+      // EAFNOSUPPORT: the kernel runs without IPv6 (ipv6.disable=1, or no module).
+      spdlog::warn(
+          "mesh socket: no IPv6 on this host ({}); using IPv4 only, IPv6 peers cannot be "
+          "reached",
+          std::strerror(errno));
+    }
+  }
+  if (fd_ < 0) {
+    dual_stack_ = false;
+    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  }
   if (fd_ < 0) throw std::runtime_error(std::string("mesh socket: ") + std::strerror(errno));
+  configure(buffer_bytes);
+  sockaddr_in6 address{};
+  socklen_t size = 0;
+  if (dual_stack_) {
+    address.sin6_family = AF_INET6;
+    address.sin6_port = htons(port);
+    address.sin6_addr = in6addr_any;
+    size = sizeof(sockaddr_in6);
+  } else {
+    sockaddr_in v4{};
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons(port);
+    v4.sin_addr.s_addr = htonl(INADDR_ANY);
+    std::memcpy(&address, &v4, sizeof v4);
+    size = sizeof v4;
+  }
+  if (::bind(fd_, reinterpret_cast<const sockaddr*>(&address), size) != 0) {
+    const std::string error = std::strerror(errno);
+    ::close(fd_);
+    throw std::runtime_error(std::string("cannot bind mesh port ") +
+                             (dual_stack_ ? "[::]:" : "0.0.0.0:") + std::to_string(port) + ": " +
+                             error);
+  }
+}
+
+void UdpMeshSocket::configure(int buffer_bytes) {
   // Bursts of searches must fit in the receive buffer while we are not scheduled.
   forced_ = set_buffer(fd_, SO_RCVBUFFORCE, SO_RCVBUF, buffer_bytes);
   forced_ = set_buffer(fd_, SO_SNDBUFFORCE, SO_SNDBUF, buffer_bytes) && forced_;
   // Never set DF: a full-MTU frame plus "SS" and the outer headers exceeds the path MTU,
-  // and must be fragmented (locally or by a router) rather than dropped.
+  // and must be fragmented (locally or by a router) rather than dropped. IPv6 routers
+  // never fragment; this makes the kernel fragment here instead of failing the send.
   const int pmtu = IP_PMTUDISC_DONT;
   ::setsockopt(fd_, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+  if (dual_stack_) {
+    const int pmtu6 = IPV6_PMTUDISC_DONT;
+    ::setsockopt(fd_, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu6, sizeof pmtu6);
+  }
   // Queue ICMP errors (port/host/net unreachable) for drain_errors(): on an unconnected
   // socket Linux reports them nowhere else, and they are how we learn that a peer host
-  // is up but runs no relay.
+  // is up but runs no relay. On the dual-stack socket IP_RECVERR covers IPv4-mapped
+  // peers (ICMP) and IPV6_RECVERR the IPv6 ones (ICMPv6); both are read as IPV6_RECVERR.
   const int on = 1;
-  if (::setsockopt(fd_, IPPROTO_IP, IP_RECVERR, &on, sizeof on) != 0) {
-    spdlog::warn("mesh socket: IP_RECVERR: {}; unreachable peers will not be noticed",
+  if (::setsockopt(fd_, IPPROTO_IP, IP_RECVERR, &on, sizeof on) != 0 ||
+      (dual_stack_ && ::setsockopt(fd_, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on) != 0)) {
+    spdlog::warn("mesh socket: IP_RECVERR/IPV6_RECVERR: {}; unreachable peers will not be noticed",
                  std::strerror(errno));
-  }
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_ANY);
-  if (::bind(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    const std::string error = std::strerror(errno);
-    ::close(fd_);
-    throw std::runtime_error("cannot bind mesh port 0.0.0.0:" + std::to_string(port) + ": " +
-                             error);
   }
 }
 
@@ -86,15 +144,34 @@ UdpMeshSocket::~UdpMeshSocket() {
   ::close(fd_);
 }
 
-SendStatus UdpMeshSocket::send_to(Ipv4Address peer, std::uint16_t port,
+socklen_t UdpMeshSocket::address_of(IpAddress peer, std::uint16_t port, sockaddr_in6& to) const {
+  to = {};
+  if (dual_stack_) {
+    to.sin6_family = AF_INET6;
+    to.sin6_port = htons(port);
+    std::memcpy(&to.sin6_addr, peer.octets.data(), peer.octets.size());
+    return sizeof to;
+  }
+  if (!peer.is_v4()) return 0;
+  sockaddr_in v4{};
+  v4.sin_family = AF_INET;
+  v4.sin_port = htons(port);
+  v4.sin_addr.s_addr = htonl(peer.v4().value);
+  std::memcpy(&to, &v4, sizeof v4);
+  return sizeof v4;
+}
+
+SendStatus UdpMeshSocket::send_to(IpAddress peer, std::uint16_t port,
                                   std::span<const Byte> payload) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(peer.value);
+  sockaddr_in6 address;
+  const socklen_t size = address_of(peer, port, address);
+  if (size == 0) {
+    error_ = kNoIpv6;
+    return SendStatus::kUnreachable;
+  }
   const auto send = [&] {
     return ::sendto(fd_, payload.data(), payload.size(), 0,
-                    reinterpret_cast<const sockaddr*>(&address), sizeof address);
+                    reinterpret_cast<const sockaddr*>(&address), size);
   };
   ssize_t sent = send();
   if (sent < 0 && may_be_stale_icmp_error(errno)) sent = send();
@@ -103,21 +180,27 @@ SendStatus UdpMeshSocket::send_to(Ipv4Address peer, std::uint16_t port,
   return is_unreachable(errno) ? SendStatus::kUnreachable : SendStatus::kError;
 }
 
-void UdpMeshSocket::send_to_each(std::span<const Ipv4Address> peers, std::uint16_t port,
+void UdpMeshSocket::send_to_each(std::span<const IpAddress> peers, std::uint16_t port,
                                  std::span<const Byte> payload, std::span<SendStatus> statuses) {
   iovec data{const_cast<Byte*>(payload.data()), payload.size()};  // sendmmsg does not write it
-  for (std::size_t first = 0; first < peers.size(); first += kSendBatch) {
-    const std::size_t count = std::min(kSendBatch, peers.size() - first);
-    for (std::size_t i = 0; i < count; ++i) {
-      to_[i] = {};
-      to_[i].sin_family = AF_INET;
-      to_[i].sin_port = htons(port);
-      to_[i].sin_addr.s_addr = htonl(peers[first + i].value);
-      outgoing_[i] = {};
-      outgoing_[i].msg_hdr.msg_name = &to_[i];
-      outgoing_[i].msg_hdr.msg_namelen = sizeof to_[i];
-      outgoing_[i].msg_hdr.msg_iov = &data;
-      outgoing_[i].msg_hdr.msg_iovlen = 1;
+  std::size_t next_peer = 0;
+  while (next_peer < peers.size()) {
+    // One batch of addressable peers; an IPv6 peer without IPv6 is answered at once.
+    std::size_t count = 0;
+    for (; next_peer < peers.size() && count < kSendBatch; ++next_peer) {
+      const socklen_t size = address_of(peers[next_peer], port, to_[count]);
+      if (size == 0) {
+        error_ = kNoIpv6;
+        statuses[next_peer] = SendStatus::kUnreachable;
+        continue;
+      }
+      outgoing_[count] = {};
+      outgoing_[count].msg_hdr.msg_name = &to_[count];
+      outgoing_[count].msg_hdr.msg_namelen = size;
+      outgoing_[count].msg_hdr.msg_iov = &data;
+      outgoing_[count].msg_hdr.msg_iovlen = 1;
+      outgoing_peer_[count] = next_peer;
+      ++count;
     }
     // sendmmsg stops at the first failing message and reports how many went; the next
     // call then returns that message's error, which belongs to that peer alone.
@@ -127,7 +210,7 @@ void UdpMeshSocket::send_to_each(std::span<const Ipv4Address> peers, std::uint16
     for (std::size_t i = 0; i < count;) {
       const int sent = ::sendmmsg(fd_, outgoing_.data() + i, static_cast<unsigned>(count - i), 0);
       if (sent > 0) {
-        for (int k = 0; k < sent; ++k) statuses[first + i++] = SendStatus::kOk;
+        for (int k = 0; k < sent; ++k) statuses[outgoing_peer_[i++]] = SendStatus::kOk;
         retried = false;
         continue;
       }
@@ -136,7 +219,7 @@ void UdpMeshSocket::send_to_each(std::span<const Ipv4Address> peers, std::uint16
         continue;
       }
       error_ = sent < 0 ? std::strerror(errno) : "nothing sent";
-      statuses[first + i++] =
+      statuses[outgoing_peer_[i++]] =
           sent < 0 && is_unreachable(errno) ? SendStatus::kUnreachable : SendStatus::kError;
       retried = false;
     }
@@ -180,7 +263,7 @@ std::optional<MeshDatagram> UdpMeshSocket::receive(std::span<Byte> buffer) {
   const bool truncated = (header.msg_flags & MSG_TRUNC) != 0 || size > buffer.size();
   const std::size_t kept = std::min(size, buffer.size());
   std::memcpy(buffer.data(), storage_.data() + i * kSlot, kept);
-  return MeshDatagram{Ipv4Address{ntohl(from_[i].sin_addr.s_addr)}, kept, truncated};
+  return MeshDatagram{address_from(from_[i]), kept, truncated};
 }
 
 std::uint64_t UdpMeshSocket::receive_overflows() const {
@@ -204,10 +287,10 @@ std::size_t UdpMeshSocket::drain_errors(const std::function<void(const MeshError
                                         std::size_t max_errors) {
   std::size_t count = 0;
   for (; count < max_errors; ++count) {
-    sockaddr_in destination{};
+    sockaddr_in6 destination{};
     std::array<Byte, 64> payload{};  // the start of our datagram; not needed
     iovec io{payload.data(), payload.size()};
-    alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(sock_extended_err) + sizeof(sockaddr_in))>
+    alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(sock_extended_err) + sizeof(sockaddr_in6))>
         control{};
     msghdr message{};
     message.msg_name = &destination;
@@ -218,25 +301,36 @@ std::size_t UdpMeshSocket::drain_errors(const std::function<void(const MeshError
     message.msg_controllen = control.size();
     if (::recvmsg(fd_, &message, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break;
     for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
-      if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR) continue;
+      // The dual-stack socket reports errors of both families as IPV6_RECVERR (an ICMP
+      // one about an IPv4-mapped peer included); the fallback socket as IP_RECVERR.
+      const bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR;
+      const bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR;
+      if (!v6 && !v4) continue;
       sock_extended_err ee{};
       std::memcpy(&ee, CMSG_DATA(c), sizeof ee);
       MeshError error;
-      // msg_name is where the datagram that failed was going: the peer (ip(7)).
-      error.peer = Ipv4Address{ntohl(destination.sin_addr.s_addr)};
-      error.origin =
-          ee.ee_origin == SO_EE_ORIGIN_ICMP ? MeshError::Origin::kIcmp : MeshError::Origin::kLocal;
+      // msg_name is where the datagram that failed was going: the peer (ip(7), ipv6(7)).
+      error.peer = address_from(destination);
+      error.origin = ee.ee_origin == SO_EE_ORIGIN_ICMP    ? MeshError::Origin::kIcmp
+                     : ee.ee_origin == SO_EE_ORIGIN_ICMP6 ? MeshError::Origin::kIcmp6
+                                                          : MeshError::Origin::kLocal;
       error.icmp_type = ee.ee_type;
       error.icmp_code = ee.ee_code;
       error.error_number = static_cast<int>(ee.ee_errno);
-      // The offender (who sent the ICMP) follows the structure in the same message.
-      const auto* offender = reinterpret_cast<const sockaddr*>(
-          reinterpret_cast<const unsigned char*>(CMSG_DATA(c)) + sizeof(sock_extended_err));
-      if (c->cmsg_len >= CMSG_LEN(sizeof ee + sizeof(sockaddr_in)) &&
-          offender->sa_family == AF_INET) {
-        sockaddr_in reporter{};
-        std::memcpy(&reporter, offender, sizeof reporter);
-        error.reporter = Ipv4Address{ntohl(reporter.sin_addr.s_addr)};
+      // The offender (who sent the ICMP) follows the structure in the same message: a
+      // sockaddr_in6 on the dual-stack socket (IPv4-mapped for ICMP), else a sockaddr_in.
+      const auto* offender = reinterpret_cast<const unsigned char*>(CMSG_DATA(c)) + sizeof ee;
+      const std::size_t offender_size = c->cmsg_len - CMSG_LEN(sizeof ee);
+      sa_family_t family = AF_UNSPEC;
+      if (c->cmsg_len > CMSG_LEN(sizeof ee) + sizeof family) {
+        std::memcpy(&family, offender, sizeof family);
+      }
+      if ((family == AF_INET6 && offender_size >= sizeof(sockaddr_in6)) ||
+          (family == AF_INET && offender_size >= sizeof(sockaddr_in))) {
+        sockaddr_in6 reporter{};
+        std::memcpy(&reporter, offender,
+                    family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in));
+        error.reporter = address_from(reporter);
       }
       handler(error);
     }

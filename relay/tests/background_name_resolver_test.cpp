@@ -19,10 +19,10 @@ using namespace std::chrono_literals;
 class SlowResolver : public NameResolver {
  public:
   explicit SlowResolver(std::shared_future<void> release) : release_(std::move(release)) {}
-  std::vector<Ipv4Address> resolve(const std::string&) override {
+  std::vector<IpAddress> resolve(const std::string&) override {
     const unsigned n = ++calls_;
     if (n > 1) release_.wait();
-    return {Ipv4Address{0xC6120300 + n}};
+    return {peer_ip(0xC6120300 + n)};
   }
   std::atomic<unsigned>& calls() { return calls_; }
 
@@ -37,16 +37,16 @@ TEST(BackgroundNameResolver, AnswersFromTheCacheWhileALookupIsSlowThenUpdates) {
   SlowResolver& slow = *inner;
   BackgroundNameResolver resolver(std::move(inner));
 
-  EXPECT_EQ(resolver.resolve("relay-c"), std::vector{ip("198.18.3.1")});  // synchronous
+  EXPECT_EQ(resolver.resolve("relay-c"), std::vector{peer_ip("198.18.3.1")});  // synchronous
   // The second lookup blocks in the background; the caller gets the cached answer now.
-  EXPECT_EQ(resolver.resolve("relay-c"), std::vector{ip("198.18.3.1")});
+  EXPECT_EQ(resolver.resolve("relay-c"), std::vector{peer_ip("198.18.3.1")});
   release.set_value();
-  std::vector<Ipv4Address> answer;
-  for (int i = 0; i < 200 && answer != std::vector{ip("198.18.3.2")}; ++i) {
+  std::vector<IpAddress> answer;
+  for (int i = 0; i < 200 && answer != std::vector{peer_ip("198.18.3.2")}; ++i) {
     std::this_thread::sleep_for(10ms);
     answer = resolver.resolve("relay-c");
   }
-  EXPECT_EQ(answer, std::vector{ip("198.18.3.2")});
+  EXPECT_EQ(answer, std::vector{peer_ip("198.18.3.2")});
   EXPECT_GE(slow.calls().load(), 2u);
 }
 

@@ -20,7 +20,7 @@ namespace snowsignal::testing {
 struct CountingMesh : MeshSocket {
   std::size_t sent = 0;
   int selectable_fd() const override { return -1; }
-  SendStatus send_to(Ipv4Address, std::uint16_t, std::span<const Byte>) override {
+  SendStatus send_to(IpAddress, std::uint16_t, std::span<const Byte>) override {
     ++sent;
     return SendStatus::kOk;
   }
@@ -35,9 +35,9 @@ struct CountingSink : FrameSink {
 };
 
 struct StaticPeers : PeerDirectory {
-  explicit StaticPeers(std::vector<Ipv4Address> peers) : list(std::move(peers)) {}
-  std::vector<Ipv4Address> list;
-  const std::vector<Ipv4Address>& peers() const override { return list; }
+  explicit StaticPeers(std::vector<IpAddress> peers) : list(std::move(peers)) {}
+  std::vector<IpAddress> list;
+  const std::vector<IpAddress>& peers() const override { return list; }
   bool self_relay() const override { return false; }
   void refresh() override {}
 };

@@ -47,7 +47,7 @@ class EventLoopTest : public ::testing::Test {
 
   Pipe capture_, mesh_pipe_;
   InterfaceInfo interface_;
-  std::vector<Ipv4Address> peer_list_;
+  std::vector<IpAddress> peer_list_;
   NiceMock<MockFrameSource> source_;
   NiceMock<MockMeshSocket> mesh_;
   NiceMock<MockFrameSink> sink_;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "peer_ip.h"
 #include "snowsignal/net_types.h"
 
 namespace snowsignal::testing {

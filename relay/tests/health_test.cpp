@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "peer_ip.h"
+
 namespace snowsignal::testing {
 namespace {
 
@@ -13,7 +15,7 @@ using ::testing::StartsWith;
 MetricsSnapshot healthy_relay() {
   MetricsSnapshot s;
   s.interface = "eth0";
-  s.peers = {Ipv4Address{0xC6120202}};
+  s.peers = {peer_ip(0xC6120202)};
   s.capture_open = true;
   s.interface_up = true;
   return s;

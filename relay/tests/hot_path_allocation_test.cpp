@@ -46,7 +46,7 @@ TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
   interface.host_macs = {mac(kOurMac)};
   CountingMesh mesh;
   CountingSink sink;
-  StaticPeers peers({ip("198.18.1.2"), ip("198.18.3.2")});
+  StaticPeers peers({peer_ip("198.18.1.2"), peer_ip("198.18.3.2")});
   SteppingClock clock(std::chrono::milliseconds(10));
   interface.mtu = 1500;
   const TrafficConfig traffic{{5076}, {{ip("239.74.163.2"), 43113}}};
@@ -67,7 +67,7 @@ TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
   // is not the steady state, so it happens before counting.
   FrameSpec first;
   first.payload = Bytes(100, 0xEE);
-  core.on_mesh_datagram(ip("198.18.1.2"), mesh_v1(build_frame(first)), false);
+  core.on_mesh_datagram(peer_ip("198.18.1.2"), mesh_v1(build_frame(first)), false);
   sink.sent = 0;
 
   // Large multicast datagrams: reassembled on capture, fragmented again on emission.
@@ -88,11 +88,11 @@ TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
   for (int round = 0; round < 100; ++round) {
     for (std::size_t i = 0; i < captured.size(); ++i) {
       core.on_captured(captured[i], false);
-      core.on_mesh_datagram(ip("198.18.1.2"), from_mesh[i], false);
+      core.on_mesh_datagram(peer_ip("198.18.1.2"), from_mesh[i], false);
     }
     for (std::size_t i = 0; i < captured_fragments.size(); ++i) {
       for (const Bytes& fragment : captured_fragments[i]) core.on_captured(fragment, false);
-      core.on_mesh_datagram(ip("198.18.1.2"), large_from_mesh[i], false);
+      core.on_mesh_datagram(peer_ip("198.18.1.2"), large_from_mesh[i], false);
     }
   }
   counting = false;
@@ -119,7 +119,7 @@ TEST(HotPath, MeshV2RelaysFramesBothWaysWithoutHeapAllocationOfOurs) {
   interface.host_macs = {mac(kOurMac)};
   CountingMesh mesh;
   CountingSink sink;
-  StaticPeers peers({ip("198.18.1.2"), ip("198.18.3.2")});
+  StaticPeers peers({peer_ip("198.18.1.2"), peer_ip("198.18.3.2")});
   SteppingClock clock(std::chrono::milliseconds(10));
   const MeshKeyring keys({MeshKey{1, Bytes(32, 0x42)}});
   RelaySettings settings;
@@ -139,7 +139,7 @@ TEST(HotPath, MeshV2RelaysFramesBothWaysWithoutHeapAllocationOfOurs) {
   // log line: once, not per packet. Done before counting.
   std::array<Byte, kMeshV2HeartbeatSize> heartbeat{};
   encode_mesh_v2_heartbeat({MeshV2Type::kHeartbeat, 1, 2, 3, 1}, 0, keys.send_mac(), heartbeat);
-  core.on_mesh_datagram(ip("198.18.1.2"), heartbeat, false);
+  core.on_mesh_datagram(peer_ip("198.18.1.2"), heartbeat, false);
 
   // The peer's datagrams are signed here, each with a fresh sequence, into a fixed buffer.
   std::array<Byte, kMaxMeshPayload> buffer{};
@@ -153,7 +153,7 @@ TEST(HotPath, MeshV2RelaysFramesBothWaysWithoutHeapAllocationOfOurs) {
       peer.clear();
       peer.add_frame(from_mesh[i]);
       core.on_mesh_datagram(
-          ip("198.18.1.2"),
+          peer_ip("198.18.1.2"),
           peer.finish({MeshV2Type::kFrames, 1, 2, 3, ++sequence}, keys.send_mac()), false);
     }
     core.send_heartbeats();

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "peer_ip.h"
+
 namespace snowsignal::testing {
 namespace {
 
@@ -40,17 +42,17 @@ MetricsSnapshot busy_relay() {
   s.counters.heartbeat_replies = 14;
   s.counters.reassembled = 15;
   s.counters.fragmented = 16;
-  s.peers = {Ipv4Address{0xC6120202}, Ipv4Address{0xC6120302}};
+  s.peers = {peer_ip(0xC6120202), peer_ip(0xC6120302)};
   s.capture_open = true;
   s.interface_up = true;
   PeerStatus b;
-  b.peer = Ipv4Address{0xC6120202};
+  b.peer = peer_ip(0xC6120202);
   b.state = PeerState::kUp;
   b.datagrams_sent = 8;
   b.bytes_received = 900;
   b.rtt = std::chrono::microseconds(1500);
   PeerStatus c;
-  c.peer = Ipv4Address{0xC6120302};
+  c.peer = peer_ip(0xC6120302);
   c.state = PeerState::kUnreachable;
   c.icmp_errors = 3;
   s.peer_health = {b, c};
@@ -112,9 +114,22 @@ TEST(MetricsText, GivesEachPeersStateAsOneSeriesPerStateAndItsTraffic) {
   EXPECT_THAT(text, Not(HasSubstr("snowsignal_peer_rtt_seconds{peer=\"198.18.3.2\"}")));
 }
 
+TEST(MetricsText, LabelsIpv6PeersWithTheirShortTextAndIpv4OnesDotted) {
+  MetricsSnapshot s = busy_relay();
+  s.peers = {peer_ip("2001:db8:3::2"), peer_ip(0xC6120202)};
+  s.peer_health[1].peer = peer_ip("2001:db8:3::2");
+  const std::string text = prometheus_text(s);
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_peer{peer=\"2001:db8:3::2\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_peer{peer=\"198.18.2.2\"} 1\n"));
+  EXPECT_THAT(text, Not(HasSubstr("::ffff:"))) << "IPv4 peers are never shown mapped";
+  EXPECT_THAT(
+      text, HasSubstr("\nsnowsignal_peer_state{peer=\"2001:db8:3::2\",state=\"unreachable\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_peer_icmp_errors_total{peer=\"2001:db8:3::2\"} 3\n"));
+}
+
 TEST(MetricsText, SelfRelayModeCountsNoPeers) {
   MetricsSnapshot s = busy_relay();
-  s.peers = {Ipv4Address{0xC6120102}};
+  s.peers = {peer_ip(0xC6120102)};
   s.self_relay = true;
   const std::string text = prometheus_text(s);
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_peers 0\n"));

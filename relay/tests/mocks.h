@@ -28,7 +28,7 @@ class MockFrameSink : public FrameSink {
 class MockMeshSocket : public MeshSocket {
  public:
   MOCK_METHOD(int, selectable_fd, (), (const, override));
-  MOCK_METHOD(SendStatus, send_to, (Ipv4Address, std::uint16_t, std::span<const Byte>), (override));
+  MOCK_METHOD(SendStatus, send_to, (IpAddress, std::uint16_t, std::span<const Byte>), (override));
   MOCK_METHOD(std::optional<MeshDatagram>, receive, (std::span<Byte>), (override));
   MOCK_METHOD(const char*, last_error, (), (const, override));
   MOCK_METHOD(std::size_t, drain_errors,
@@ -37,14 +37,14 @@ class MockMeshSocket : public MeshSocket {
 
 class MockPeerDirectory : public PeerDirectory {
  public:
-  MOCK_METHOD(const std::vector<Ipv4Address>&, peers, (), (const, override));
+  MOCK_METHOD(const std::vector<IpAddress>&, peers, (), (const, override));
   MOCK_METHOD(bool, self_relay, (), (const, override));
   MOCK_METHOD(void, refresh, (), (override));
 };
 
 class MockNameResolver : public NameResolver {
  public:
-  MOCK_METHOD(std::vector<Ipv4Address>, resolve, (const std::string&), (override));
+  MOCK_METHOD(std::vector<IpAddress>, resolve, (const std::string&), (override));
 };
 
 class MockInterfaceLookup : public InterfaceLookup {

@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
+
+#include "peer_ip.h"
 
 namespace snowsignal::testing {
 namespace {
@@ -13,12 +16,12 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-const Ipv4Address kPeerA{0xC6120102};  // 198.18.1.2
-const Ipv4Address kPeerC{0xC6120302};  // 198.18.3.2
-const Ipv4Address kStranger{0xC6120909};
+const IpAddress kPeerA = peer_ip(0xC6120102);  // 198.18.1.2
+const IpAddress kPeerC = peer_ip(0xC6120302);  // 198.18.3.2
+const IpAddress kStranger = peer_ip(0xC6120909);
 
 struct Change {
-  Ipv4Address peer;
+  IpAddress peer;
   PeerState from;
   PeerState to;
   std::string reason;
@@ -38,9 +41,9 @@ class PeerHealthTest : public ::testing::Test {
   PeerHealthTest() { health_.set_peers(peers_, now_); }
 
   void advance(Duration d) { now_ += d; }
-  PeerState state(Ipv4Address peer) const { return health_.find(peer)->state; }
+  PeerState state(IpAddress peer) const { return health_.find(peer)->state; }
   // Sends to `peer` every `period` for `total`, ticking as the relay does.
-  void send_for(Ipv4Address peer, Duration total, Duration period) {
+  void send_for(IpAddress peer, Duration total, Duration period) {
     for (Duration t{}; t < total; t += period) {
       health_.sent_to(peer, 100, now_);
       health_.tick(now_);
@@ -49,7 +52,7 @@ class PeerHealthTest : public ::testing::Test {
   }
 
   TimePoint now_{seconds(1000)};
-  std::vector<Ipv4Address> peers_{kPeerA, kPeerC};
+  std::vector<IpAddress> peers_{kPeerA, kPeerC};
   RecordingListener listener_;
   PeerHealth health_{PeerHealthSettings{}, &listener_};
 };
@@ -309,12 +312,30 @@ TEST_F(PeerHealthTest, ARestartedPeerOnAQuietSegmentLeavesUnreachableWithinOneIc
 
 TEST_F(PeerHealthTest, PeersLeavingAndJoiningTheSetAreForgottenAndStartUnknown) {
   health_.heard_from(kPeerA, 10, now_);
-  const std::vector<Ipv4Address> next{kPeerA, kStranger};
+  const std::vector<IpAddress> next{kPeerA, kStranger};
   health_.set_peers(next, now_);
   ASSERT_EQ(health_.peers().size(), 2u);
   EXPECT_EQ(state(kPeerA), PeerState::kUp) << "a peer that stays keeps its state";
   EXPECT_EQ(health_.find(kPeerC), nullptr);
   EXPECT_EQ(state(kStranger), PeerState::kUnknown);
+}
+
+TEST_F(PeerHealthTest, IpFamiliesMixAndAnIpv6PeerIsKeptApartFromIpv4Ones) {
+  const IpAddress v6 = peer_ip("2001:db8:3::2");
+  std::vector<IpAddress> next{kPeerA, kPeerC, v6};
+  std::sort(next.begin(), next.end());
+  health_.heard_from(kPeerA, 10, now_);
+  health_.set_peers(next, now_);
+  ASSERT_EQ(health_.peers().size(), 3u);
+  EXPECT_EQ(state(kPeerA), PeerState::kUp);
+  EXPECT_EQ(state(v6), PeerState::kUnknown);
+  health_.icmp_error(v6, "ICMPv6 port unreachable", now_);
+  EXPECT_EQ(state(v6), PeerState::kUnreachable);
+  EXPECT_EQ(state(kPeerC), PeerState::kUnknown);
+  ASSERT_FALSE(listener_.changes.empty());
+  EXPECT_EQ(listener_.changes.back().peer, v6);
+  EXPECT_EQ(peer_change_message(*health_.find(v6), PeerState::kUnknown, now_, "12:03:04"),
+            "peer 2001:db8:3::2 unreachable (ICMPv6 port unreachable) since 12:03:04");
 }
 
 TEST(PeerChangeMessage, SaysWhatChangedOnceInTheIssuesWords) {

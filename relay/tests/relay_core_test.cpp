@@ -21,9 +21,9 @@ using ::testing::Return;
 using ::testing::ReturnRef;
 using ::testing::StrictMock;
 
-const Ipv4Address kPeerA = ip("198.18.1.2");
-const Ipv4Address kPeerC = ip("198.18.3.2");
-const Ipv4Address kSelf = ip("198.18.2.2");
+const IpAddress kPeerA = peer_ip("198.18.1.2");
+const IpAddress kPeerC = peer_ip("198.18.3.2");
+const IpAddress kSelf = peer_ip("198.18.2.2");
 constexpr const char* kDockerMac = "02:42:ac:11:00:01";
 
 class RelayCoreTest : public ::testing::Test {
@@ -32,7 +32,7 @@ class RelayCoreTest : public ::testing::Test {
     interface_.name = "eth0";
     interface_.index = 3;
     interface_.mac = mac(kOurMac);
-    interface_.ipv4 = kSelf;
+    interface_.ipv4 = kSelf.v4();
     interface_.broadcast = ip("198.18.2.255");
     interface_.mtu = 1500;
     interface_.host_macs = {mac(kOurMac), mac(kDockerMac)};
@@ -72,7 +72,7 @@ class RelayCoreTest : public ::testing::Test {
     EXPECT_EQ(core().counters().forwarded, 0u);
   }
 
-  void expect_mesh_dropped(Ipv4Address from, const Bytes& datagram, DropReason reason,
+  void expect_mesh_dropped(IpAddress from, const Bytes& datagram, DropReason reason,
                            bool truncated = false) {
     EXPECT_CALL(sink_, send).Times(0);
     core().on_mesh_datagram(from, datagram, truncated);
@@ -84,7 +84,7 @@ class RelayCoreTest : public ::testing::Test {
   TrafficConfig traffic_{{5076}, {}};
   std::size_t reassembly_slots_ = 16;
   InterfaceInfo interface_;
-  std::vector<Ipv4Address> peer_list_{kPeerA, kPeerC};  // sorted, as the directory keeps it
+  std::vector<IpAddress> peer_list_{kPeerA, kPeerC};  // sorted, as the directory keeps it
   TimePoint now_{std::chrono::seconds(100)};
   NiceMock<MockPeerDirectory> peers_;
   NiceMock<MockClock> clock_;
@@ -185,11 +185,11 @@ struct BatchingMesh : MeshSocket {
   std::vector<std::size_t> batch_sizes;
   SendStatus result_for_second = SendStatus::kOk;
   int selectable_fd() const override { return -1; }
-  SendStatus send_to(Ipv4Address, std::uint16_t, std::span<const Byte>) override {
+  SendStatus send_to(IpAddress, std::uint16_t, std::span<const Byte>) override {
     ADD_FAILURE() << "one send per peer: the batched call was not used";
     return SendStatus::kOk;
   }
-  void send_to_each(std::span<const Ipv4Address> peers, std::uint16_t, std::span<const Byte>,
+  void send_to_each(std::span<const IpAddress> peers, std::uint16_t, std::span<const Byte>,
                     std::span<SendStatus> statuses) override {
     batch_sizes.push_back(peers.size());
     for (std::size_t i = 0; i < peers.size(); ++i)
@@ -201,7 +201,7 @@ struct BatchingMesh : MeshSocket {
 
 TEST_F(RelayCoreTest, AFrameGoesToEveryPeerInOneBatchedSendWithPerPeerResults) {
   BatchingMesh mesh;
-  peer_list_ = {kPeerA, kPeerC, ip("198.18.4.2")};
+  peer_list_ = {kPeerA, kPeerC, peer_ip("198.18.4.2")};
   mesh.result_for_second = SendStatus::kError;
   RelayCore core({TrafficConfig{}, 7124, milliseconds(500)}, interface_, mesh, sink_, peers_,
                  clock_);
@@ -221,7 +221,7 @@ TEST_F(RelayCoreTest, MeshFrameFromPeerIsRewrittenForOurSegmentAndBroadcast) {
 }
 
 TEST_F(RelayCoreTest, MeshFrameFromUnknownPeerIsCountedAndNeverBroadcast) {
-  expect_mesh_dropped(ip("198.18.9.9"), mesh_v1(build_frame()), DropReason::kUnknownPeer);
+  expect_mesh_dropped(peer_ip("198.18.9.9"), mesh_v1(build_frame()), DropReason::kUnknownPeer);
 }
 
 TEST_F(RelayCoreTest, MeshDatagramWithoutMagicIsBadMagic) {
@@ -289,7 +289,7 @@ TEST_F(RelayCoreTest, DrainMeshReadsEveryWaitingDatagram) {
       })
       .WillOnce([&](std::span<Byte> buffer) {
         std::memcpy(buffer.data(), datagram.data(), datagram.size());
-        return MeshDatagram{ip("198.18.9.9"), datagram.size(), false};
+        return MeshDatagram{peer_ip("198.18.9.9"), datagram.size(), false};
       })
       .WillOnce(Return(std::nullopt));
   EXPECT_CALL(sink_, send(ElementsAreArray(expected_on_segment_b()))).WillOnce(Return(true));
@@ -384,7 +384,8 @@ TEST_F(RelayCoreTest, ADatagramFromAPeerMarksItUpAndIsCountedForIt) {
 TEST_F(RelayCoreTest, AnIcmpPortUnreachableFromTheErrorQueueMakesThatPeerUnreachable) {
   EXPECT_CALL(mesh_, drain_errors).WillOnce([](const auto& handler, std::size_t) {
     handler(MeshError{kPeerC, kPeerC, MeshError::Origin::kIcmp, 3, 3, 111});
-    handler(MeshError{ip("198.18.9.9"), ip("198.18.9.9"), MeshError::Origin::kIcmp, 3, 3, 111});
+    handler(MeshError{peer_ip("198.18.9.9"), peer_ip("198.18.9.9"), MeshError::Origin::kIcmp, 3, 3,
+                      111});
     return std::size_t{2};
   });
   EXPECT_EQ(core().drain_mesh_errors(16), 2u);
@@ -406,15 +407,57 @@ TEST_F(RelayCoreTest, ASendThatFailsAsUnreachableMakesThatPeerUnreachable) {
   EXPECT_EQ(c.send_errors, 1u);
 }
 
+// ---- IPv6 and mixed peers ---------------------------------------------------------
+
+const IpAddress kPeerV6 = peer_ip("2001:db8:3::2");
+
+TEST_F(RelayCoreTest, AMixedMeshSendsToPeersOfBothFamiliesAndAcceptsBoth) {
+  peer_list_ = {kPeerA, kPeerV6};
+  std::sort(peer_list_.begin(), peer_list_.end());  // as the directory keeps them
+  EXPECT_CALL(sink_, send(ElementsAreArray(expected_on_segment_b()))).WillOnce(Return(true));
+  core().on_mesh_datagram(kPeerV6, mesh_v1(frame_from_segment_a()), false);
+  EXPECT_EQ(core().counters().rebroadcast, 1u);
+  EXPECT_EQ(core().peer_health().find(kPeerV6)->state, PeerState::kUp);
+  EXPECT_CALL(mesh_, send_to(kPeerA, 7124, _)).WillOnce(Return(SendStatus::kOk));
+  EXPECT_CALL(mesh_, send_to(kPeerV6, 7124, _)).WillOnce(Return(SendStatus::kOk));
+  FrameSpec other;
+  other.sport = 40001;  // not the frame just re-broadcast (that would be an echo)
+  core().on_captured(build_frame(other), false);
+  EXPECT_EQ(core().counters().forwarded, 2u);
+}
+
+TEST_F(RelayCoreTest, AnIpv6SenderIsRecognisedByItsAddressAlone) {
+  peer_list_ = {kPeerV6};
+  // Another address of the same prefix, or the IPv4 peer we do not have, is nobody.
+  EXPECT_CALL(sink_, send).Times(0);
+  core().on_mesh_datagram(peer_ip("2001:db8:3::3"), mesh_v1(build_frame()), false);
+  core().on_mesh_datagram(kPeerA, mesh_v1(build_frame()), false);
+  EXPECT_EQ(dropped(DropReason::kUnknownPeer), 2u);
+}
+
+TEST_F(RelayCoreTest, AnIcmpv6ErrorMakesThatIpv6PeerUnreachable) {
+  peer_list_ = {kPeerA, kPeerV6};
+  std::sort(peer_list_.begin(), peer_list_.end());
+  EXPECT_CALL(mesh_, drain_errors).WillOnce([](const auto& handler, std::size_t) {
+    handler(MeshError{kPeerV6, peer_ip("2001:db8:3::1"), MeshError::Origin::kIcmp6, 1, 3, 113});
+    return std::size_t{1};
+  });
+  EXPECT_EQ(core().drain_mesh_errors(16), 1u);
+  const PeerStatus& v6 = *core().peer_health().find(kPeerV6);
+  EXPECT_EQ(v6.state, PeerState::kUnreachable);
+  EXPECT_EQ(v6.reason, "ICMPv6 address unreachable from 2001:db8:3::1");
+  EXPECT_EQ(core().peer_health().find(kPeerA)->state, PeerState::kUnknown);
+}
+
 TEST_F(RelayCoreTest, TickFollowsThePeerDirectoryAndAppliesTimedTransitions) {
   EXPECT_CALL(sink_, send).WillOnce(Return(true));
   core().on_mesh_datagram(kPeerA, mesh_v1(frame_from_segment_a()), false);
-  peer_list_ = {kPeerA, ip("198.18.4.2")};
+  peer_list_ = {kPeerA, peer_ip("198.18.4.2")};
   now_ += std::chrono::seconds(61);
   core().tick();
   ASSERT_EQ(core().peer_health().peers().size(), 2u);
   EXPECT_EQ(core().peer_health().find(kPeerC), nullptr);
-  EXPECT_EQ(core().peer_health().find(ip("198.18.4.2"))->state, PeerState::kUnknown);
+  EXPECT_EQ(core().peer_health().find(peer_ip("198.18.4.2"))->state, PeerState::kUnknown);
   EXPECT_EQ(core().peer_health().find(kPeerA)->state, PeerState::kUnknown) << "v1: idle 61 s";
 }
 
@@ -539,7 +582,7 @@ TEST_F(TrafficKindsRelayTest, UnfragmentedDatagramsStayTheV1MessageSnowSignal011
     std::vector<Bytes> datagrams;
     EXPECT_CALL(mesh_, send_to)
         .Times(2)
-        .WillRepeatedly([&](Ipv4Address, std::uint16_t, std::span<const Byte> d) {
+        .WillRepeatedly([&](IpAddress, std::uint16_t, std::span<const Byte> d) {
           datagrams.emplace_back(d.begin(), d.end());
           return SendStatus::kOk;
         });

@@ -16,22 +16,22 @@ using ::testing::NiceMock;
 using ::testing::Return;
 using ::testing::ReturnRef;
 
-const Ipv4Address kPeerA = ip("198.18.1.2");
-const Ipv4Address kPeerC = ip("198.18.3.2");
-const Ipv4Address kSelf = ip("198.18.2.2");
-const Ipv4Address kStranger = ip("198.18.2.66");
+const IpAddress kPeerA = peer_ip("198.18.1.2");
+const IpAddress kPeerC = peer_ip("198.18.3.2");
+const IpAddress kSelf = peer_ip("198.18.2.2");
+const IpAddress kStranger = peer_ip("198.18.2.66");
 constexpr std::uint64_t kOurId = 0xB0B;
 constexpr std::uint64_t kPeerAId = 0xA11CE;
 
 // Records what the core sends, so tests can decode it.
 struct RecordingMesh : MeshSocket {
   struct Sent {
-    Ipv4Address to;
+    IpAddress to;
     Bytes datagram;
   };
   std::vector<Sent> sent;
   int selectable_fd() const override { return -1; }
-  SendStatus send_to(Ipv4Address peer, std::uint16_t port, std::span<const Byte> d) override {
+  SendStatus send_to(IpAddress peer, std::uint16_t port, std::span<const Byte> d) override {
     EXPECT_EQ(port, 7124);
     sent.push_back({peer, Bytes(d.begin(), d.end())});
     return SendStatus::kOk;
@@ -49,7 +49,7 @@ class RelayCoreV2Test : public ::testing::Test {
   RelayCoreV2Test() {
     interface_.name = "eth0";
     interface_.mac = mac(kOurMac);
-    interface_.ipv4 = kSelf;
+    interface_.ipv4 = kSelf.v4();
     interface_.broadcast = ip("198.18.2.255");
     interface_.mtu = 1500;
     interface_.host_macs = {mac(kOurMac)};
@@ -91,7 +91,7 @@ class RelayCoreV2Test : public ::testing::Test {
   }
 
   std::uint64_t dropped(DropReason reason) { return core().counters().dropped_for(reason); }
-  const PeerStatus& health_of(Ipv4Address peer) {
+  const PeerStatus& health_of(IpAddress peer) {
     const PeerStatus* status = core().peer_health().find(peer);
     EXPECT_NE(status, nullptr);
     static const PeerStatus none;
@@ -101,7 +101,7 @@ class RelayCoreV2Test : public ::testing::Test {
   MeshKeyring ring_{key(7, 0xAB)};
   RelaySettings settings_;
   InterfaceInfo interface_;
-  std::vector<Ipv4Address> peer_list_{kPeerA, kPeerC};
+  std::vector<IpAddress> peer_list_{kPeerA, kPeerC};
   TimePoint now_{std::chrono::seconds(100)};
   NiceMock<MockPeerDirectory> peers_;
   NiceMock<MockClock> clock_;
@@ -293,6 +293,52 @@ TEST_F(RelayCoreV2Test, WithHeartbeatsOnAQuietPeerBecomesSilentButNotInAMixedMes
   settings_.accept_v1 = true;
   core_.reset();
   EXPECT_FALSE(core().peer_health().heartbeats_expected()) << "v1 peers send no heartbeats";
+}
+
+// ---- IPv6 peers ---------------------------------------------------------------------
+
+const IpAddress kPeerV6 = peer_ip("2001:db8:3::2");
+
+TEST_F(RelayCoreV2Test, WithAnIpv6PeerBatchesLeave20BytesForTheLargerHeader) {
+  // Two 242-byte frames in one datagram make 552 bytes: within 560 for IPv4 peers,
+  // beyond the 540 left when a peer is IPv6.
+  FrameSpec big = client(1);
+  big.payload = Bytes(200, 1);
+  const Bytes f1 = build_frame(big);
+  big.sport = 2;
+  const Bytes f2 = build_frame(big);
+  settings_.mesh_datagram_size = 560;
+  core().on_captured(f1, false);
+  core().on_captured(f2, false);
+  core().flush();
+  ASSERT_EQ(mesh_.sent.size(), 2u) << "IPv4 peers only: one datagram per peer";
+  EXPECT_EQ(mesh_.sent[0].datagram.size(), 552u);
+
+  mesh_.sent.clear();
+  peer_list_ = {kPeerA, kPeerV6};
+  core().on_captured(build_frame(client(3)), false);  // new frames: not duplicates
+  big.sport = 4;
+  core().on_captured(build_frame(big), false);
+  big.sport = 5;
+  core().on_captured(build_frame(big), false);
+  core().flush();
+  ASSERT_EQ(mesh_.sent.size(), 4u) << "an IPv6 peer: 540 bytes at most, two datagrams";
+  for (const auto& sent : mesh_.sent) EXPECT_LE(sent.datagram.size(), 540u);
+  EXPECT_EQ(mesh_.sent[0].to, kPeerA);
+  EXPECT_EQ(mesh_.sent[1].to, kPeerV6);
+}
+
+TEST_F(RelayCoreV2Test, HeartbeatsAndRepliesWorkWithAnIpv6Peer) {
+  peer_list_ = {kPeerA, kPeerV6};
+  // Peer A's key and sender id, but from the IPv6 peer's address: it is who it claims
+  // by address, the MAC proves the key.
+  core().on_mesh_datagram(kPeerV6, heartbeat_from_a(MeshV2Type::kHeartbeat, 1, 42), false);
+  ASSERT_EQ(mesh_.sent.size(), 1u);
+  EXPECT_EQ(mesh_.sent[0].to, kPeerV6);
+  EXPECT_EQ(health_of(kPeerV6).state, PeerState::kUp);
+  core().send_heartbeats();
+  ASSERT_EQ(mesh_.sent.size(), 3u);
+  EXPECT_EQ(mesh_.sent[2].to, kPeerV6);
 }
 
 // ---- mixed meshes -------------------------------------------------------------------

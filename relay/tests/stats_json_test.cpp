@@ -7,6 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "peer_ip.h"
+
 namespace snowsignal::testing {
 namespace {
 
@@ -21,8 +23,8 @@ TEST(StatsJson, HasTheContractKeysAndEveryDropReason) {
   counters.capture_kernel_drops = 7;
   counters.mesh_receive_overflows = 8;
   counters.drop(DropReason::kUnknownPeer);
-  const auto json = nlohmann::json::parse(
-      stats_json(counters, {Ipv4Address{0xC6120202}, Ipv4Address{0xC6120302}}));
+  const auto json =
+      nlohmann::json::parse(stats_json(counters, {peer_ip(0xC6120202), peer_ip(0xC6120302)}));
   EXPECT_EQ(json["captured"], 5);
   EXPECT_EQ(json["forwarded"], 4);
   EXPECT_EQ(json["mesh_received"], 3);
@@ -44,7 +46,7 @@ TEST(StatsJson, HasTheContractKeysAndEveryDropReason) {
 
 std::vector<PeerStatus> two_peers(TimePoint now) {
   PeerStatus up;
-  up.peer = Ipv4Address{0xC6120202};
+  up.peer = peer_ip(0xC6120202);
   up.state = PeerState::kUp;
   up.since = now - std::chrono::seconds(30);
   up.last_heard = now - std::chrono::milliseconds(1500);
@@ -54,7 +56,7 @@ std::vector<PeerStatus> two_peers(TimePoint now) {
   up.bytes_received = 300;
   up.rtt = std::chrono::microseconds(2500);
   PeerStatus down;
-  down.peer = Ipv4Address{0xC6120302};
+  down.peer = peer_ip(0xC6120302);
   down.state = PeerState::kUnreachable;
   down.reason = "ICMP port unreachable";
   down.since = now - std::chrono::seconds(12);
@@ -95,6 +97,22 @@ TEST(StatsLine, PeerPartSaysEachPeersStateAndForHowLong) {
             "198.18.2.2 up (heard 2 s ago), 198.18.3.2 unreachable for 12 s (ICMP port "
             "unreachable)");
   EXPECT_EQ(peers_line({}, now), "none");
+}
+
+TEST(StatsJson, Ipv6PeersAreListedAndKeyedByTheirTextIpv4OnesDotted) {
+  const TimePoint now{std::chrono::seconds(1000)};
+  auto health = two_peers(now);
+  health[1].peer = peer_ip("2001:db8:3::2");
+  health[1].reason = "ICMPv6 port unreachable";
+  const auto json = nlohmann::json::parse(
+      stats_json(Counters{}, {peer_ip(0xC6120202), peer_ip("2001:db8:3::2")}, health, now));
+  EXPECT_EQ(json["peers"], nlohmann::json::array({"198.18.2.2", "2001:db8:3::2"}));
+  EXPECT_EQ(json["peer_health"]["2001:db8:3::2"]["state"], "unreachable");
+  EXPECT_EQ(json["peer_health"]["2001:db8:3::2"]["reason"], "ICMPv6 port unreachable");
+  EXPECT_TRUE(json["peer_health"].contains("198.18.2.2"));
+  EXPECT_EQ(peers_line(health, now),
+            "198.18.2.2 up (heard 2 s ago), 2001:db8:3::2 unreachable for 12 s (ICMPv6 port "
+            "unreachable)");
 }
 
 TEST(StatsLine, NamesEveryLossCounter) {

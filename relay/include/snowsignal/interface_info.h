@@ -20,6 +20,8 @@ struct InterfaceInfo {
   // MACs are our own, and our own addresses are never peers.
   std::vector<MacAddress> host_macs;
   std::vector<Ipv4Address> host_ipv4s;
+  // Every IPv6 address of this host: our own IPv6 addresses are not peers either.
+  std::vector<IpAddress> host_ipv6s;
 };
 
 class InterfaceLookup {

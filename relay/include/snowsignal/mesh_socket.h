@@ -22,18 +22,19 @@ enum class SendStatus {
 };
 
 struct MeshDatagram {
-  Ipv4Address from;
+  IpAddress from;
   std::size_t size = 0;    // bytes stored in the caller's buffer
   bool truncated = false;  // the datagram was larger than the buffer
 };
 
-// An error the kernel reported about a datagram we sent to a peer: an ICMP error from
-// the peer's host or a router on the way (port, host or net unreachable), or a local one
-// (the neighbour never answered ARP). Numbers as on the wire (RFC 792), errno as Linux.
+// An error the kernel reported about a datagram we sent to a peer: an ICMP or ICMPv6
+// error from the peer's host or a router on the way (port, host or net unreachable), or
+// a local one (the neighbour never answered ARP or neighbour discovery). Type and code
+// as on the wire (ICMP: RFC 792; ICMPv6: RFC 4443, told apart by origin), errno as Linux.
 struct MeshError {
-  enum class Origin { kIcmp, kLocal };
-  Ipv4Address peer;      // destination of the datagram that failed
-  Ipv4Address reporter;  // who said so: the peer's host, a router, or this host
+  enum class Origin { kIcmp, kIcmp6, kLocal };
+  IpAddress peer;      // destination of the datagram that failed
+  IpAddress reporter;  // who said so: the peer's host, a router; :: when not told
   Origin origin = Origin::kIcmp;
   std::uint8_t icmp_type = 0;
   std::uint8_t icmp_code = 0;
@@ -44,12 +45,11 @@ class MeshSocket {
  public:
   virtual ~MeshSocket() = default;
   virtual int selectable_fd() const = 0;
-  virtual SendStatus send_to(Ipv4Address peer, std::uint16_t port,
-                             std::span<const Byte> payload) = 0;
+  virtual SendStatus send_to(IpAddress peer, std::uint16_t port, std::span<const Byte> payload) = 0;
   // The same payload to several peers, one status per peer in `statuses` (at least
   // peers.size() long). Adapters may batch (sendmmsg: one system call for all); this
   // default sends one by one.
-  virtual void send_to_each(std::span<const Ipv4Address> peers, std::uint16_t port,
+  virtual void send_to_each(std::span<const IpAddress> peers, std::uint16_t port,
                             std::span<const Byte> payload, std::span<SendStatus> statuses) {
     for (std::size_t i = 0; i < peers.size(); ++i) statuses[i] = send_to(peers[i], port, payload);
   }

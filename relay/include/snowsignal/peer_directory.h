@@ -13,7 +13,7 @@ class PeerDirectory {
   virtual ~PeerDirectory() = default;
   // The current peers, sorted, without duplicates. Never empty after start: with no
   // configured or discovered peer it holds our own address (self-relay mode).
-  virtual const std::vector<Ipv4Address>& peers() const = 0;
+  virtual const std::vector<IpAddress>& peers() const = 0;
   // True when peers() is only ourselves because nobody else is known.
   virtual bool self_relay() const = 0;
   // Re-resolves names; failures are logged, the previous answer for that name is kept.
@@ -23,8 +23,9 @@ class PeerDirectory {
 class NameResolver {
  public:
   virtual ~NameResolver() = default;
-  // IPv4 addresses (A records or a literal) for `host`; empty when it does not resolve.
-  virtual std::vector<Ipv4Address> resolve(const std::string& host) = 0;
+  // Addresses of either family (A and AAAA records, or a literal of either; IPv4 held
+  // IPv4-mapped) for `host`, sorted, without duplicates; empty when it does not resolve.
+  virtual std::vector<IpAddress> resolve(const std::string& host) = 0;
 };
 
 }  // namespace snowsignal

@@ -29,7 +29,7 @@ enum class PeerState {
 std::string_view peer_state_name(PeerState state);  // "unknown", "up", "unreachable", "silent"
 
 struct PeerStatus {
-  Ipv4Address peer;
+  IpAddress peer;
   PeerState state = PeerState::kUnknown;
   TimePoint since{};                    // when it entered `state` (tracking start for the first)
   std::optional<TimePoint> last_heard;  // last datagram or heartbeat from it
@@ -61,8 +61,8 @@ struct PeerHealthSettings {
 class PeerLivenessObserver {
  public:
   virtual ~PeerLivenessObserver() = default;
-  virtual void on_heartbeat(Ipv4Address peer, TimePoint now) = 0;
-  virtual void on_rtt(Ipv4Address peer, Duration rtt) = 0;
+  virtual void on_heartbeat(IpAddress peer, TimePoint now) = 0;
+  virtual void on_rtt(IpAddress peer, Duration rtt) = 0;
 };
 
 // Told about every change of state, once per change (the relay logs it).
@@ -84,29 +84,29 @@ class PeerHealth final : public PeerLivenessObserver {
 
   // The current peer set (sorted, unique). New peers start unknown; peers no longer in
   // the set are forgotten. Allocates only when the set changes.
-  void set_peers(std::span<const Ipv4Address> peers, TimePoint now);
+  void set_peers(std::span<const IpAddress> peers, TimePoint now);
 
   // Events. Calls about an address that is not a current peer are ignored. None of
   // them allocates unless the state changes.
-  void sent_to(Ipv4Address peer, std::size_t bytes, TimePoint now);
+  void sent_to(IpAddress peer, std::size_t bytes, TimePoint now);
   // A send that failed. `unreachable_reason` is set when the failure itself says the
   // peer cannot be reached (no route, neighbour unreachable): then it is unreachable.
-  void send_failed(Ipv4Address peer, std::optional<std::string_view> unreachable_reason,
+  void send_failed(IpAddress peer, std::optional<std::string_view> unreachable_reason,
                    TimePoint now);
   // A datagram from the peer's address. (Mesh v2 should call it only for authenticated
   // datagrams: an unauthenticated one proves nothing about the peer.)
-  void heard_from(Ipv4Address peer, std::size_t bytes, TimePoint now);
+  void heard_from(IpAddress peer, std::size_t bytes, TimePoint now);
   // An ICMP error about a datagram we sent to the peer ("ICMP port unreachable").
-  void icmp_error(Ipv4Address peer, std::string_view reason, TimePoint now);
-  void on_heartbeat(Ipv4Address peer, TimePoint now) override;
-  void on_rtt(Ipv4Address peer, Duration rtt) override;
+  void icmp_error(IpAddress peer, std::string_view reason, TimePoint now);
+  void on_heartbeat(IpAddress peer, TimePoint now) override;
+  void on_rtt(IpAddress peer, Duration rtt) override;
 
   // Time-based transitions: up -> unknown (v1 idle), up/unknown -> silent (v2),
   // unreachable -> unknown (a probe drew no ICMP error). Call about once a second.
   void tick(TimePoint now);
 
   const std::vector<PeerStatus>& peers() const { return statuses_; }
-  const PeerStatus* find(Ipv4Address peer) const;
+  const PeerStatus* find(IpAddress peer) const;
 
  private:
   // What the state machine needs beyond the public status.
@@ -115,7 +115,7 @@ class PeerHealth final : public PeerLivenessObserver {
     std::optional<TimePoint> last_error;
     std::optional<TimePoint> probe_sent;  // first send >= icmp_rate_gap after last_error
   };
-  std::optional<std::size_t> index_of(Ipv4Address peer) const;
+  std::optional<std::size_t> index_of(IpAddress peer) const;
   void change(std::size_t index, PeerState state, std::string_view reason, TimePoint since);
   void mark_unreachable(std::size_t index, std::string_view reason, TimePoint now);
 

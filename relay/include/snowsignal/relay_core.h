@@ -29,8 +29,10 @@ struct RelaySettings {
   // Mesh format v2 (relay/README.md). Without a keyring the relay speaks v1 only and
   // the settings below are unused. The keyring must outlive the core.
   const MeshKeyring* keyring = nullptr;
-  bool accept_v1 = false;                                 // also accept v1 (from peers' addresses)
-  std::size_t mesh_datagram_size = 1472;                  // batches are filled up to this size
+  bool accept_v1 = false;  // also accept v1 (from peers' addresses)
+  // Batches are filled up to this size: an IPv4 UDP payload (1472 fills a 1500 MTU);
+  // when any peer is IPv6 the batches are kIpv6HeaderGrowth smaller (1452 by default).
+  std::size_t mesh_datagram_size = 1472;
   Duration heartbeat_interval = std::chrono::seconds(2);  // sets how long v2 proof lasts
   std::uint64_t sender_id = 0;                            // this relay's id: random, drawn at start
   std::uint64_t boot_id = 0;                              // grows with every start (wall clock, ns)
@@ -39,6 +41,9 @@ struct RelaySettings {
   std::size_t reassembly_slots = 16;
   Duration reassembly_timeout = std::chrono::seconds(2);
 };
+
+// An IPv6 header (40 bytes) is this much larger than an IPv4 one without options.
+constexpr std::size_t kIpv6HeaderGrowth = 20;
 
 class RelayCore final : public FrameHandler {
  public:
@@ -52,7 +57,7 @@ class RelayCore final : public FrameHandler {
   // A frame from the capture on the target interface.
   void on_captured(std::span<const Byte> frame, bool truncated) override;
   // A datagram read from the mesh socket.
-  void on_mesh_datagram(Ipv4Address from, std::span<const Byte> datagram, bool truncated);
+  void on_mesh_datagram(IpAddress from, std::span<const Byte> datagram, bool truncated);
 
   // Gives up on fragmented datagrams whose time is up (counted reassembly_timeout).
   // Call it periodically (about every second) so a lost fragment is counted even when
@@ -86,17 +91,19 @@ class RelayCore final : public FrameHandler {
 
  private:
   struct State;
-  void on_mesh_v2(Ipv4Address from, std::span<const Byte> datagram);
-  void on_mesh_frame(Ipv4Address from, std::span<const Byte> frame);
+  void on_mesh_v2(IpAddress from, std::span<const Byte> datagram);
+  void on_mesh_frame(IpAddress from, std::span<const Byte> frame);
   // True when `peer` is sent v2 (we have a key, and in --accept-v1 mode it proved it).
-  bool sends_v2(Ipv4Address peer, TimePoint now) const;
+  bool sends_v2(IpAddress peer, TimePoint now) const;
   bool has_v1_peer(TimePoint now) const;
+  // The size v2 batches are filled up to for the current peers.
+  std::size_t batch_limit() const;
   // Sends `datagram` to every current peer whose format (v1 or v2) matches, batched
   // (sendmmsg); returns how many sends succeeded.
   std::size_t send_to_peers(std::span<const Byte> datagram, bool v2, TimePoint now);
-  bool send_mesh(Ipv4Address peer, std::span<const Byte> datagram, TimePoint now);
+  bool send_mesh(IpAddress peer, std::span<const Byte> datagram, TimePoint now);
   // Counts one peer's mesh send result and warns (rate-limited) when it failed; true on success.
-  bool note_mesh_send(Ipv4Address peer, std::size_t size, SendStatus status, TimePoint now);
+  bool note_mesh_send(IpAddress peer, std::size_t size, SendStatus status, TimePoint now);
   std::unique_ptr<State> state_;
   Counters counters_;
 };
