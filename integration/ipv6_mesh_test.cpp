@@ -1,0 +1,60 @@
+// IPv6 mesh peers (issue 9, part 2) on netsim: relays that reach each other only over
+// IPv6 relay IPv4 discovery, with the same network peered by IPv4 as the negative
+// control; and a three-relay mesh whose hub has an IPv4-only and an IPv6-only peer.
+#include <gtest/gtest.h>
+
+#include "support/scenario_run.h"
+
+namespace integration {
+namespace {
+
+void expect_every_expectation_passes(const ScenarioRun& run) {
+  ASSERT_EQ(run.exit_code, 0) << run.summary();
+  for (const auto& e : run.report.at("expectations")) {
+    EXPECT_EQ(e.at("verdict"), "PASS") << run.summary();
+  }
+}
+
+TEST(Ipv6Mesh, RelaysThatReachEachOtherOnlyOverIpv6CarryAnIpv4Search) {
+  const auto run = run_scenario(scenario_file("integration/ipv6-transit.yaml"));
+  expect_every_expectation_passes(run);
+  // Each relay knows the other by its IPv6 address on the transit, and heard from it
+  // there: the mesh datagram came in over IPv6 and was recognised by that address.
+  const auto b = read_json(run.stats("relay-b"));
+  EXPECT_EQ(b.at("peers"), nlohmann::json::array({"2001:db8:31::10"})) << b.dump();
+  EXPECT_EQ(b.at("peer_health").at("2001:db8:31::10").at("state"), "up") << b.dump();
+  EXPECT_GE(b.at("mesh_received").get<int>(), 1) << b.dump();
+  EXPECT_EQ(b.at("dropped").at("unknown_peer"), 0) << b.dump();
+  // The server answered the client itself, over r4: the relays kept its IPv4 source.
+  const auto server = read_json(run.stats("server"));
+  bool from_client = false;
+  for (const auto& source : server.at("search_sources")) {
+    from_client = from_client || source.get<std::string>().rfind("198.18.1.10:", 0) == 0;
+  }
+  EXPECT_TRUE(from_client) << server.dump();
+}
+
+TEST(Ipv6Mesh, NegativeControlTheSameNetworkPeeredByIpv4DoesNotDiscover) {
+  const auto run = run_scenario(scenario_file("integration/ipv6-transit-ipv4-peers.yaml"));
+  expect_every_expectation_passes(run);
+  bool has_negative = false;
+  for (const auto& e : run.report.at("expectations")) {
+    has_negative = has_negative || e.at("kind") == "no_discover";
+  }
+  EXPECT_TRUE(has_negative) << "scenario has no no_discover expectation";
+}
+
+TEST(Ipv6Mesh, AMeshWithAnIpv4OnlyAndAnIpv6OnlyPeerRelaysBothWaysOnBothLegs) {
+  const auto run = run_scenario(scenario_file("integration/mixed-family-mesh.yaml"));
+  expect_every_expectation_passes(run);
+  // The hub holds one peer of each family, both heard from, IPv4 shown dotted.
+  const auto b = read_json(run.stats("relay-b"));
+  EXPECT_EQ(b.at("peers"), nlohmann::json::array({"198.18.1.2", "2001:db8:34::11"})) << b.dump();
+  EXPECT_EQ(b.at("peer_health").at("198.18.1.2").at("state"), "up") << b.dump();
+  EXPECT_EQ(b.at("peer_health").at("2001:db8:34::11").at("state"), "up") << b.dump();
+  const auto c = read_json(run.stats("relay-c"));
+  EXPECT_EQ(c.at("peer_health").at("2001:db8:34::10").at("state"), "up") << c.dump();
+}
+
+}  // namespace
+}  // namespace integration
