@@ -115,5 +115,65 @@ TEST(DnsDiscovery, ARelayStillInDnsIsKeptAfterItDies) {
   EXPECT_EQ(read_json(run.stats("relay-b"))["peers"].size(), 2u) << run.summary();
 }
 
+// IPv6 (issue 9): relays6.test and tasks.relays6.test have only AAAA records, one per
+// relay, on segments with IPv6. relay-a takes the name, relay-b SERVICENAME; each must
+// leave its own IPv6 address out and find the other's, and the search then crosses the
+// IPv6 mesh. Without AAAA lookups neither name resolves (relay-a exits at start).
+std::string aaaa_scenario() {
+  return R"(name: dns-discovery-aaaa
+duration: 20
+settle: 0
+segments:
+  - {name: a, subnet: 198.18.1.0/24, subnet6: "2001:db8:1::/64"}
+  - {name: b, subnet: 198.18.2.0/24, subnet6: "2001:db8:2::/64"}
+routers:
+  - {name: router, segments: [a, b]}
+hosts:
+  - name: dns
+    segments: [{segment: a, address: 198.18.1.53}]
+    processes:
+      - command:
+          - sh
+          - -c
+          - |
+            set -e
+            printf 'nameserver 198.18.1.53\noptions timeout:1 attempts:2\n' > ${logs}/resolv.conf
+            mount --bind ${logs}/resolv.conf /etc/resolv.conf
+            printf '2001:db8:1::2 relays6.test tasks.relays6.test\n2001:db8:2::2 relays6.test tasks.relays6.test\n' > ${logs}/relays.hosts
+            exec dnsmasq --keep-in-foreground --log-facility=- --no-resolv --no-hosts --user=root --group= --pid-file= --listen-address=198.18.1.53 --bind-interfaces --addn-hosts=${logs}/relays.hosts --local-ttl=0 --cache-size=0
+        ready: "started, version"
+  - name: relay-a
+    segments: [{segment: a, address: 198.18.1.2, address6: "2001:db8:1::2"}]
+    processes:
+      - command: [snowsignal, -t, eth0, --other-relays, relays6.test, --stats-file, "${stats}"]
+        ready: "relay ready:"
+  - name: relay-b
+    segments: [{segment: b, address: 198.18.2.2, address6: "2001:db8:2::2"}]
+    processes:
+      - command: [env, SERVICENAME=relays6.test, )" SNOWSIGNAL_EXE
+         R"(, -t, eth0, --stats-file, "${stats}"]
+        ready: "relay ready:"
+  - name: server
+    segments: [b]
+    processes:
+      - command: [pva-server, --beacon-interval, "0", --pv, "DNS6:PV"]
+        ready: "pva-server ready:"
+  - {name: client, segments: [a]}
+expect:
+  - {discover: DNS6:PV, from: server, client: client, within: 5, at: 0}
+)";
+}
+
+TEST(DnsDiscovery, NamesAndSERVICENAMEWithAaaaRecordsGiveIpv6PeersMinusOurOwn) {
+  if (!have("dnsmasq")) GTEST_SKIP() << "dnsmasq not installed (Debian package dnsmasq-base)";
+  const auto run = run_generated_scenario("dns-discovery-aaaa", aaaa_scenario());
+  ASSERT_EQ(run.exit_code, 0) << run.summary();
+  const auto a = read_json(run.stats("relay-a"));
+  EXPECT_EQ(a["peers"], nlohmann::json::array({"2001:db8:2::2"})) << a.dump();
+  const auto b = read_json(run.stats("relay-b"));
+  EXPECT_EQ(b["peers"], nlohmann::json::array({"2001:db8:1::2"})) << b.dump();
+  EXPECT_EQ(b["peer_health"]["2001:db8:1::2"]["state"], "up") << b.dump();
+}
+
 }  // namespace
 }  // namespace integration
