@@ -71,9 +71,10 @@ UdpMeshSocket::UdpMeshSocket(std::uint16_t port, int buffer_bytes, Families fami
     : storage_(kReceiveBatch * kSlot) {
   if (families == Families::kDualStack) {
     fd_ = ::socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int error = errno;
     const int off = 0;
     if (fd_ >= 0 && ::setsockopt(fd_, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) != 0) {
-      spdlog::warn("mesh socket: IPV6_V6ONLY off: {}", std::strerror(errno));
+      error = errno;
       ::close(fd_);
       fd_ = -1;
     }
@@ -82,7 +83,7 @@ UdpMeshSocket::UdpMeshSocket(std::uint16_t port, int buffer_bytes, Families fami
       spdlog::warn(
           "mesh socket: no IPv6 on this host ({}); using IPv4 only, IPv6 peers cannot be "
           "reached",
-          std::strerror(errno));
+          std::strerror(error));
     }
   }
   if (fd_ < 0) {
