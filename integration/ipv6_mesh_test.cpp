@@ -1,6 +1,7 @@
 // IPv6 mesh peers (issue 9, part 2) on netsim: relays that reach each other only over
 // IPv6 relay IPv4 discovery, with the same network peered by IPv4 as the negative
-// control; and a three-relay mesh whose hub has an IPv4-only and an IPv6-only peer.
+// control; and a three-relay mesh whose hub has an IPv4-only and an IPv6-only peer (and
+// an IPv6 address without a relay, reported unreachable through ICMPv6).
 #include <gtest/gtest.h>
 
 #include "support/scenario_run.h"
@@ -44,14 +45,21 @@ TEST(Ipv6Mesh, NegativeControlTheSameNetworkPeeredByIpv4DoesNotDiscover) {
   EXPECT_TRUE(has_negative) << "scenario has no no_discover expectation";
 }
 
-TEST(Ipv6Mesh, AMeshWithAnIpv4OnlyAndAnIpv6OnlyPeerRelaysBothWaysOnBothLegs) {
+TEST(Ipv6Mesh, AMeshWithAnIpv4OnlyAndAnIpv6OnlyPeerRelaysBothWaysAndIcmpv6MarksADeadPeer) {
   const auto run = run_scenario(scenario_file("integration/mixed-family-mesh.yaml"));
   expect_every_expectation_passes(run);
   // The hub holds one peer of each family, both heard from, IPv4 shown dotted.
   const auto b = read_json(run.stats("relay-b"));
-  EXPECT_EQ(b.at("peers"), nlohmann::json::array({"198.18.1.2", "2001:db8:34::11"})) << b.dump();
+  EXPECT_EQ(b.at("peers"),
+            nlohmann::json::array({"198.18.1.2", "2001:db8:34::11", "2001:db8:34::12"}))
+      << b.dump();
   EXPECT_EQ(b.at("peer_health").at("198.18.1.2").at("state"), "up") << b.dump();
   EXPECT_EQ(b.at("peer_health").at("2001:db8:34::11").at("state"), "up") << b.dump();
+  // The IPv6 address where no relay runs: the ICMPv6 error reached the error queue.
+  const auto& dead = b.at("peer_health").at("2001:db8:34::12");
+  EXPECT_EQ(dead.at("state"), "unreachable") << b.dump();
+  EXPECT_EQ(dead.at("reason"), "ICMPv6 port unreachable") << b.dump();
+  EXPECT_GE(dead.at("icmp_errors").get<int>(), 1) << b.dump();
   const auto c = read_json(run.stats("relay-c"));
   EXPECT_EQ(c.at("peer_health").at("2001:db8:34::10").at("state"), "up") << c.dump();
 }
