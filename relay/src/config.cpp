@@ -340,7 +340,8 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
                                      "SECONDS");
   const EnvOption mesh_datagram_size(app, "--mesh-datagram-size", "MESH_DATAGRAM_SIZE", "1472",
                                      "v2: batch captured frames into mesh datagrams of up to "
-                                     "BYTES (a larger frame goes alone)",
+                                     "BYTES, an IPv4 UDP payload (20 less while a peer is "
+                                     "IPv6, for its larger header; a larger frame goes alone)",
                                      "BYTES");
   const EnvOption metrics_address(app, "--metrics-address", "METRICS_ADDRESS", "none",
                                   "Serve /metrics (Prometheus) and /healthz over HTTP on "

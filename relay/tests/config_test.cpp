@@ -209,7 +209,8 @@ TEST_F(ConfigTest, HelpNamesEveryEnvironmentVariableAndDefault) {
                            "GROUP:PORT",
                            "5076,5064,5065",
                            "IPv6",
-                           "AAAA"}) {
+                           "AAAA",
+                           "20 less while a peer is IPv6"}) {
     EXPECT_THAT(outcome.message, HasSubstr(text));
   }
 }
