@@ -6,18 +6,28 @@ namespace {
 
 std::string destination_clause(const Destination& destination) {
   std::string clause;
+  // Fragments carry no port after the first: taken whatever their port (IPv4: MF or an
+  // offset; IPv6: a fragment header right after the fixed header, next header 44).
+  std::string fragments = "ip[6:2] & 0x3fff != 0";
   switch (destination.kind) {
     case TrafficKind::kBroadcast:
-      clause = "ether broadcast and ip";
+      clause = "ether broadcast and ip and udp";
       break;
     case TrafficKind::kIpv4Multicast:
-      clause = "ether multicast and ip dst host " + destination.group.to_string();
+      clause = "ether multicast and ip dst host " + destination.group.to_string() + " and udp";
+      break;
+    case TrafficKind::kIpv6Multicast:
+      // libpcap's `udp` for IPv6 reads the fixed header's next header only, so the
+      // fragments (44) are named apart; the classifier judges them after reassembly.
+      clause = "ether dst " + multicast_mac(destination.group).to_string() + " and ip6 dst host " +
+               destination.group.to_string();
+      fragments = "ip6[6] == 44";
       break;
   }
-  clause += " and udp and (";
+  clause += " and (";
   for (std::uint16_t port : destination.ports)
     clause += "udp dst port " + std::to_string(port) + " or ";
-  return "(" + clause + "ip[6:2] & 0x3fff != 0))";
+  return "(" + clause + fragments + "))";
 }
 
 }  // namespace

@@ -14,9 +14,12 @@ namespace snowsignal {
 // One clause per destination, e.g. for broadcasts to 5064 and 5076:
 //   (ether broadcast and ip and udp and (udp dst port 5064 or udp dst port 5076 or
 //    ip[6:2] & 0x3fff != 0))
-// and for a group: (ether multicast and ip dst host G and udp and (udp dst port P or ...)).
-// BPF reads ports only in a datagram's first fragment, so IPv4 fragments (MF set or a
-// non-zero offset) to our destinations are taken whatever their port: user space
+// for an IPv4 group: (ether multicast and ip dst host G and udp and (udp dst port P or
+// ... or ip[6:2] & 0x3fff != 0)), for an IPv6 group: (ether dst 33:33:.. and ip6 dst host
+// G and (udp dst port P or ... or ip6[6] == 44)).
+// BPF reads ports only in a datagram's first fragment, so fragments (IPv4: MF set or a
+// non-zero offset; IPv6: a fragment header) to our destinations are taken whatever their
+// port: user space
 // reassembles them and then judges the port. Then "and not (ether src M1 or ...)":
 // excluding our MACs in the kernel keeps our own re-broadcasts off the hot path; the
 // core checks them again because a filter is only as good as the MAC list it was given.

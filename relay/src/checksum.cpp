@@ -38,4 +38,17 @@ std::uint16_t udp_checksum(Ipv4Address source, Ipv4Address destination,
   return checksum == 0 ? std::uint16_t{0xffff} : checksum;
 }
 
+std::uint16_t udp_checksum(const IpAddress& source, const IpAddress& destination,
+                           std::span<const Byte> udp_header_and_data) {
+  if (source.is_v4() && destination.is_v4()) {
+    return udp_checksum(source.v4(), destination.v4(), udp_header_and_data);
+  }
+  std::uint64_t sum = ones_complement_sum(source.octets);
+  sum = ones_complement_sum(destination.octets, sum);
+  sum += udp_header_and_data.size() + kProtocolUdp;
+  sum = ones_complement_sum(udp_header_and_data, sum);
+  const std::uint16_t checksum = finish_checksum(sum);
+  return checksum == 0 ? std::uint16_t{0xffff} : checksum;
+}
+
 }  // namespace snowsignal

@@ -1,4 +1,5 @@
-// The Internet checksum (RFC 1071) for IPv4 headers (RFC 791) and UDP (RFC 768).
+// The Internet checksum (RFC 1071) for IPv4 headers (RFC 791) and UDP (RFC 768) over
+// IPv4 and IPv6.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,12 @@ std::uint16_t ipv4_header_checksum(std::span<const Byte> header);
 // length) and the UDP header + data, whose checksum field is zero. A computed 0 is
 // sent as 0xFFFF, because 0 on the wire means "no checksum" (RFC 768).
 std::uint16_t udp_checksum(Ipv4Address source, Ipv4Address destination,
+                           std::span<const Byte> udp_header_and_data);
+
+// The same for either family: IPv4-mapped addresses take the IPv4 pseudo-header above,
+// IPv6 ones the IPv6 pseudo-header of RFC 8200 section 8.1 (source, destination, 32-bit
+// upper-layer length, three zero bytes, next header 17).
+std::uint16_t udp_checksum(const IpAddress& source, const IpAddress& destination,
                            std::span<const Byte> udp_header_and_data);
 
 }  // namespace snowsignal

@@ -8,6 +8,7 @@
 
 #include "mesh_codec.h"
 #include "mesh_key_file.h"
+#include "multicast_policy.h"
 
 #ifndef SNOWSIGNAL_VERSION
 #error "SNOWSIGNAL_VERSION must be defined by the build"
@@ -121,28 +122,41 @@ std::uint16_t parse_port(const Setting& setting) {
   return static_cast<std::uint16_t>(port);
 }
 
-// "239.74.163.2:43113". An IPv6 group will come as "[ff15::1]:43113" through this
-// same function (issue 9); until then it is refused by name.
-MulticastGroup parse_multicast(const Setting& setting) {
+// "239.74.163.2:43113" or "[ff15::1]:43113": one option, one parser, one list for both
+// families. IPv6 groups pass the scope policy of multicast_policy.h.
+MulticastGroup parse_multicast(const Setting& setting, bool wide_scopes) {
   const std::string& text = setting.value;
-  const std::string form = " (expected GROUP:PORT, e.g. 239.74.163.2:43113)";
+  const std::string form =
+      " (expected GROUP:PORT or [GROUP]:PORT, e.g. 239.74.163.2:43113 or "
+      "[ff15:7079:7468:6f6e:6465:6d6f:6d63:6173]:43113)";
+  const std::string where = setting.source + ": '" + text + "'";
   if (text.starts_with("[")) {
-    throw ConfigError(setting.source + ": '" + text + "': IPv6 groups are not supported yet");
+    const auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      throw ConfigError(where + form);
+    }
+    const std::string group_text = text.substr(1, close - 1);
+    const std::optional<IpAddress> group = IpAddress::parse(group_text);
+    if (!group || group->is_v4()) {
+      throw ConfigError(where + ": '" + group_text + "' is not an IPv6 address" + form);
+    }
+    if (auto refusal = ipv6_group_refusal(*group, wide_scopes)) {
+      throw ConfigError(where + ": " + group->to_string() + " cannot be relayed: " + *refusal);
+    }
+    return {*group, parse_port({text.substr(close + 2), where, false})};
   }
   const auto colon = text.rfind(':');
-  if (colon == std::string::npos) throw ConfigError(setting.source + ": '" + text + "'" + form);
+  if (colon == std::string::npos) throw ConfigError(where + form);
   const std::optional<Ipv4Address> group = Ipv4Address::parse(text.substr(0, colon));
   if (!group) {
-    throw ConfigError(setting.source + ": '" + text + "': '" + text.substr(0, colon) +
-                      "' is not an IPv4 address" + form);
+    throw ConfigError(where + ": '" + text.substr(0, colon) + "' is not an IPv4 address" +
+                      (text.find(':') != colon ? " (an IPv6 group goes in brackets)" : "") + form);
   }
   if (!is_multicast(*group)) {
-    throw ConfigError(setting.source + ": '" + text + "': " + group->to_string() +
+    throw ConfigError(where + ": " + group->to_string() +
                       " is not a multicast group (224.0.0.0/4)");
   }
-  const std::uint16_t port =
-      parse_port({text.substr(colon + 1), setting.source + ": '" + text + "'", false});
-  return {*group, port};
+  return {IpAddress::from_v4(*group), parse_port({text.substr(colon + 1), where, false})};
 }
 
 LogLevel parse_log_level(const Setting& setting) {
@@ -268,7 +282,7 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
                            const InterfaceLookup& interfaces) {
   CLI::App app{
       "snowsignal: relays link-local UDP discovery traffic (IPv4 broadcasts such as EPICS "
-      "PVAccess and Channel Access searches and beacons, IPv4 multicast groups such as "
+      "PVAccess and Channel Access searches and beacons, IPv4 and IPv6 multicast groups such as "
       "python-can's udp_multicast bus, datagrams of any size) between network segments "
       "through a unicast mesh of relays, compatible with SnowSignal 0.1.1.\n"
       "Every option can also be set by the environment variable named in its help; a flag "
@@ -284,10 +298,18 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
       "PORT");
   const EnvListOption multicast(
       app, "--multicast", "MULTICAST", "none",
-      "IPv4 multicast GROUP:PORT to relay (joined on the target interface with IGMP, re-sent "
-      "to the same group by the other relays, TTL kept); repeat or separate with commas, "
-      "e.g. python-can's udp_multicast bus: --multicast 239.74.163.2:43113",
+      "Multicast GROUP:PORT (IPv4) or [GROUP]:PORT (IPv6) to relay (joined on the target "
+      "interface with IGMP or MLD, re-sent to the same group by the other relays, TTL or hop "
+      "limit kept); repeat or separate with commas, e.g. python-can's udp_multicast bus: "
+      "--multicast 239.74.163.2:43113 or "
+      "--multicast [ff15:7079:7468:6f6e:6465:6d6f:6d63:6173]:43113. IPv6 scopes 2 (link) to 5 "
+      "(site) by default",
       "GROUP:PORT");
+  bool wide_scope_flag = false;
+  app.add_flag("--multicast-wide-scope", wide_scope_flag,
+               "Also accept IPv6 groups of scopes wider than a site (8 organisation, e global), "
+               "knowing that relaying extends them to every peer's segment (env "
+               "MULTICAST_WIDE_SCOPE=1, default off)");
   const EnvOption mesh_port(
       app, "-m,--mesh-port", "MESH_PORT", "7124",
       "UDP port of the mesh between relays, received on all addresses of both "
@@ -411,8 +433,9 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
     config.traffic.broadcast_ports.erase(
         std::unique(config.traffic.broadcast_ports.begin(), config.traffic.broadcast_ports.end()),
         config.traffic.broadcast_ports.end());
+    const bool wide_scopes = wide_scope_flag || parse_switch(env, "MULTICAST_WIDE_SCOPE");
     for (const Setting& setting : multicast.resolve(env)) {
-      const MulticastGroup group = parse_multicast(setting);
+      const MulticastGroup group = parse_multicast(setting, wide_scopes);
       not_mesh_port(setting, group.port);
       config.traffic.multicast_groups.push_back(group);
     }

@@ -20,9 +20,12 @@ std::uint64_t mix(std::uint64_t hash, std::uint64_t word) {
 }  // namespace
 
 std::uint64_t frame_fingerprint(const FrameView& frame) {
-  std::uint64_t hash = mix(0x736e6f777369676eULL, (std::uint64_t{frame.ip_source.value} << 32) |
-                                                      (std::uint64_t{frame.udp_source_port} << 16) |
-                                                      frame.udp_destination_port);
+  std::uint64_t high = 0;
+  std::uint64_t low = 0;
+  std::memcpy(&high, frame.ip_source.octets.data(), sizeof high);
+  std::memcpy(&low, frame.ip_source.octets.data() + 8, sizeof low);
+  std::uint64_t hash = mix(mix(0x736e6f777369676eULL, high), low);
+  hash = mix(hash, (std::uint64_t{frame.udp_source_port} << 16) | frame.udp_destination_port);
   const Byte* p = frame.udp_payload.data();
   std::size_t left = frame.udp_payload.size();
   for (; left >= 8; p += 8, left -= 8) {

@@ -12,7 +12,7 @@
 
 namespace snowsignal {
 
-// Identifies a datagram by the fields our rewrite keeps: IPv4 source, UDP source and
+// Identifies a datagram by the fields our rewrite keeps: IP source (either family), UDP source and
 // destination port, UDP payload. The IPv4 destination, MACs and checksums change on
 // every hop, so they are left out. Never 0 (0 marks an empty slot).
 std::uint64_t frame_fingerprint(const FrameView& frame);

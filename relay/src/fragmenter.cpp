@@ -85,4 +85,56 @@ FragmentResult send_fragmented(std::span<const Byte> frame, std::size_t ip_heade
   return result;
 }
 
+FragmentResult send_ipv6_fragmented(std::span<const Byte> frame, const FrameView& layout,
+                                    std::size_t mtu, std::uint32_t identification, FrameSink& sink,
+                                    std::span<Byte> scratch) {
+  const std::size_t unfragmentable = layout.unfragmentable_size;
+  assert(mtu >= kIpv6MinimumMtu && unfragmentable + kIpv6FragmentHeaderSize + 8 <= mtu &&
+         scratch.size() >= kEthernetHeaderSize + mtu);
+  const Byte* const ip = frame.data() + kEthernetHeaderSize;
+  const std::size_t total = kIpv6HeaderSize + load_be16(ip + 4);
+  const std::span<const Byte> rest(ip + unfragmentable, total - unfragmentable);
+  const Byte next = ip[layout.unfragmentable_next_field];
+  const std::size_t room = (mtu - unfragmentable - kIpv6FragmentHeaderSize) & ~std::size_t{7};
+
+  FragmentResult result;
+  std::size_t offset = 0;
+  while (offset < rest.size()) {
+    const std::size_t length = std::min(room, rest.size() - offset);
+    const bool more = offset + length < rest.size();
+    Byte* const out = scratch.data();
+    std::copy_n(frame.begin(), kEthernetHeaderSize + unfragmentable, out);
+    Byte* const out_ip = out + kEthernetHeaderSize;
+    out_ip[layout.unfragmentable_next_field] = kNextHeaderFragment;
+    store_be16(out_ip + 4, static_cast<std::uint16_t>(unfragmentable - kIpv6HeaderSize +
+                                                      kIpv6FragmentHeaderSize + length));
+    Byte* const fragment_header = out_ip + unfragmentable;
+    fragment_header[0] = next;
+    fragment_header[1] = 0;
+    store_be16(fragment_header + 2,
+               static_cast<std::uint16_t>(offset | (more ? kIpv6MoreFragments : 0)));
+    store_be32(fragment_header + 4, identification);
+    std::copy_n(rest.begin() + static_cast<std::ptrdiff_t>(offset), length,
+                fragment_header + kIpv6FragmentHeaderSize);
+    const std::size_t size =
+        kEthernetHeaderSize + unfragmentable + kIpv6FragmentHeaderSize + length;
+    if (sink.send({out, size})) {
+      ++result.sent;
+    } else {
+      ++result.failed;
+    }
+    offset += length;
+  }
+  return result;
+}
+
+FragmentResult send_fragmented(std::span<const Byte> frame, const FrameView& layout,
+                               std::size_t mtu, std::uint32_t ipv6_identification, FrameSink& sink,
+                               std::span<Byte> scratch) {
+  if (layout.ipv6) {
+    return send_ipv6_fragmented(frame, layout, mtu, ipv6_identification, sink, scratch);
+  }
+  return send_fragmented(frame, layout.ip_header_size, mtu, sink, scratch);
+}
+
 }  // namespace snowsignal

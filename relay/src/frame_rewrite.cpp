@@ -19,10 +19,20 @@ std::size_t rewrite_frame(const FrameView& frame, const Emission& emission,
   std::copy(interface_mac.octets.begin(), interface_mac.octets.end(), eth + 6);
 
   Byte* const ip = eth + kEthernetHeaderSize;
-  store_be32(ip + 16, emission.ip_destination.value);
-  store_be16(ip + 10, 0);
-  store_be16(ip + 10, ipv4_header_checksum({ip, frame.ip_header_size}));
+  if (frame.ipv6) {
+    // The group is kept, and with it the source, hop limit, flow label and every
+    // extension header: only the Ethernet header changed. The UDP checksum is computed
+    // afresh all the same, so what we emit is valid whatever the peer sent.
+    std::copy(emission.ip_destination.octets.begin(), emission.ip_destination.octets.end(),
+              ip + 24);
+  } else {
+    store_be32(ip + 16, emission.ip_destination.v4().value);
+    store_be16(ip + 10, 0);
+    store_be16(ip + 10, ipv4_header_checksum({ip, frame.ip_header_size}));
+  }
 
+  // IPv4: 0 means the sender sent no checksum, and stays. IPv6 has no such choice (a
+  // datagram with 0 never gets this far: frame_view.h).
   if (frame.udp_checksum != 0) {
     Byte* const udp = ip + frame.ip_header_size;
     store_be16(udp + 6, 0);

@@ -11,15 +11,17 @@
 
 namespace snowsignal {
 
-// Largest Ethernet II frame that can carry one IPv4 datagram (total length <= 65535).
-inline constexpr std::size_t kMaxFrameSize = kEthernetHeaderSize + kIpv4MaxTotalLength;
+// Largest Ethernet II frame that can carry one IP datagram (IPv4 total length <= 65535,
+// IPv6 40 + payload length <= 65535).
+inline constexpr std::size_t kMaxFrameSize = kEthernetHeaderSize + kIpMaxPacketSize;
 
 // Writes the rewritten frame into `out` (at least frame.frame_size() bytes) and returns
 // its size: Ethernet source := our MAC (so our own capture ignores it), Ethernet and
-// IPv4 destination := `emission` (the classifier's answer for the datagram's kind), IP
-// source, TTL and UDP ports kept (a server answers at the IP source), IPv4 header
-// checksum recomputed, UDP checksum recomputed unless the sender sent none (0, RFC 768:
-// the sender opted out; we keep its choice). Ethernet padding is not copied. The result
+// IP destination := `emission` (the classifier's answer for the datagram's kind), IP
+// source, TTL (IPv6: hop limit, flow label, traffic class, extension headers) and UDP
+// ports kept (a server answers at the IP source), IPv4 header checksum recomputed, UDP
+// checksum recomputed unless an IPv4 sender sent none (0, RFC 768: the sender opted out;
+// we keep its choice). Ethernet padding is not copied. The result
 // may exceed our MTU; fragmenter.h splits it then.
 std::size_t rewrite_frame(const FrameView& frame, const Emission& emission,
                           const MacAddress& interface_mac, std::span<Byte> out);

@@ -1,8 +1,9 @@
-// Adapter: joins the configured IPv4 multicast groups on the target interface for as
-// long as the relay runs. The join sends IGMP reports, so switches with IGMP snooping
-// forward the groups' traffic to our port, and it programs the NIC's multicast filter,
-// so the (non-promiscuous) capture sees it. The socket is never bound: it receives
-// nothing, the capture does.
+// Adapter: joins the configured multicast groups on the target interface for as long as
+// the relay runs: IPv4 groups with IP_ADD_MEMBERSHIP (the kernel sends IGMP reports),
+// IPv6 groups with IPV6_JOIN_GROUP (MLD reports), each on the interface's index. So
+// switches with IGMP/MLD snooping forward the groups' traffic to our port, and the NIC's
+// multicast filter lets it through to the (non-promiscuous) capture. The sockets are
+// never bound: they receive nothing, the capture does.
 #pragma once
 
 #include <vector>
@@ -20,7 +21,10 @@ class MulticastMembership {
   MulticastMembership& operator=(const MulticastMembership&) = delete;
 
  private:
-  int fd_ = -1;
+  void join(int interface_index, const MulticastGroup& entry);
+
+  int fd4_ = -1;
+  int fd6_ = -1;
 };
 
 }  // namespace snowsignal

@@ -10,10 +10,10 @@ namespace snowsignal {
 Reassembler::Reassembler(ReassemblyLimits limits)
     : limits_(limits), slots_(std::max<std::size_t>(limits.slots, 1)) {
   for (Slot& slot : slots_) {
-    slot.header.resize(kEthernetHeaderSize + kIpv4MaxHeaderSize);
+    slot.header.resize(kEthernetHeaderSize + kIpMaxHeaderSize);
     slot.payload.resize(kIpv4MaxTotalLength);
   }
-  out_.resize(kEthernetHeaderSize + kIpv4MaxTotalLength);
+  out_.resize(kEthernetHeaderSize + kIpMaxHeaderSize + kIpv4MaxTotalLength);
 }
 
 std::size_t Reassembler::expire(TimePoint now) {
@@ -38,7 +38,7 @@ std::size_t Reassembler::memory_bytes() const {
          out_.size();
 }
 
-Reassembler::Slot& Reassembler::slot_for(const Ipv4FrameView& f, TimePoint now,
+Reassembler::Slot& Reassembler::slot_for(const IpFrameView& f, TimePoint now,
                                          ReassemblyOutcome& outcome) {
   Slot* free_slot = nullptr;
   Slot* oldest = nullptr;
@@ -47,8 +47,8 @@ Reassembler::Slot& Reassembler::slot_for(const Ipv4FrameView& f, TimePoint now,
       if (free_slot == nullptr) free_slot = &slot;
       continue;
     }
-    if (slot.source == f.ip_source && slot.destination == f.ip_destination &&
-        slot.identification == f.identification && slot.protocol == f.protocol) {
+    if (slot.ipv6 == f.ipv6 && slot.source == f.ip_source && slot.destination == f.ip_destination &&
+        slot.identification == f.identification && (f.ipv6 || slot.protocol == f.protocol)) {
       return slot;
     }
     if (oldest == nullptr || slot.started < oldest->started) oldest = &slot;
@@ -58,6 +58,7 @@ Reassembler::Slot& Reassembler::slot_for(const Ipv4FrameView& f, TimePoint now,
   Slot& slot = free_slot != nullptr ? *free_slot : *oldest;
   if (free_slot == nullptr) ++outcome.evicted;
   slot.used = true;
+  slot.ipv6 = f.ipv6;
   slot.source = f.ip_source;
   slot.destination = f.ip_destination;
   slot.identification = f.identification;
@@ -71,7 +72,7 @@ Reassembler::Slot& Reassembler::slot_for(const Ipv4FrameView& f, TimePoint now,
   return slot;
 }
 
-ReassemblyOutcome Reassembler::add(const Ipv4FrameView& f, TimePoint now) {
+ReassemblyOutcome Reassembler::add(const IpFrameView& f, TimePoint now) {
   ReassemblyOutcome outcome;
   outcome.expired = expire(now);
   Slot& slot = slot_for(f, now, outcome);
@@ -88,8 +89,11 @@ ReassemblyOutcome Reassembler::add(const Ipv4FrameView& f, TimePoint now) {
   // Every fragment but the last carries a multiple of 8 bytes (RFC 791), or the next
   // offset could not be expressed.
   if (data.empty() || (!last && data.size() % 8 != 0)) return give_up(DropReason::kMalformed);
-  // The classic "ping of death": fragments that add up past 65535 bytes.
-  if (f.ip_header_size + end > kIpv4MaxTotalLength) return give_up(DropReason::kFragmentTooLarge);
+  // The classic "ping of death": fragments that add up past 65535 bytes (IPv4 total
+  // length; IPv6 payload length, RFC 8200 section 4.5).
+  const std::size_t header_size =
+      f.ipv6 ? f.unfragmentable_size - kIpv6HeaderSize : f.ip_header_size;
+  if (header_size + end > kIpv4MaxTotalLength) return give_up(DropReason::kFragmentTooLarge);
 
   const std::size_t first_block = offset / 8;
   const std::size_t last_block = (end + 7) / 8;  // exclusive
@@ -111,11 +115,15 @@ ReassemblyOutcome Reassembler::add(const Ipv4FrameView& f, TimePoint now) {
   std::copy(data.begin(), data.end(), slot.payload.begin() + static_cast<std::ptrdiff_t>(offset));
   slot.received += data.size();
   if (offset == 0) {
-    slot.header_size = kEthernetHeaderSize + f.ip_header_size;
+    slot.header_size = kEthernetHeaderSize + (f.ipv6 ? f.unfragmentable_size : f.ip_header_size);
+    slot.next_field = f.unfragmentable_next_field;
+    slot.protocol = f.protocol;
     std::copy_n(f.bytes.begin(), slot.header_size, slot.header.begin());
   }
   if (!slot.have_last || slot.header_size == 0 || slot.received != slot.end) return outcome;
-  if (slot.header_size - kEthernetHeaderSize + slot.end > kIpv4MaxTotalLength) {
+  const std::size_t whole_header =
+      slot.header_size - kEthernetHeaderSize - (slot.ipv6 ? kIpv6HeaderSize : 0);
+  if (whole_header + slot.end > kIpv4MaxTotalLength) {
     return give_up(DropReason::kFragmentTooLarge);
   }
   outcome.complete = assemble(slot);
@@ -129,6 +137,13 @@ std::span<const Byte> Reassembler::assemble(Slot& slot) {
               out_.begin() + static_cast<std::ptrdiff_t>(slot.header_size));
   Byte* const ip = out_.data() + kEthernetHeaderSize;
   const std::size_t ihl = slot.header_size - kEthernetHeaderSize;
+  if (slot.ipv6) {
+    // The fragment header goes: what it said comes next now follows the unfragmentable
+    // part directly.
+    store_be16(ip + 4, static_cast<std::uint16_t>(ihl - kIpv6HeaderSize + slot.end));
+    ip[slot.next_field] = slot.protocol;
+    return {out_.data(), slot.header_size + slot.end};
+  }
   store_be16(ip + 2, static_cast<std::uint16_t>(ihl + slot.end));
   store_be16(ip + 6, 0);  // whole again: no MF, offset 0 (DF was never set on a fragment)
   store_be16(ip + 10, 0);

@@ -106,6 +106,9 @@ struct RelayCore::State {
   std::array<V2Proof, kProvenPeers> proofs{};
   Duration proof_lifetime;
   std::array<Byte, kMaxFrameSize> fragment_out{};
+  // Identification of the IPv6 datagrams we fragment (fragmenter.h): our own sequence,
+  // as a source's kernel keeps one, started from this run's random id.
+  std::uint32_t ipv6_identification;
 
   State(const RelaySettings& s, const InterfaceInfo& i, MeshSocket& m, FrameSink& f,
         const PeerDirectory& p, const Clock& c)
@@ -120,7 +123,8 @@ struct RelayCore::State {
         dedup(s.dedup_window),
         peer_log(c),
         health(PeerHealthSettings{}, &peer_log),
-        proof_lifetime(std::max<Duration>(3 * s.heartbeat_interval, std::chrono::seconds(10))) {
+        proof_lifetime(std::max<Duration>(3 * s.heartbeat_interval, std::chrono::seconds(10))),
+        ipv6_identification(static_cast<std::uint32_t>(s.sender_id ^ (s.sender_id >> 32))) {
     health.set_peers(p.peers(), c.now());
     // v2 heartbeats make a quiet peer "silent". Not in a mixed mesh: a v1 peer has none.
     if (s.keyring != nullptr && !s.accept_v1 && s.heartbeat_interval > Duration::zero()) {
@@ -184,14 +188,14 @@ void RelayCore::expire_reassembly() {
   for (std::size_t i = 0; i < expired; ++i) {
     counters_.drop(DropReason::kReassemblyTimeout);
     log_drop(s.warnings, s.clock.now(), DropReason::kReassemblyTimeout, Side::kCapture,
-             Ipv4Address{});
+             IpAddress{});
   }
 }
 
 void RelayCore::on_captured(std::span<const Byte> captured, bool truncated) {
   State& s = *state_;
   ++counters_.captured;
-  const auto drop = [&](DropReason reason, Ipv4Address from = {}) {
+  const auto drop = [&](DropReason reason, const IpAddress& from = {}) {
     counters_.drop(reason);
     log_drop(s.warnings, s.clock.now(), reason, Side::kCapture, from);
   };
@@ -451,8 +455,10 @@ void RelayCore::on_mesh_frame(IpAddress from, std::span<const Byte> frame) {
   if (classified.fragment) return drop(DropReason::kFragment);
   if (classified.drop) return drop(*classified.drop);
   const FrameView& view = classified.view;
-  // Larger than our MTU: fragmented below, unless its sender forbade that.
-  if (view.ip_total_length > s.interface.mtu && (view.dont_fragment || s.interface.mtu < 68)) {
+  // Larger than our MTU: fragmented below, unless its sender forbade that (IPv4 DF) or
+  // our link is below the family's minimum MTU.
+  if (view.ip_total_length > s.interface.mtu &&
+      (view.dont_fragment || s.interface.mtu < view.minimum_mtu())) {
     return drop(DropReason::kOversize);
   }
 
@@ -479,8 +485,9 @@ void RelayCore::on_mesh_frame(IpAddress from, std::span<const Byte> frame) {
   }
   bool sent = false;
   if (view.ip_total_length > s.interface.mtu) {
-    const FragmentResult result = send_fragmented({s.frame_out.data(), size}, view.ip_header_size,
-                                                  s.interface.mtu, s.sink, s.fragment_out);
+    const FragmentResult result =
+        send_fragmented({s.frame_out.data(), size}, view, s.interface.mtu,
+                        view.ipv6 ? ++s.ipv6_identification : 0, s.sink, s.fragment_out);
     sent = result.failed == 0;
     if (sent) ++counters_.fragmented;
   } else {

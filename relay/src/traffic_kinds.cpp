@@ -26,11 +26,13 @@ TrafficKinds::TrafficKinds(const TrafficConfig& config) {
   sort_unique(broadcast.ports);
   destinations_.push_back(std::move(broadcast));
   for (const MulticastGroup& entry : config.multicast_groups) {
+    const TrafficKind kind =
+        entry.group.is_v4() ? TrafficKind::kIpv4Multicast : TrafficKind::kIpv6Multicast;
     auto row = std::find_if(destinations_.begin(), destinations_.end(), [&](const Destination& d) {
-      return d.kind == TrafficKind::kIpv4Multicast && d.group == entry.group;
+      return d.kind == kind && d.group == entry.group;
     });
     if (row == destinations_.end()) {
-      destinations_.push_back(Destination{TrafficKind::kIpv4Multicast, entry.group, {}});
+      destinations_.push_back(Destination{kind, entry.group, {}});
       row = destinations_.end() - 1;
     }
     row->ports.push_back(entry.port);
@@ -38,17 +40,23 @@ TrafficKinds::TrafficKinds(const TrafficConfig& config) {
   }
 }
 
-const Destination* TrafficKinds::find_destination(const MacAddress& mac, Ipv4Address ip,
+const Destination* TrafficKinds::find_destination(const MacAddress& mac, const IpFrameView& ip,
                                                   std::optional<DropReason>& drop) const {
-  if (mac == MacAddress::broadcast()) return &destinations_.front();
+  // IPv6 has no broadcast (RFC 4291 section 2): only IPv4 rides the broadcast row.
+  if (mac == MacAddress::broadcast() && !ip.ipv6) return &destinations_.front();
   // A multicast frame counts only if its MAC is the one its IP group maps to; anything
-  // else (unicast, a mismatched MAC) is not traffic any relay emits.
-  if (!is_multicast(ip) || mac != multicast_mac(ip)) {
+  // else (unicast, a mismatched MAC, an IPv6 broadcast frame) is not traffic any relay
+  // emits.
+  const IpAddress& group = ip.ip_destination;
+  const bool mapped = ip.ipv6 ? is_ipv6_multicast(group) && mac == multicast_mac(group)
+                              : is_multicast(group.v4()) && mac == multicast_mac(group.v4());
+  if (!mapped) {
     drop = DropReason::kNotBroadcast;
     return nullptr;
   }
+  const TrafficKind kind = ip.ipv6 ? TrafficKind::kIpv6Multicast : TrafficKind::kIpv4Multicast;
   for (const Destination& d : destinations_) {
-    if (d.kind == TrafficKind::kIpv4Multicast && d.group == ip) return &d;
+    if (d.kind == kind && d.group == group) return &d;
   }
   drop = DropReason::kUnconfiguredGroup;
   return nullptr;
@@ -66,13 +74,13 @@ Classified TrafficKinds::classify(std::span<const Byte> frame) const {
     out.drop = DropReason::kNotBroadcast;
     return out;
   }
-  const ParsedIpv4 ip = parse_ipv4_frame(frame);
+  const ParsedIp ip = parse_ip_frame(frame);
   if (ip.drop) {
     out.drop = ip.drop;
     return out;
   }
   out.ip = ip.view;
-  out.destination = find_destination(mac, ip.view.ip_destination, out.drop);
+  out.destination = find_destination(mac, ip.view, out.drop);
   if (out.drop) return out;
   if (ip.view.protocol != kProtocolUdp) {
     out.drop = DropReason::kNotUdp;
@@ -99,13 +107,16 @@ Emission TrafficKinds::emission(const Destination& destination, const FrameView&
                                 Ipv4Address segment_broadcast) const {
   switch (destination.kind) {
     case TrafficKind::kIpv4Multicast:
+      return {multicast_mac(frame.ip_destination.v4()), frame.ip_destination};
+    case TrafficKind::kIpv6Multicast:
       return {multicast_mac(frame.ip_destination), frame.ip_destination};
     case TrafficKind::kBroadcast:
       break;
   }
-  return {MacAddress::broadcast(), frame.ip_destination == Ipv4Address::limited_broadcast()
+  const IpAddress limited = IpAddress::from_v4(Ipv4Address::limited_broadcast());
+  return {MacAddress::broadcast(), frame.ip_destination == limited
                                        ? frame.ip_destination
-                                       : segment_broadcast};
+                                       : IpAddress::from_v4(segment_broadcast)};
 }
 
 std::string TrafficKinds::describe() const {

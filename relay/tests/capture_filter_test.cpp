@@ -11,7 +11,7 @@ namespace snowsignal::testing {
 namespace {
 
 const TrafficConfig kPvaAndCa{{5076, 5064, 5065}, {}};
-const TrafficConfig kWithGroup{{5076}, {{ip("239.74.163.2"), 43113}}};
+const TrafficConfig kWithGroup{{5076}, {{addr("239.74.163.2"), 43113}}};
 
 // Compiles `filter` and runs it over `frame` as the kernel would.
 class Filter {

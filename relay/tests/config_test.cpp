@@ -246,7 +246,8 @@ TEST_F(ConfigTest, NoMulticastGroupsByDefault) {
 }
 
 TEST_F(ConfigTest, MulticastGroupsFromRepeatedFlagsCommaListsOrEnvironment) {
-  const std::vector<MulticastGroup> groups{{ip("239.74.163.2"), 43113}, {ip("239.255.0.1"), 5000}};
+  const std::vector<MulticastGroup> groups{{addr("239.74.163.2"), 43113},
+                                           {addr("239.255.0.1"), 5000}};
   EXPECT_EQ(ok({"--multicast", "239.255.0.1:5000", "--multicast", "239.74.163.2:43113"})
                 .traffic.multicast_groups,
             groups);
@@ -266,7 +267,53 @@ TEST_F(ConfigTest, RejectsBadMulticastGroupsNamingFlagOrEnvironment) {
   expect_error({"--multicast", "239.1.2.3:0"}, {}, "--multicast");
   expect_error({}, {{"MULTICAST", "239.1.2.3:x"}}, "MULTICAST: '239.1.2.3:x'");
   expect_error({"--multicast", "239.1.2.3:7124"}, {}, "also the mesh port");
-  expect_error({"--multicast", "[ff15::1]:43113"}, {}, "IPv6 groups are not supported yet");
+  expect_error({"--multicast", "ff15::1:43113"}, {}, "an IPv6 group goes in brackets");
+}
+
+TEST_F(ConfigTest, Ipv6GroupsInBracketsThroughTheSameOptionAndEnvironment) {
+  const MulticastGroup can{addr("ff15:7079:7468:6f6e:6465:6d6f:6d63:6173"), 43113};
+  EXPECT_EQ(ok({"--multicast", "[ff15:7079:7468:6f6e:6465:6d6f:6d63:6173]:43113"})
+                .traffic.multicast_groups,
+            std::vector<MulticastGroup>{can});
+  const std::vector<MulticastGroup> both{{addr("239.74.163.2"), 43113}, can};
+  EXPECT_EQ(
+      ok({"--multicast", "[ff15:7079:7468:6f6e:6465:6d6f:6d63:6173]:43113,239.74.163.2:43113"})
+          .traffic.multicast_groups,
+      both);
+  EXPECT_EQ(
+      ok({}, {{"MULTICAST", "239.74.163.2:43113,[ff15:7079:7468:6f6e:6465:6d6f:6d63:6173]:43113"}})
+          .traffic.multicast_groups,
+      both);
+  EXPECT_EQ(ok({"--multicast", "[ff02::fb]:5353"}).traffic.multicast_groups.size(), 1u);
+}
+
+TEST_F(ConfigTest, RejectsBadIpv6GroupsSayingWhy) {
+  expect_error({"--multicast", "[ff15::1]"}, {}, "--multicast: '[ff15::1]' (expected");
+  expect_error({"--multicast", "[ff15::1:43113"}, {}, "(expected GROUP:PORT or [GROUP]:PORT");
+  expect_error({"--multicast", "[ff15::zz]:43113"}, {}, "'ff15::zz' is not an IPv6 address");
+  expect_error({"--multicast", "[239.1.2.3]:43113"}, {}, "is not an IPv6 address");
+  expect_error({"--multicast", "[ff15::1]:0"}, {}, "--multicast");
+  expect_error({"--multicast", "[ff15::1]:7124"}, {}, "also the mesh port");
+  expect_error({"--multicast", "[2001:db8::1]:43113"}, {},
+               "2001:db8::1 cannot be relayed: it is not an IPv6 multicast group");
+  expect_error({"--multicast", "[ff01::1234]:43113"}, {}, "interface-local");
+  expect_error({"--multicast", "[ff02::1]:43113"}, {},
+               "ff02::1 cannot be relayed: it is the all-nodes group");
+  expect_error({}, {{"MULTICAST", "[ff02::16]:43113"}},
+               "MULTICAST: '[ff02::16]:43113': ff02::16 cannot be relayed: it is the MLDv2");
+  expect_error({"--multicast", "[ff02::1:ff00:1]:5"}, {}, "solicited-node");
+}
+
+TEST_F(ConfigTest, WideIpv6ScopesNeedTheOptIn) {
+  expect_error({"--multicast", "[ff0e::1234]:43113"}, {}, "pass --multicast-wide-scope");
+  expect_error({"--multicast", "[ff08::1234]:43113"}, {}, "organisation-local, 8");
+  EXPECT_EQ(ok({"--multicast", "[ff0e::1234]:43113", "--multicast-wide-scope"})
+                .traffic.multicast_groups.size(),
+            1u);
+  EXPECT_EQ(ok({"--multicast", "[ff0e::1234]:43113"}, {{"MULTICAST_WIDE_SCOPE", "1"}})
+                .traffic.multicast_groups.size(),
+            1u);
+  expect_error({"--multicast", "[ff02::2]:43113", "--multicast-wide-scope"}, {}, "all-routers");
 }
 
 TEST_F(ConfigTest, RejectsPortsOutsideRange) {

@@ -16,7 +16,7 @@ namespace {
 const Ipv4Address kSegmentBBroadcast{0xC61202FF};  // 198.18.2.255
 
 Bytes rewrite(const Bytes& frame) {
-  static const TrafficKinds kinds(TrafficConfig{{5076}, {{ip("239.74.163.2"), 43113}}});
+  static const TrafficKinds kinds(TrafficConfig{{5076}, {{addr("239.74.163.2"), 43113}}});
   const Classified classified = kinds.classify(frame);
   EXPECT_FALSE(classified.drop);
   EXPECT_FALSE(classified.fragment);

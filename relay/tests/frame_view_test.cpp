@@ -28,8 +28,8 @@ TEST(FrameView, AcceptsBroadcastUdpToThePortAndExposesItsFields) {
   const ParsedFrame parsed = parse_broadcast_frame(frame, 5076);
   ASSERT_FALSE(parsed.drop);
   EXPECT_EQ(parsed.view.source_mac, mac(kClientMac));
-  EXPECT_EQ(parsed.view.ip_source, ip("198.18.1.10"));
-  EXPECT_EQ(parsed.view.ip_destination, ip("198.18.1.255"));
+  EXPECT_EQ(parsed.view.ip_source, addr("198.18.1.10"));
+  EXPECT_EQ(parsed.view.ip_destination, addr("198.18.1.255"));
   EXPECT_EQ(parsed.view.udp_source_port, 40000);
   EXPECT_EQ(parsed.view.udp_destination_port, 5076);
   EXPECT_EQ(parsed.view.ip_header_size, 20u);
@@ -86,10 +86,18 @@ TEST(FrameView, RejectsMulticastMacWithUnicastIpDestinationAsNotBroadcast) {
   EXPECT_EQ(verdict(build_frame(spec)), DropReason::kNotBroadcast);
 }
 
-TEST(FrameView, RejectsNonIpv4EthertypeAsNotIpv4) {
+TEST(FrameView, RejectsEthertypesOtherThanIpAsNotIpv4) {
   Bytes frame = build_frame();
-  set_be16(frame, 12, 0x86dd);  // IPv6
+  set_be16(frame, 12, 0x88b5);  // local experimental
   EXPECT_EQ(verdict(frame), DropReason::kNotIpv4);
+  set_be16(frame, 12, 0x0806);  // ARP
+  EXPECT_EQ(verdict(frame), DropReason::kNotIpv4);
+}
+
+TEST(FrameView, AnIpv4PacketLabelledIpv6IsMalformed) {
+  Bytes frame = build_frame();
+  set_be16(frame, 12, 0x86dd);
+  EXPECT_EQ(verdict(frame), DropReason::kMalformed);
 }
 
 TEST(FrameView, RejectsIpVersionOtherThan4AsMalformed) {

@@ -107,6 +107,12 @@ inline Ipv4Address ip(const char* dotted) {
   return *Ipv4Address::parse(dotted);
 }
 
+// An address of either family as the frame views and the traffic table hold it: IPv4
+// mapped ("198.18.1.10"), or IPv6 ("ff15::1").
+inline IpAddress addr(const char* text) {
+  return *IpAddress::parse(text);
+}
+
 inline MacAddress mac(const std::string& text) {
   const Tins::HWAddress<6> hw(text);
   MacAddress out;

@@ -49,7 +49,7 @@ TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
   StaticPeers peers({peer_ip("198.18.1.2"), peer_ip("198.18.3.2")});
   SteppingClock clock(std::chrono::milliseconds(10));
   interface.mtu = 1500;
-  const TrafficConfig traffic{{5076}, {{ip("239.74.163.2"), 43113}}};
+  const TrafficConfig traffic{{5076}, {{addr("239.74.163.2"), 43113}}};
   RelayCore core({traffic, 7124, std::chrono::milliseconds(500)}, interface, mesh, sink, peers,
                  clock);
 

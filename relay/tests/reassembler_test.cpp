@@ -24,8 +24,8 @@ Bytes datagram(std::size_t payload_size, Byte id = 1) {
   return frame;
 }
 
-Ipv4FrameView view(const Bytes& frame) {
-  const ParsedIpv4 parsed = parse_ipv4_frame(frame);
+IpFrameView view(const Bytes& frame) {
+  const ParsedIp parsed = parse_ip_frame(frame);
   EXPECT_FALSE(parsed.drop);
   return parsed.view;
 }

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "frames.h"
+#include "frames6.h"
 #include "mocks.h"
 
 namespace snowsignal::testing {
@@ -501,7 +502,9 @@ FrameSpec to_group(const char* group = kGroup, const char* group_mac = kGroupMac
 
 class TrafficKindsRelayTest : public RelayCoreTest {
  protected:
-  TrafficKindsRelayTest() { traffic_ = TrafficConfig{{5064, 5065, 5076}, {{ip(kGroup), 43113}}}; }
+  TrafficKindsRelayTest() {
+    traffic_ = TrafficConfig{{5064, 5065, 5076}, {{IpAddress::from_v4(ip(kGroup)), 43113}}};
+  }
   void expect_forwarded(const Bytes& frame) {
     EXPECT_CALL(mesh_, send_to(kPeerA, 7124, ElementsAreArray(mesh_v1(frame))))
         .WillOnce(Return(SendStatus::kOk));
@@ -713,6 +716,134 @@ TEST_F(TrafficKindsRelayTest, MeshDatagramLargerThanOurMtuIsEmittedAsFragmentsOf
 TEST_F(TrafficKindsRelayTest, MeshFragmentIsStillFragment) {
   const std::vector<Bytes> fragments = split_into_fragments(large_multicast(3000), 1500);
   expect_mesh_dropped(kPeerA, mesh_v1(fragments[0]), DropReason::kFragment);
+}
+
+}  // namespace
+}  // namespace snowsignal::testing
+
+// ---- IPv6 multicast (issue 9): the same paths, the same table ------------------------
+
+namespace snowsignal::testing {
+namespace {
+
+class Ipv6RelayTest : public RelayCoreTest {
+ protected:
+  Ipv6RelayTest() { traffic_ = TrafficConfig{{5076}, {{addr(kCanGroup), 43113}}}; }
+  void expect_forwarded(const Bytes& frame) {
+    EXPECT_CALL(mesh_, send_to(kPeerA, 7124, ElementsAreArray(mesh_v1(frame))))
+        .WillOnce(Return(SendStatus::kOk));
+    EXPECT_CALL(mesh_, send_to(kPeerC, 7124, ElementsAreArray(mesh_v1(frame))))
+        .WillOnce(Return(SendStatus::kOk));
+  }
+};
+
+Bytes large6(std::size_t payload_size) {
+  Frame6Spec spec;
+  spec.payload.resize(payload_size);
+  for (std::size_t i = 0; i < payload_size; ++i) spec.payload[i] = static_cast<Byte>(i * 7 + 3);
+  return build_frame6(spec);
+}
+
+TEST_F(Ipv6RelayTest, CapturedDatagramToTheGroupIsForwardedAsSSPlusFrame) {
+  const Bytes frame = build_frame6();
+  expect_forwarded(frame);
+  core().on_captured(frame, false);
+  EXPECT_EQ(core().counters().forwarded, 2u);
+}
+
+TEST_F(Ipv6RelayTest, CapturedDatagramToAnotherGroupIsUnconfiguredGroup) {
+  Frame6Spec other;
+  other.ip_dst = "ff15::1234";
+  other.eth_dst = "33:33:00:00:12:34";
+  expect_capture_dropped(build_frame6(other), DropReason::kUnconfiguredGroup);
+}
+
+TEST_F(Ipv6RelayTest, CapturedDatagramFromOurOwnMacIsOwnMac) {
+  Frame6Spec ours;
+  ours.eth_src = kOurMac;
+  expect_capture_dropped(build_frame6(ours), DropReason::kOwnMac);
+}
+
+TEST_F(Ipv6RelayTest, MeshDatagramIsReEmittedWithOnlyTheEthernetSourceChanged) {
+  Frame6Spec expected;
+  expected.eth_src = kOurMac;
+  EXPECT_CALL(sink_, send(ElementsAreArray(build_frame6(expected)))).WillOnce(Return(true));
+  core().on_mesh_datagram(kPeerA, mesh_v1(build_frame6()), false);
+  EXPECT_EQ(core().counters().rebroadcast, 1u);
+}
+
+TEST_F(Ipv6RelayTest, MeshDatagramToAGroupWeDoNotCarryIsRefusedAndCounted) {
+  Frame6Spec other;
+  other.ip_dst = "ff15::1234";
+  other.eth_dst = "33:33:00:00:12:34";
+  expect_mesh_dropped(kPeerA, mesh_v1(build_frame6(other)), DropReason::kUnconfiguredGroup);
+}
+
+TEST_F(Ipv6RelayTest, MalformedMeshDatagramIsRefusedAndCounted) {
+  Bytes bad = build_frame6();
+  bad[14] = 0x40;
+  expect_mesh_dropped(kPeerA, mesh_v1(bad), DropReason::kMalformed);
+}
+
+TEST_F(Ipv6RelayTest, DedupCoversIpv6Datagrams) {
+  const Bytes frame = build_frame6();
+  EXPECT_CALL(sink_, send).WillOnce(Return(true));
+  core().on_mesh_datagram(kPeerA, mesh_v1(frame), false);
+  core().on_mesh_datagram(kPeerC, mesh_v1(frame), false);
+  EXPECT_EQ(dropped(DropReason::kDuplicate), 1u);
+  EXPECT_CALL(mesh_, send_to).Times(0);
+  core().on_captured(frame, false);
+  EXPECT_EQ(dropped(DropReason::kEcho), 1u);
+}
+
+TEST_F(Ipv6RelayTest, CapturedFragmentsAreReassembledAndForwardedWhole) {
+  const Bytes whole = large6(60000);
+  std::vector<Bytes> fragments = split_into_fragments6(whole, 1500, 0x12345678);
+  std::swap(fragments.front(), fragments.back());
+  expect_forwarded(whole);
+  for (const Bytes& fragment : fragments) core().on_captured(fragment, false);
+  EXPECT_EQ(core().counters().reassembled, 1u);
+  EXPECT_EQ(core().counters().forwarded, 2u);
+}
+
+TEST_F(Ipv6RelayTest, ReassembledDatagramTooLargeForTheMeshIsOversize) {
+  // 65443 bytes of UDP payload: frame 14 + 40 + 8 + 65443 = 65505, the most "SS" allows.
+  expect_forwarded(large6(65443));
+  for (const Bytes& f : split_into_fragments6(large6(65443), 1500, 1)) core().on_captured(f, false);
+  EXPECT_EQ(core().counters().forwarded, 2u);
+  ::testing::Mock::VerifyAndClearExpectations(&mesh_);
+  EXPECT_CALL(mesh_, send_to).Times(0);
+  for (const Bytes& f : split_into_fragments6(large6(65444), 1500, 2)) core().on_captured(f, false);
+  EXPECT_EQ(core().counters().reassembled, 2u);
+  EXPECT_EQ(dropped(DropReason::kOversize), 1u);
+}
+
+TEST_F(Ipv6RelayTest, MeshDatagramLargerThanOurMtuIsEmittedAsIpv6FragmentsByteIdentical) {
+  interface_.mtu = 1400;
+  const Bytes whole = large6(60000);
+  std::vector<Bytes> sent;
+  EXPECT_CALL(sink_, send).WillRepeatedly([&](std::span<const Byte> f) {
+    sent.emplace_back(f.begin(), f.end());
+    return true;
+  });
+  core().on_mesh_datagram(kPeerA, mesh_v1(whole), false);
+  for (const Bytes& f : sent) EXPECT_LE(f.size(), 14u + 1400);
+  Bytes expected = whole;
+  const MacAddress ours = mac(kOurMac);
+  std::copy(ours.octets.begin(), ours.octets.end(), expected.begin() + 6);
+  EXPECT_EQ(join_fragments6(sent), expected);
+  EXPECT_EQ(core().counters().fragmented, 1u);
+  EXPECT_EQ(core().counters().rebroadcast, 1u);
+}
+
+TEST_F(Ipv6RelayTest, AnInterfaceBelowTheIpv6MinimumMtuCannotFragmentAndCountsOversize) {
+  interface_.mtu = 1000;
+  expect_mesh_dropped(kPeerA, mesh_v1(large6(3000)), DropReason::kOversize);
+}
+
+TEST_F(Ipv6RelayTest, MeshFragmentIsStillFragment) {
+  const auto fragments = split_into_fragments6(large6(3000), 1500, 5);
+  expect_mesh_dropped(kPeerA, mesh_v1(fragments[1]), DropReason::kFragment);
 }
 
 }  // namespace

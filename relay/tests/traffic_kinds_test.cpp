@@ -10,7 +10,7 @@ namespace {
 
 const TrafficKinds kKinds(TrafficConfig{
     {5076, 5064, 5064},
-    {{ip("239.74.163.2"), 43113}, {ip("239.74.163.2"), 43114}, {ip("224.0.0.251"), 5353}}});
+    {{addr("239.74.163.2"), 43113}, {addr("239.74.163.2"), 43114}, {addr("224.0.0.251"), 5353}}});
 
 FrameSpec to_group(const char* group, const char* group_mac, std::uint16_t port) {
   FrameSpec spec;
@@ -26,7 +26,7 @@ TEST(TrafficKinds, OneRowForBroadcastsAndOnePerGroupWithSortedUniquePorts) {
   EXPECT_EQ(rows[0].kind, TrafficKind::kBroadcast);
   EXPECT_EQ(rows[0].ports, (std::vector<std::uint16_t>{5064, 5076}));
   EXPECT_EQ(rows[1].kind, TrafficKind::kIpv4Multicast);
-  EXPECT_EQ(rows[1].group, ip("239.74.163.2"));
+  EXPECT_EQ(rows[1].group, addr("239.74.163.2"));
   EXPECT_EQ(rows[1].ports, (std::vector<std::uint16_t>{43113, 43114}));
   EXPECT_EQ(kKinds.describe(),
             "broadcast ports 5064,5076; 239.74.163.2 ports 43113,43114; 224.0.0.251 ports 5353");
@@ -82,14 +82,14 @@ TEST(TrafficKinds, BroadcastIsReEmittedToTheSegmentBroadcastMulticastToItsGroup)
   ASSERT_FALSE(cb.drop);
   const Emission eb = kKinds.emission(*cb.destination, cb.view, segment);
   EXPECT_EQ(eb.destination_mac, MacAddress::broadcast());
-  EXPECT_EQ(eb.ip_destination, segment);
+  EXPECT_EQ(eb.ip_destination, IpAddress::from_v4(segment));
 
   const Bytes m = build_frame(to_group("239.74.163.2", "01:00:5e:4a:a3:02", 43113));
   const Classified cm = kKinds.classify(m);
   ASSERT_FALSE(cm.drop);
   const Emission em = kKinds.emission(*cm.destination, cm.view, segment);
   EXPECT_EQ(em.destination_mac, mac("01:00:5e:4a:a3:02"));
-  EXPECT_EQ(em.ip_destination, ip("239.74.163.2"));
+  EXPECT_EQ(em.ip_destination, addr("239.74.163.2"));
 }
 
 }  // namespace

@@ -12,10 +12,10 @@ namespace snowsignal {
 enum class DropReason : std::size_t {
   kOwnMac,         // Ethernet source is one of this host's MACs (our own re-broadcast)
   kNotBroadcast,   // Ethernet destination is neither broadcast nor the IP group's MAC
-  kNotIpv4,        // ethertype is not IPv4 (0x0800)
-  kNotUdp,         // IPv4 protocol is not UDP (17)
+  kNotIpv4,        // ethertype is neither IPv4 (0x0800) nor IPv6 (0x86DD)
+  kNotUdp,         // IPv4 protocol (IPv6: next header after the extensions) is not UDP (17)
   kWrongPort,      // UDP destination port is not configured for that destination
-  kFragment,       // an IPv4 fragment from the mesh: peers send whole datagrams
+  kFragment,       // an IP fragment from the mesh: peers send whole datagrams
   kMalformed,      // lengths or header fields that do not add up
   kOversize,       // larger than our interface MTU, or truncated by the capture/buffer
   kUnknownPeer,    // mesh datagram from an address that is not a current peer
@@ -32,11 +32,12 @@ enum class DropReason : std::size_t {
   kReplay,       // v2 datagram seen before, too old for the window, or from an old boot
   kOwnSender,    // v2 datagram with our own sender id: a loop
   // Traffic kinds (relay/README.md "Traffic kinds"):
-  kUnconfiguredGroup,   // IPv4 multicast to a group that is not configured
+  kUnconfiguredGroup,   // IPv4 or IPv6 multicast to a group that is not configured
   kReassemblyTimeout,   // fragments of a datagram that did not all arrive in time
   kReassemblyOverflow,  // a datagram in reassembly pushed out by newer ones (all slots busy)
   kFragmentOverlap,     // a fragment overlapping (or repeating) data already received
-  kFragmentTooLarge,    // fragments that add up to more than an IPv4 datagram can hold
+  kFragmentTooLarge,    // fragments that add up to more than an IP datagram can hold
+  kExtensionChain,      // IPv6 extension headers: more than 8, or more than 512 bytes
   kCount,
 };
 
@@ -67,7 +68,8 @@ constexpr std::string_view drop_reason_name(DropReason reason) {
                                                                      "reassembly_timeout",
                                                                      "reassembly_overflow",
                                                                      "fragment_overlap",
-                                                                     "fragment_too_large"};
+                                                                     "fragment_too_large",
+                                                                     "extension_chain"};
   return kNames[static_cast<std::size_t>(reason)];
 }
 
@@ -86,8 +88,8 @@ struct Counters {
   std::uint64_t heartbeats_sent = 0;         // v2 heartbeats sent (one per peer per interval)
   std::uint64_t heartbeats_received = 0;     // authenticated v2 heartbeats from peers
   std::uint64_t heartbeat_replies = 0;       // authenticated replies to our heartbeats
-  std::uint64_t reassembled = 0;             // datagrams rebuilt from captured IPv4 fragments
-  std::uint64_t fragmented = 0;  // datagrams larger than our MTU, emitted as IPv4 fragments
+  std::uint64_t reassembled = 0;             // datagrams rebuilt from captured IP fragments
+  std::uint64_t fragmented = 0;  // datagrams larger than our MTU, emitted as IP fragments
   std::array<std::uint64_t, kDropReasonCount> dropped{};
 
   void drop(DropReason reason) { ++dropped[static_cast<std::size_t>(reason)]; }

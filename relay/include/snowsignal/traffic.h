@@ -9,10 +9,11 @@
 
 namespace snowsignal {
 
-// One multicast destination: datagrams to `group`:`port` are relayed. IPv4 only for now;
-// an IPv6 group will be a second alternative here, parsed by the same `--multicast`.
+// One multicast destination: datagrams to `group`:`port` are relayed. The group is an
+// IPv4 group (224.0.0.0/4, held IPv4-mapped) or an IPv6 one (ff00::/8); both come from
+// the same `--multicast` option.
 struct MulticastGroup {
-  Ipv4Address group;
+  IpAddress group;
   std::uint16_t port = 0;
   friend constexpr auto operator<=>(const MulticastGroup&, const MulticastGroup&) = default;
 };
