@@ -63,13 +63,14 @@ std::vector<Ipv4Fragment> fragments_in(const std::filesystem::path& pcap_file,
   const u_char* data = nullptr;
   while (pcap_next_ex(handle, &header, &data) == 1) {
     const std::span<const std::uint8_t> frame(data, header->caplen);
-    const auto parsed = snowsignal::parse_ipv4_frame(frame);
-    if (parsed.drop || !parsed.view.is_fragment()) continue;
+    const auto parsed = snowsignal::parse_ip_frame(frame);
+    if (parsed.drop || parsed.view.ipv6 || !parsed.view.is_fragment()) continue;
     const auto& v = parsed.view;
     if (v.ip_destination.to_string() != ip_destination) continue;
     out.push_back(
-        {v.source_mac.to_string(), v.ip_source.to_string(), v.identification, v.fragment_offset(),
-         v.more_fragments(), v.ip_total_length,
+        {v.source_mac.to_string(), v.ip_source.to_string(),
+         static_cast<std::uint16_t>(v.identification), v.fragment_offset(), v.more_fragments(),
+         v.ip_total_length,
          ip_checksum_ok(frame.subspan(snowsignal::kEthernetHeaderSize, v.ip_header_size))});
   }
   pcap_close(handle);

@@ -8,6 +8,8 @@
 #include <tins/rawpdu.h>
 #include <tins/udp.h>
 
+#include <cstdio>
+
 #include "capture_filter.h"
 #include "checksum.h"
 #include "fragmenter.h"
@@ -376,6 +378,44 @@ TEST(Ipv6Fragmenter, RepeatsTheHopByHopHeaderInEveryFragment) {
       complete.assign(outcome.complete.begin(), outcome.complete.end());
   }
   EXPECT_EQ(complete, whole);
+}
+
+// -- the fuzz seeds are what they say they are: the fuzzer starts from valid frames --
+
+Bytes read_seed(const std::string& name) {
+  std::FILE* file =
+      std::fopen((std::string(SNOWSIGNAL_FIXTURES_DIR) + "/fuzz/" + name).c_str(), "rb");
+  if (file == nullptr) return {};
+  Bytes bytes(70000);
+  bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file));
+  std::fclose(file);
+  return bytes;
+}
+
+TEST(Ipv6FuzzSeeds, ReachTheIpv6PathsOfTheFrameTarget) {
+  for (const char* name : {"fuzz_frame/ipv6-multicast", "fuzz_frame/ipv6-hop-by-hop",
+                           "fuzz_frame/ipv6-larger-than-1280"}) {
+    const Bytes frame = read_seed(name);
+    ASSERT_FALSE(frame.empty()) << name;
+    const Classified c = kKinds.classify(frame);
+    EXPECT_FALSE(c.drop) << name;
+    EXPECT_EQ(c.destination, &kCanRow) << name;
+  }
+  EXPECT_GT(kKinds.classify(read_seed("fuzz_frame/ipv6-larger-than-1280")).view.ip_total_length,
+            kIpv6MinimumMtu);
+  Reassembler reassembler;
+  const Bytes first = read_seed("fuzz_frame/ipv6-fragment-first");
+  const Bytes last = read_seed("fuzz_frame/ipv6-fragment-last");
+  ASSERT_TRUE(kKinds.classify(first).fragment);
+  ASSERT_TRUE(kKinds.classify(last).fragment);
+  reassembler.add(kKinds.classify(first).ip, kStart);
+  const ReassemblyOutcome outcome = reassembler.add(kKinds.classify(last).ip, kStart);
+  ASSERT_FALSE(outcome.complete.empty());
+  const Bytes whole(outcome.complete.begin(), outcome.complete.end());
+  EXPECT_FALSE(kKinds.classify(whole).drop);
+  EXPECT_TRUE(udp6_checksum_valid(whole, 54));
+  const Bytes mesh = read_seed("fuzz_mesh_v1/ipv6-multicast");
+  EXPECT_EQ(Bytes(mesh.begin() + 2, mesh.end()), read_seed("fuzz_frame/ipv6-multicast"));
 }
 
 // -- the scope policy of --multicast --
