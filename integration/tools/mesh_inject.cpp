@@ -151,8 +151,10 @@ Bytes build(const std::string& kind, uint16_t broadcast_port, V2Context& v2) {
   }
   if (kind == "not-ipv4") {
     Bytes frame = with_magic(make_frame(spec));
-    frame[2 + 12] = 0x86;  // ethertype IPv6
-    frame[2 + 13] = 0xdd;
+    // ARP: neither IPv4 nor IPv6 (an IPv6 ethertype is a frame the relay parses, and
+    // an IPv4 packet labelled IPv6 is malformed).
+    frame[2 + 12] = 0x08;
+    frame[2 + 13] = 0x06;
     return frame;
   }
   if (kind == "wrong-port") {
@@ -180,7 +182,7 @@ const std::map<std::string, std::string> kKinds = {
     {"truncated", "SS and a frame cut inside the IPv4 header"},
     {"short-ip-length", "IPv4 total length larger than the bytes sent"},
     {"bad-ihl", "IPv4 header length below 20 bytes"},
-    {"not-ipv4", "ethertype IPv6"},
+    {"not-ipv4", "ethertype ARP: neither IPv4 nor IPv6"},
     {"wrong-port", "UDP destination port other than the broadcast port"},
     {"not-broadcast", "unicast Ethernet destination"},
     {"fragment", "IPv4 More Fragments flag set"},
