@@ -93,8 +93,15 @@ FragmentResult send_ipv6_fragmented(std::span<const Byte> frame, const FrameView
          scratch.size() >= kEthernetHeaderSize + mtu);
   const Byte* const ip = frame.data() + kEthernetHeaderSize;
   const std::size_t total = kIpv6HeaderSize + load_be16(ip + 4);
-  const std::span<const Byte> rest(ip + unfragmentable, total - unfragmentable);
-  const Byte next = ip[layout.unfragmentable_next_field];
+  Byte next = ip[layout.unfragmentable_next_field];
+  std::size_t start = unfragmentable;
+  // An atomic fragment (a fragment header with offset 0 and no M, RFC 6946) is a whole
+  // datagram; its fragment header gives way to ours rather than nesting inside them.
+  if (next == kNextHeaderFragment) {
+    next = ip[start];
+    start += kIpv6FragmentHeaderSize;
+  }
+  const std::span<const Byte> rest(ip + start, total - start);
   const std::size_t room = (mtu - unfragmentable - kIpv6FragmentHeaderSize) & ~std::size_t{7};
 
   FragmentResult result;

@@ -380,6 +380,22 @@ TEST(Ipv6Fragmenter, RepeatsTheHopByHopHeaderInEveryFragment) {
   EXPECT_EQ(complete, whole);
 }
 
+TEST(Ipv6Fragmenter, AnAtomicFragmentsHeaderGivesWayToTheRealOnes) {
+  Frame6Spec atomic;
+  atomic.payload.resize(3000);
+  atomic.extensions = {{kNextHeaderFragment, Bytes{0, 0, 0, 0, 0, 0, 0, 9}}};
+  const Bytes whole = build_frame6(atomic);
+  const Classified c = kKinds.classify(whole);
+  ASSERT_FALSE(c.drop) << "an atomic fragment is a whole datagram (RFC 6946)";
+  ASSERT_FALSE(c.fragment);
+  CollectingSink sink;
+  Bytes scratch(kMaxFrameSize);
+  send_fragmented(whole, c.view, 1280, 77, sink, scratch);
+  Frame6Spec plain = atomic;
+  plain.extensions.clear();
+  EXPECT_EQ(join_fragments6(sink.frames), build_frame6(plain));
+}
+
 // -- the fuzz seeds are what they say they are: the fuzzer starts from valid frames --
 
 Bytes read_seed(const std::string& name) {
