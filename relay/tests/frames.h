@@ -108,9 +108,10 @@ inline Ipv4Address ip(const char* dotted) {
 }
 
 // An address of either family as the frame views and the traffic table hold it: IPv4
-// mapped ("198.18.1.10"), or IPv6 ("ff15::1").
+// mapped ("198.18.1.10"), or IPv6 ("ff15::1"). The same parse as peer_ip(), named for
+// frame addresses and groups.
 inline IpAddress addr(const char* text) {
-  return *IpAddress::parse(text);
+  return peer_ip(text);
 }
 
 inline MacAddress mac(const std::string& text) {

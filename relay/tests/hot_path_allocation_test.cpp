@@ -10,7 +10,9 @@
 #include <new>
 
 #include "counting_seams.h"
+#include "frame_view.h"
 #include "frames.h"
+#include "frames6.h"
 #include "mesh_codec.h"
 #include "mesh_mac.h"
 #include "mesh_v2_codec.h"
@@ -104,6 +106,68 @@ TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
   // (the 4 large ones repeat within 1.5 s: 4 * 5 + 64 * 2 reads per round).
   EXPECT_EQ(mesh.sent, 2u * 64 * 100 + 2u * 4 * 100);
   EXPECT_EQ(sink.sent, 64u * 100 + 5u * 4 * 100);  // 6008 bytes of UDP: 5 fragments each
+}
+
+// IPv6 multicast: the extension-header walk, IPv6 reassembly and re-fragmentation with a
+// fragment header allocate nothing either.
+TEST(HotPath, Ipv6MulticastRelaysBothWaysWithoutHeapAllocation) {
+  spdlog::set_level(spdlog::level::info);
+  InterfaceInfo interface;
+  interface.name = "eth0";
+  interface.mac = mac(kOurMac);
+  interface.ipv4 = ip("198.18.2.2");
+  interface.broadcast = ip("198.18.2.255");
+  interface.host_macs = {mac(kOurMac)};
+  interface.mtu = 1500;
+  CountingMesh mesh;
+  CountingSink sink;
+  StaticPeers peers({peer_ip("198.18.1.2"), peer_ip("198.18.3.2")});
+  SteppingClock clock(std::chrono::milliseconds(10));
+  const TrafficConfig traffic{{5076}, {{addr(kCanGroup), 43113}}};
+  RelayCore core({traffic, 7124, std::chrono::milliseconds(500)}, interface, mesh, sink, peers,
+                 clock);
+
+  std::vector<Bytes> captured, from_mesh;
+  for (int i = 0; i < 64; ++i) {
+    Frame6Spec spec;
+    spec.payload = Bytes(500, static_cast<Byte>(i));
+    spec.extensions = {{kNextHeaderHopByHop, padding_header()}};
+    captured.push_back(build_frame6(spec));
+    spec.ip_src = "2001:db8:1::77";
+    from_mesh.push_back(mesh_v1(build_frame6(spec)));
+  }
+  std::vector<std::vector<Bytes>> captured_fragments;
+  std::vector<Bytes> large_from_mesh;
+  for (int i = 0; i < 4; ++i) {
+    Frame6Spec spec;
+    spec.payload = Bytes(6000, static_cast<Byte>(i));
+    captured_fragments.push_back(
+        split_into_fragments6(build_frame6(spec), 1500, static_cast<std::uint32_t>(i)));
+    spec.ip_src = "2001:db8:1::77";
+    large_from_mesh.push_back(mesh_v1(build_frame6(spec)));
+  }
+  Frame6Spec first;  // the peer's first datagram logs its state change: before counting
+  first.payload = Bytes(100, 0xEE);
+  core.on_mesh_datagram(peer_ip("198.18.1.2"), mesh_v1(build_frame6(first)), false);
+  sink.sent = 0;
+
+  counting = true;
+  for (int round = 0; round < 100; ++round) {
+    for (std::size_t i = 0; i < captured.size(); ++i) {
+      core.on_captured(captured[i], false);
+      core.on_mesh_datagram(peer_ip("198.18.1.2"), from_mesh[i], false);
+    }
+    for (std::size_t i = 0; i < captured_fragments.size(); ++i) {
+      for (const Bytes& fragment : captured_fragments[i]) core.on_captured(fragment, false);
+      core.on_mesh_datagram(peer_ip("198.18.1.2"), large_from_mesh[i], false);
+    }
+  }
+  counting = false;
+
+  EXPECT_EQ(allocations.load(), 0u);
+  EXPECT_EQ(core.counters().reassembled, 4u * 100);
+  EXPECT_EQ(core.counters().fragmented, 4u * 100);
+  EXPECT_EQ(sink.sent, 64u * 100 + 5u * 4 * 100);  // 6008 bytes of UDP: 5 fragments of 1448
 }
 
 // Mesh v2: batching, signing, verifying and the replay window add no allocation of
