@@ -1,7 +1,8 @@
 // IPv6 mesh peers (issue 9, part 2) on netsim: relays that reach each other only over
-// IPv6 relay IPv4 discovery, with the same network peered by IPv4 as the negative
-// control; and a three-relay mesh whose hub has an IPv4-only and an IPv6-only peer (and
-// an IPv6 address without a relay, reported unreachable through ICMPv6).
+// IPv6 relay IPv4 discovery and an IPv6 multicast group, with the same network peered
+// by IPv4 as the negative control; and a three-relay mesh whose hub has an IPv4-only
+// and an IPv6-only peer (and an IPv6 address without a relay, reported unreachable
+// through ICMPv6).
 #include <gtest/gtest.h>
 
 #include "support/scenario_run.h"
@@ -16,7 +17,7 @@ void expect_every_expectation_passes(const ScenarioRun& run) {
   }
 }
 
-TEST(Ipv6Mesh, RelaysThatReachEachOtherOnlyOverIpv6CarryAnIpv4Search) {
+TEST(Ipv6Mesh, RelaysThatReachEachOtherOnlyOverIpv6CarryAnIpv4SearchAndAnIpv6Multicast) {
   const auto run = run_scenario(scenario_file("integration/ipv6-transit.yaml"));
   expect_every_expectation_passes(run);
   // Each relay knows the other by its IPv6 address on the transit, and heard from it
