@@ -16,7 +16,12 @@ if ! command -v clang++ >/dev/null; then
 fi
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-cmake -S relay/fuzz -B "$build_dir" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+launcher=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S relay/fuzz -B "$build_dir" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
 for target in fuzz_mesh_v2 fuzz_mesh_v1 fuzz_frame; do
   corpus="$build_dir/corpus/$target"   # grows while fuzzing; the seeds stay untouched
