@@ -14,13 +14,6 @@
 namespace integration {
 namespace {
 
-void expect_all_pass(const ScenarioRun& run) {
-  ASSERT_EQ(run.exit_code, 0) << run.summary();
-  for (const auto& e : run.report.at("expectations")) {
-    EXPECT_EQ(e.at("verdict"), "PASS") << run.summary();
-  }
-}
-
 // The fixture's text with every `from` replaced by `to` (at least one must be there).
 std::string without(const std::string& fixture, const std::string& from, const std::string& to) {
   std::string text = read_text(scenario_file(fixture));

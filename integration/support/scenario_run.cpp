@@ -186,4 +186,20 @@ std::size_t count_occurrences(const std::string& text, const std::string& needle
   return n;
 }
 
+void expect_all_pass(const ScenarioRun& run) {
+  ASSERT_EQ(run.exit_code, 0) << run.summary();
+  for (const auto& e : run.report.at("expectations")) {
+    EXPECT_EQ(e.at("verdict"), "PASS") << run.summary();
+  }
+}
+
+void expect_all_pass_with_no_discover(const ScenarioRun& run) {
+  expect_all_pass(run);
+  bool has_negative = false;
+  for (const auto& e : run.report.at("expectations")) {
+    has_negative = has_negative || e.at("kind") == "no_discover";
+  }
+  EXPECT_TRUE(has_negative) << "scenario has no no_discover expectation";
+}
+
 }  // namespace integration

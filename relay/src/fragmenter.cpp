@@ -39,6 +39,16 @@ std::size_t later_header(std::span<const Byte> header, std::array<Byte, kIpv4Max
   return size;
 }
 
+// One fragment to the sink, counted either way: a lost fragment loses the datagram, and
+// the caller reports it from `result.failed`.
+void send_counted(FrameSink& sink, std::span<const Byte> fragment, FragmentResult& result) {
+  if (sink.send(fragment)) {
+    ++result.sent;
+  } else {
+    ++result.failed;
+  }
+}
+
 }  // namespace
 
 FragmentResult send_fragmented(std::span<const Byte> frame, std::size_t ip_header_size,
@@ -75,11 +85,7 @@ FragmentResult send_fragmented(std::span<const Byte> frame, std::size_t ip_heade
     std::copy_n(payload.begin() + static_cast<std::ptrdiff_t>(offset), length,
                 out_ip + header.size());
     const std::size_t size = kEthernetHeaderSize + header.size() + length;
-    if (sink.send({out, size})) {
-      ++result.sent;
-    } else {
-      ++result.failed;
-    }
+    send_counted(sink, {out, size}, result);
     offset += length;
   }
   return result;
@@ -125,11 +131,7 @@ FragmentResult send_ipv6_fragmented(std::span<const Byte> frame, const FrameView
                 fragment_header + kIpv6FragmentHeaderSize);
     const std::size_t size =
         kEthernetHeaderSize + unfragmentable + kIpv6FragmentHeaderSize + length;
-    if (sink.send({out, size})) {
-      ++result.sent;
-    } else {
-      ++result.failed;
-    }
+    send_counted(sink, {out, size}, result);
     offset += length;
   }
   return result;

@@ -3,39 +3,15 @@
 #include "capture_filter.h"
 
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 
 #include "frames.h"
+#include "pcap_filter.h"
 
 namespace snowsignal::testing {
 namespace {
 
 const TrafficConfig kPvaAndCa{{5076, 5064, 5065}, {}};
 const TrafficConfig kWithGroup{{5076}, {{addr("239.74.163.2"), 43113}}};
-
-// Compiles `filter` and runs it over `frame` as the kernel would.
-class Filter {
- public:
-  explicit Filter(const std::string& text) : dead_(pcap_open_dead(DLT_EN10MB, 65535)) {
-    compiled_ = pcap_compile(dead_, &program_, text.c_str(), 1, PCAP_NETMASK_UNKNOWN) == 0;
-  }
-  ~Filter() {
-    if (compiled_) pcap_freecode(&program_);
-    pcap_close(dead_);
-  }
-  bool compiled() const { return compiled_; }
-  bool matches(const Bytes& frame) const {
-    pcap_pkthdr header{};
-    header.caplen = static_cast<bpf_u_int32>(frame.size());
-    header.len = header.caplen;
-    return pcap_offline_filter(&program_, &header, frame.data()) != 0;
-  }
-
- private:
-  pcap_t* dead_;
-  bpf_program program_{};
-  bool compiled_ = false;
-};
 
 Bytes to_port(std::uint16_t port) {
   FrameSpec spec;

@@ -2,7 +2,6 @@
 // extension headers, the traffic table, the capture filter, the rewrite and its
 // checksum, reassembly and re-fragmentation, and the scope policy of --multicast.
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 #include <tins/ethernetII.h>
 #include <tins/ipv6.h>
 #include <tins/rawpdu.h>
@@ -17,6 +16,7 @@
 #include "frame_view.h"
 #include "frames6.h"
 #include "multicast_policy.h"
+#include "pcap_filter.h"
 #include "reassembler.h"
 #include "traffic_kinds.h"
 
@@ -178,29 +178,6 @@ TEST(Ipv6Frames, TheGroupsMacIs3333AndItsLast32Bits) {
 }
 
 // -- capture filter, run by libpcap itself --
-
-class Filter {
- public:
-  explicit Filter(const std::string& text) : dead_(pcap_open_dead(DLT_EN10MB, 65535)) {
-    compiled_ = pcap_compile(dead_, &program_, text.c_str(), 1, PCAP_NETMASK_UNKNOWN) == 0;
-  }
-  ~Filter() {
-    if (compiled_) pcap_freecode(&program_);
-    pcap_close(dead_);
-  }
-  bool compiled() const { return compiled_; }
-  bool matches(const Bytes& frame) const {
-    pcap_pkthdr header{};
-    header.caplen = static_cast<bpf_u_int32>(frame.size());
-    header.len = header.caplen;
-    return pcap_offline_filter(&program_, &header, frame.data()) != 0;
-  }
-
- private:
-  pcap_t* dead_;
-  bpf_program program_{};
-  bool compiled_ = false;
-};
 
 TEST(Ipv6CaptureFilter, TakesTheGroupsPortAndItsFragmentsAndNothingElse) {
   const TrafficKinds kinds(TrafficConfig{{5076}, {{addr(kCanGroup), 43113}}});
