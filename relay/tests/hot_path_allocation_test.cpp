@@ -38,31 +38,61 @@ void operator delete(void* p, std::size_t) noexcept {
 namespace snowsignal::testing {
 namespace {
 
-TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
-  spdlog::set_level(spdlog::level::info);  // the production default: debug detail is off
+// The relay's segment: 198.18.2.0/24, MTU 1500.
+InterfaceInfo segment_b_interface() {
   InterfaceInfo interface;
   interface.name = "eth0";
   interface.mac = mac(kOurMac);
   interface.ipv4 = ip("198.18.2.2");
   interface.broadcast = ip("198.18.2.255");
   interface.host_macs = {mac(kOurMac)};
+  interface.mtu = 1500;
+  return interface;
+}
+
+// What one round relays: whole datagrams captured and received from a peer, and large
+// ones captured as fragments (reassembled) and received whole (fragmented again).
+struct Frames {
+  std::vector<Bytes> captured, from_mesh;
+  std::vector<std::vector<Bytes>> captured_fragments;
+  std::vector<Bytes> large_from_mesh;
+};
+
+// `rounds` rounds of `frames` through `core`, counting operator new meanwhile.
+void relay_counted(RelayCore& core, const Frames& frames, int rounds) {
+  counting = true;
+  for (int round = 0; round < rounds; ++round) {
+    for (std::size_t i = 0; i < frames.captured.size(); ++i) {
+      core.on_captured(frames.captured[i], false);
+      core.on_mesh_datagram(peer_ip("198.18.1.2"), frames.from_mesh[i], false);
+    }
+    for (std::size_t i = 0; i < frames.captured_fragments.size(); ++i) {
+      for (const Bytes& fragment : frames.captured_fragments[i]) core.on_captured(fragment, false);
+      core.on_mesh_datagram(peer_ip("198.18.1.2"), frames.large_from_mesh[i], false);
+    }
+  }
+  counting = false;
+}
+
+TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
+  spdlog::set_level(spdlog::level::info);  // the production default: debug detail is off
+  const InterfaceInfo interface = segment_b_interface();
   CountingMesh mesh;
   CountingSink sink;
   StaticPeers peers({peer_ip("198.18.1.2"), peer_ip("198.18.3.2")});
   SteppingClock clock(std::chrono::milliseconds(10));
-  interface.mtu = 1500;
   const TrafficConfig traffic{{5076}, {{addr("239.74.163.2"), 43113}}};
   RelayCore core({traffic, 7124, std::chrono::milliseconds(500)}, interface, mesh, sink, peers,
                  clock);
 
   // Distinct datagrams, so the dedup cache inserts (and later evicts) entries.
-  std::vector<Bytes> captured, from_mesh;
+  Frames frames;
   for (int i = 0; i < 64; ++i) {
     FrameSpec spec;
     spec.payload = Bytes(1337, static_cast<Byte>(i));
-    captured.push_back(build_frame(spec));
+    frames.captured.push_back(build_frame(spec));
     spec.ip_src = "198.18.1.77";
-    from_mesh.push_back(mesh_v1(build_frame(spec)));
+    frames.from_mesh.push_back(mesh_v1(build_frame(spec)));
   }
 
   // The first datagram from a peer changes its state to up, which is logged once: that
@@ -73,31 +103,18 @@ TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
   sink.sent = 0;
 
   // Large multicast datagrams: reassembled on capture, fragmented again on emission.
-  std::vector<std::vector<Bytes>> captured_fragments;
-  std::vector<Bytes> large_from_mesh;
   for (int i = 0; i < 4; ++i) {
     FrameSpec spec;
     spec.eth_dst = "01:00:5e:4a:a3:02";
     spec.ip_dst = "239.74.163.2";
     spec.dport = 43113;
     spec.payload = Bytes(6000, static_cast<Byte>(i));
-    captured_fragments.push_back(split_into_fragments(build_frame(spec), 1500));
+    frames.captured_fragments.push_back(split_into_fragments(build_frame(spec), 1500));
     spec.ip_src = "198.18.1.77";
-    large_from_mesh.push_back(mesh_v1(build_frame(spec)));
+    frames.large_from_mesh.push_back(mesh_v1(build_frame(spec)));
   }
 
-  counting = true;
-  for (int round = 0; round < 100; ++round) {
-    for (std::size_t i = 0; i < captured.size(); ++i) {
-      core.on_captured(captured[i], false);
-      core.on_mesh_datagram(peer_ip("198.18.1.2"), from_mesh[i], false);
-    }
-    for (std::size_t i = 0; i < captured_fragments.size(); ++i) {
-      for (const Bytes& fragment : captured_fragments[i]) core.on_captured(fragment, false);
-      core.on_mesh_datagram(peer_ip("198.18.1.2"), large_from_mesh[i], false);
-    }
-  }
-  counting = false;
+  relay_counted(core, frames, 100);
 
   EXPECT_EQ(allocations.load(), 0u);
   EXPECT_EQ(core.counters().reassembled, 4u * 100);
@@ -112,13 +129,7 @@ TEST(HotPath, RelaysFramesBothWaysWithoutHeapAllocation) {
 // fragment header allocate nothing either.
 TEST(HotPath, Ipv6MulticastRelaysBothWaysWithoutHeapAllocation) {
   spdlog::set_level(spdlog::level::info);
-  InterfaceInfo interface;
-  interface.name = "eth0";
-  interface.mac = mac(kOurMac);
-  interface.ipv4 = ip("198.18.2.2");
-  interface.broadcast = ip("198.18.2.255");
-  interface.host_macs = {mac(kOurMac)};
-  interface.mtu = 1500;
+  const InterfaceInfo interface = segment_b_interface();
   CountingMesh mesh;
   CountingSink sink;
   StaticPeers peers({peer_ip("198.18.1.2"), peer_ip("198.18.3.2")});
@@ -127,42 +138,29 @@ TEST(HotPath, Ipv6MulticastRelaysBothWaysWithoutHeapAllocation) {
   RelayCore core({traffic, 7124, std::chrono::milliseconds(500)}, interface, mesh, sink, peers,
                  clock);
 
-  std::vector<Bytes> captured, from_mesh;
+  Frames frames;
   for (int i = 0; i < 64; ++i) {
     Frame6Spec spec;
     spec.payload = Bytes(500, static_cast<Byte>(i));
     spec.extensions = {{kNextHeaderHopByHop, padding_header()}};
-    captured.push_back(build_frame6(spec));
+    frames.captured.push_back(build_frame6(spec));
     spec.ip_src = "2001:db8:1::77";
-    from_mesh.push_back(mesh_v1(build_frame6(spec)));
+    frames.from_mesh.push_back(mesh_v1(build_frame6(spec)));
   }
-  std::vector<std::vector<Bytes>> captured_fragments;
-  std::vector<Bytes> large_from_mesh;
   for (int i = 0; i < 4; ++i) {
     Frame6Spec spec;
     spec.payload = Bytes(6000, static_cast<Byte>(i));
-    captured_fragments.push_back(
+    frames.captured_fragments.push_back(
         split_into_fragments6(build_frame6(spec), 1500, static_cast<std::uint32_t>(i)));
     spec.ip_src = "2001:db8:1::77";
-    large_from_mesh.push_back(mesh_v1(build_frame6(spec)));
+    frames.large_from_mesh.push_back(mesh_v1(build_frame6(spec)));
   }
   Frame6Spec first;  // the peer's first datagram logs its state change: before counting
   first.payload = Bytes(100, 0xEE);
   core.on_mesh_datagram(peer_ip("198.18.1.2"), mesh_v1(build_frame6(first)), false);
   sink.sent = 0;
 
-  counting = true;
-  for (int round = 0; round < 100; ++round) {
-    for (std::size_t i = 0; i < captured.size(); ++i) {
-      core.on_captured(captured[i], false);
-      core.on_mesh_datagram(peer_ip("198.18.1.2"), from_mesh[i], false);
-    }
-    for (std::size_t i = 0; i < captured_fragments.size(); ++i) {
-      for (const Bytes& fragment : captured_fragments[i]) core.on_captured(fragment, false);
-      core.on_mesh_datagram(peer_ip("198.18.1.2"), large_from_mesh[i], false);
-    }
-  }
-  counting = false;
+  relay_counted(core, frames, 100);
 
   EXPECT_EQ(allocations.load(), 0u);
   EXPECT_EQ(core.counters().reassembled, 4u * 100);
@@ -191,13 +189,13 @@ TEST(HotPath, MeshV2RelaysFramesBothWaysWithoutHeapAllocationOfOurs) {
   settings.sender_id = 1;
   RelayCore core(settings, interface, mesh, sink, peers, clock);
 
-  std::vector<Bytes> captured, from_mesh;
+  Frames frames;
   for (int i = 0; i < 64; ++i) {
     FrameSpec spec;
     spec.payload = Bytes(300, static_cast<Byte>(i));
-    captured.push_back(build_frame(spec));
+    frames.captured.push_back(build_frame(spec));
     spec.ip_src = "198.18.1.77";
-    from_mesh.push_back(build_frame(spec));
+    frames.from_mesh.push_back(build_frame(spec));
   }
   // The peer's first authenticated datagram changes its health to "up", which formats a
   // log line: once, not per packet. Done before counting.
@@ -211,11 +209,11 @@ TEST(HotPath, MeshV2RelaysFramesBothWaysWithoutHeapAllocationOfOurs) {
   std::uint64_t sequence = 1;
   counting = true;
   for (int round = 0; round < 100; ++round) {
-    for (std::size_t i = 0; i < captured.size(); ++i) {
-      core.on_captured(captured[i], false);
+    for (std::size_t i = 0; i < frames.captured.size(); ++i) {
+      core.on_captured(frames.captured[i], false);
       if (i % 4 == 3) core.flush();
       peer.clear();
-      peer.add_frame(from_mesh[i]);
+      peer.add_frame(frames.from_mesh[i]);
       core.on_mesh_datagram(
           peer_ip("198.18.1.2"),
           peer.finish({MeshV2Type::kFrames, 1, 2, 3, ++sequence}, keys.send_mac()), false);
