@@ -3,6 +3,8 @@
 
 #include <gmock/gmock.h>
 
+#include <vector>
+
 #include "snowsignal/clock.h"
 #include "snowsignal/frame_sink.h"
 #include "snowsignal/frame_source.h"
@@ -24,6 +26,15 @@ class MockFrameSink : public FrameSink {
   MOCK_METHOD(bool, send, (std::span<const Byte>), (override));
   MOCK_METHOD(const char*, last_error, (), (const, override));
 };
+
+// Keeps every frame given to `sink` in `sent`, each send succeeding: for tests that
+// judge what went on the wire as a whole (fragments put back together).
+inline void record_sends(MockFrameSink& sink, std::vector<std::vector<Byte>>& sent) {
+  EXPECT_CALL(sink, send).WillRepeatedly([&sent](std::span<const Byte> frame) {
+    sent.emplace_back(frame.begin(), frame.end());
+    return true;
+  });
+}
 
 class MockMeshSocket : public MeshSocket {
  public:

@@ -693,10 +693,7 @@ TEST_F(TrafficKindsRelayTest, MeshDatagramLargerThanOurMtuIsEmittedAsFragmentsOf
   interface_.mtu = 1400;
   const Bytes whole = large_multicast(60000);
   std::vector<Bytes> sent;
-  EXPECT_CALL(sink_, send).WillRepeatedly([&](std::span<const Byte> f) {
-    sent.emplace_back(f.begin(), f.end());
-    return true;
-  });
+  record_sends(sink_, sent);
   core().on_mesh_datagram(kPeerA, mesh_v1(whole), false);
   EXPECT_EQ(sent.size(), (60008 + 1375) / 1376);  // 1376: (1400 - 20) rounded down to 8
   for (const Bytes& f : sent) EXPECT_LE(f.size(), 14u + 1400);
@@ -822,10 +819,7 @@ TEST_F(Ipv6RelayTest, MeshDatagramLargerThanOurMtuIsEmittedAsIpv6FragmentsByteId
   interface_.mtu = 1400;
   const Bytes whole = large6(60000);
   std::vector<Bytes> sent;
-  EXPECT_CALL(sink_, send).WillRepeatedly([&](std::span<const Byte> f) {
-    sent.emplace_back(f.begin(), f.end());
-    return true;
-  });
+  record_sends(sink_, sent);
   core().on_mesh_datagram(kPeerA, mesh_v1(whole), false);
   for (const Bytes& f : sent) EXPECT_LE(f.size(), 14u + 1400);
   Bytes expected = whole;
