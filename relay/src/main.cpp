@@ -26,7 +26,7 @@
 #include "snowsignal/relay_core.h"
 #include "stats_json.h"
 #include "steady_clock.h"
-#include "system_state.h"
+#include "interface_state.h"
 #include "tins_interface_info.h"
 #include "traffic_kinds.h"
 #include "udp_mesh_socket.h"

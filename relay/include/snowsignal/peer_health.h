@@ -26,7 +26,21 @@ enum class PeerState {
   kSilent,       // v2 only: heartbeats expected and none arrived in time, and no ICMP error
 };
 
-std::string_view peer_state_name(PeerState state);  // "unknown", "up", "unreachable", "silent"
+// "unknown", "up", "unreachable", "silent". Inline, so the parts that report states
+// (observe) need not link the part that tracks them (health).
+inline std::string_view peer_state_name(PeerState state) {
+  switch (state) {
+    case PeerState::kUnknown:
+      return "unknown";
+    case PeerState::kUp:
+      return "up";
+    case PeerState::kUnreachable:
+      return "unreachable";
+    case PeerState::kSilent:
+      return "silent";
+  }
+  return "unknown";
+}
 
 struct PeerStatus {
   IpAddress peer;

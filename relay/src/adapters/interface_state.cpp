@@ -1,4 +1,4 @@
-#include "system_state.h"
+#include "interface_state.h"
 
 #include <net/if.h>
 #include <sys/ioctl.h>

@@ -13,20 +13,6 @@ long whole_seconds(Duration d) {
 
 }  // namespace
 
-std::string_view peer_state_name(PeerState state) {
-  switch (state) {
-    case PeerState::kUnknown:
-      return "unknown";
-    case PeerState::kUp:
-      return "up";
-    case PeerState::kUnreachable:
-      return "unreachable";
-    case PeerState::kSilent:
-      return "silent";
-  }
-  return "unknown";
-}
-
 PeerHealth::PeerHealth(PeerHealthSettings settings, PeerStateListener* listener)
     : settings_(settings), listener_(listener) {}
 

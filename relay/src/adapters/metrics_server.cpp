@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "health.h"
+#include "health_verdict.h"
 #include "metrics_text.h"
 
 namespace snowsignal {

@@ -13,7 +13,7 @@
 #include <cstring>
 #include <string>
 
-#include "health.h"
+#include "http_response.h"
 
 namespace snowsignal {
 

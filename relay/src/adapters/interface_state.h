@@ -1,5 +1,6 @@
-// Read-only questions to the kernel that the metrics snapshot needs, asked from the
-// event loop between batches (a syscall each, never per packet).
+// Read-only questions to the kernel about the capture interface, which the metrics
+// snapshot needs, asked from the event loop between batches (a syscall each, never
+// per packet).
 #pragma once
 
 #include <string>
