@@ -122,31 +122,32 @@ ParsedIp parse_ipv6(std::span<const Byte> frame) {
 
 }  // namespace
 
-MacAddress source_mac_of(std::span<const Byte> frame) {
-  return mac_at(frame.data() + 6);
+std::optional<EthernetView> parse_ethernet(std::span<const Byte> frame) {
+  if (frame.size() < kEthernetHeaderSize) return std::nullopt;
+  return EthernetView{frame, mac_at(frame.data()), mac_at(frame.data() + 6),
+                      load_be16(frame.data() + 12)};
 }
 
-MacAddress destination_mac_of(std::span<const Byte> frame) {
-  return mac_at(frame.data());
-}
-
-ParsedIp parse_ip_frame(std::span<const Byte> frame) {
-  if (frame.size() < kEthernetHeaderSize) return malformed();
-  const std::uint16_t ethertype = load_be16(frame.data() + 12);
+ParsedIp parse_ip_frame(const EthernetView& ethernet) {
   ParsedIp parsed;
-  if (ethertype == kEthertypeIpv4) {
-    parsed = parse_ipv4(frame);
-  } else if (ethertype == kEthertypeIpv6) {
-    parsed = parse_ipv6(frame);
+  if (ethernet.ethertype == kEthertypeIpv4) {
+    parsed = parse_ipv4(ethernet.bytes);
+  } else if (ethernet.ethertype == kEthertypeIpv6) {
+    parsed = parse_ipv6(ethernet.bytes);
   } else {
     parsed.drop = DropReason::kNotIpv4;
     return parsed;
   }
   if (parsed.drop) return parsed;
-  parsed.view.bytes = frame;
-  parsed.view.destination_mac = mac_at(frame.data());
-  parsed.view.source_mac = mac_at(frame.data() + 6);
+  parsed.view.bytes = ethernet.bytes;
+  parsed.view.destination_mac = ethernet.destination_mac;
+  parsed.view.source_mac = ethernet.source_mac;
   return parsed;
+}
+
+ParsedIp parse_ip_frame(std::span<const Byte> frame) {
+  const std::optional<EthernetView> ethernet = parse_ethernet(frame);
+  return ethernet ? parse_ip_frame(*ethernet) : malformed();
 }
 
 ParsedFrame parse_udp_datagram(const IpFrameView& ip) {

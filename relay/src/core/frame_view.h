@@ -119,8 +119,17 @@ struct ParsedFrame {
   FrameView view;                  // valid only when drop is unset
 };
 
-MacAddress source_mac_of(std::span<const Byte> frame);
-MacAddress destination_mac_of(std::span<const Byte> frame);
+// Ethernet II: both MACs and the ethertype, read once. The classifier and the loop
+// guard ask this view; the IP layer is parsed from it, not from the bytes again.
+struct EthernetView {
+  std::span<const Byte> bytes;  // the frame as given, possibly with Ethernet padding
+  MacAddress destination_mac;
+  MacAddress source_mac;
+  std::uint16_t ethertype = 0;
+};
+
+// nullopt when the frame is shorter than an Ethernet header.
+std::optional<EthernetView> parse_ethernet(std::span<const Byte> frame);
 
 // Ethertype IPv4 or IPv6 (else not_ipv4). IPv4: version 4, IHL >= 5, a total length
 // within the bytes (else malformed). IPv6: version 6, a payload length within the bytes,
@@ -128,6 +137,9 @@ MacAddress destination_mac_of(std::span<const Byte> frame);
 // fragment header) each within the payload (else malformed), at most
 // kIpv6MaxExtensionHeaders of them and kIpv6MaxExtensionBytes in all (else
 // extension_chain). MACs, addresses, protocol and fragmentation are reported, not judged.
+ParsedIp parse_ip_frame(const EthernetView& ethernet);
+// The same from raw bytes (malformed when shorter than an Ethernet header), for callers
+// that look at one layer only.
 ParsedIp parse_ip_frame(std::span<const Byte> frame);
 
 // The UDP datagram of a parsed frame: not a fragment (else fragment), protocol UDP

@@ -203,10 +203,12 @@ void RelayCore::on_captured(std::span<const Byte> captured, bool truncated) {
   // A capture shorter than the wire frame cannot be relayed intact (SnowSignal cut
   // every frame at 1024 bytes; we would rather drop than send a broken datagram).
   if (truncated) return drop(DropReason::kOversize);
-  if (frame.size() < kEthernetHeaderSize) return drop(DropReason::kMalformed);
-  if (is_host_mac(s.interface, source_mac_of(frame))) return drop(DropReason::kOwnMac);
+  // Parsed once: the loop guard and the classifier ask the same view.
+  const std::optional<EthernetView> ethernet = parse_ethernet(frame);
+  if (!ethernet) return drop(DropReason::kMalformed);
+  if (is_host_mac(s.interface, ethernet->source_mac)) return drop(DropReason::kOwnMac);
 
-  Classified classified = s.kinds.classify(frame);
+  Classified classified = s.kinds.classify(*ethernet);
   if (classified.fragment) {
     // Part of a datagram larger than the sender's MTU: held until the rest arrives, then
     // judged (port included) and relayed whole.
@@ -216,6 +218,7 @@ void RelayCore::on_captured(std::span<const Byte> captured, bool truncated) {
     if (outcome.drop) return drop(*outcome.drop, classified.ip.ip_source);
     if (outcome.complete.empty()) return;
     ++counters_.reassembled;
+    // The reassembled datagram is new bytes, judged as a whole (port included).
     frame = outcome.complete;
     classified = s.kinds.classify(frame);
     if (classified.fragment) return drop(DropReason::kMalformed, classified.ip.ip_source);
@@ -445,12 +448,13 @@ void RelayCore::on_mesh_frame(IpAddress from, std::span<const Byte> frame) {
     counters_.drop(reason);
     log_drop(s.warnings, s.clock.now(), reason, Side::kMesh, from);
   };
-  if (frame.size() < kEthernetHeaderSize) return drop(DropReason::kMalformed);
+  const std::optional<EthernetView> ethernet = parse_ethernet(frame);
+  if (!ethernet) return drop(DropReason::kMalformed);
   // One of our own frames coming back (for instance via a second relay on our segment
   // that captured our re-broadcast): re-sending it would start a loop.
-  if (is_host_mac(s.interface, source_mac_of(frame))) return drop(DropReason::kOwnMac);
+  if (is_host_mac(s.interface, ethernet->source_mac)) return drop(DropReason::kOwnMac);
 
-  const Classified classified = s.kinds.classify(frame);
+  const Classified classified = s.kinds.classify(*ethernet);
   // Peers reassemble before they send; a fragment on the mesh is half a datagram.
   if (classified.fragment) return drop(DropReason::kFragment);
   if (classified.drop) return drop(*classified.drop);

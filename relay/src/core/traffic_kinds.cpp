@@ -63,13 +63,19 @@ const Destination* TrafficKinds::find_destination(const MacAddress& mac, const I
 }
 
 Classified TrafficKinds::classify(std::span<const Byte> frame) const {
-  Classified out;
-  if (frame.size() < kEthernetHeaderSize) {
+  const std::optional<EthernetView> ethernet = parse_ethernet(frame);
+  if (!ethernet) {
+    Classified out;
     out.drop = DropReason::kMalformed;
     return out;
   }
+  return classify(*ethernet);
+}
+
+Classified TrafficKinds::classify(const EthernetView& frame) const {
+  Classified out;
   // Neither broadcast nor multicast: refused before the IP header is even read.
-  const MacAddress mac = destination_mac_of(frame);
+  const MacAddress& mac = frame.destination_mac;
   if (mac != MacAddress::broadcast() && !is_ethernet_multicast(mac)) {
     out.drop = DropReason::kNotBroadcast;
     return out;

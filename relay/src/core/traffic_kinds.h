@@ -64,6 +64,8 @@ class TrafficKinds {
   // destination address (not_broadcast, unconfigured_group), protocol (not_udp),
   // fragment, UDP header (malformed), port (wrong_port). The Ethernet source is not
   // judged here.
+  Classified classify(const EthernetView& frame) const;
+  // The same from raw bytes (malformed when shorter than an Ethernet header).
   Classified classify(std::span<const Byte> frame) const;
 
   // How the receiving side re-emits a datagram classified under `destination`.

@@ -37,6 +37,31 @@ TEST(FrameView, AcceptsBroadcastUdpToThePortAndExposesItsFields) {
   EXPECT_EQ(Bytes(parsed.view.udp_payload.begin(), parsed.view.udp_payload.end()), spec.payload);
 }
 
+TEST(FrameView, TheEthernetLayerIsReadOnceAndTheLayersAboveAreParsedFromIt) {
+  FrameSpec spec;
+  spec.payload = {9, 8, 7};
+  const Bytes frame = build_frame(spec);
+  const std::optional<EthernetView> ethernet = parse_ethernet(frame);
+  ASSERT_TRUE(ethernet);
+  EXPECT_EQ(ethernet->source_mac, mac(kClientMac));
+  EXPECT_EQ(ethernet->destination_mac, MacAddress::broadcast());
+  EXPECT_EQ(ethernet->ethertype, kEthertypeIpv4);
+  EXPECT_EQ(ethernet->bytes.data(), frame.data());
+  // The view is what the IP parse and the classifier read: the same verdict and fields
+  // as from the bytes, the MACs carried up from the Ethernet view.
+  const ParsedIp ip = parse_ip_frame(*ethernet);
+  ASSERT_FALSE(ip.drop);
+  EXPECT_EQ(ip.view.source_mac, ethernet->source_mac);
+  const TrafficKinds kinds(TrafficConfig{{5076}, {}});
+  const Classified from_view = kinds.classify(*ethernet);
+  const Classified from_bytes = kinds.classify(frame);
+  ASSERT_FALSE(from_view.drop);
+  EXPECT_EQ(from_view.destination, from_bytes.destination);
+  EXPECT_EQ(from_view.view.udp_payload.data(), from_bytes.view.udp_payload.data());
+  // Shorter than an Ethernet header: no view at all.
+  EXPECT_FALSE(parse_ethernet(std::span<const Byte>(frame.data(), kEthernetHeaderSize - 1)));
+}
+
 TEST(FrameView, AcceptsEthernetPaddingAfterTheDatagram) {
   FrameSpec spec;
   spec.payload = {1};
