@@ -16,6 +16,8 @@
 #include "dns_name_resolver.h"
 #include "event_loop.h"
 #include "health_probe.h"
+#include "health_verdict.h"
+#include "interface_state.h"
 #include "mesh_mac.h"
 #include "metrics_server.h"
 #include "multicast_membership.h"
@@ -25,8 +27,9 @@
 #include "snowsignal/config.h"
 #include "snowsignal/relay_core.h"
 #include "stats_json.h"
+#include "status_report.h"
+#include "status_socket.h"
 #include "steady_clock.h"
-#include "interface_state.h"
 #include "tins_interface_info.h"
 #include "traffic_kinds.h"
 #include "udp_mesh_socket.h"
@@ -144,14 +147,24 @@ class Daemon {
         core_(std::make_unique<RelayCore>(relay_settings(config, keyring_.get(), sender_id_),
                                           config.interface, mesh_, sink_, peers_, clock_)) {
     if (config.metrics_address) metrics_.emplace(*config.metrics_address);
+    if (config.status_socket) {
+      // Not fatal: the relay relays without it (e.g. run by hand by a user who cannot
+      // write /run/snowsignal), and says how to get it.
+      try {
+        status_.emplace(*config.status_socket);
+      } catch (const std::exception& e) {
+        spdlog::warn("no status socket, `snowsignal status` cannot ask this relay: {}", e.what());
+      }
+    }
   }
 
   void run() {
     const InterfaceInfo& i = config_.interface;
     log_buffers();
+    if (status_) spdlog::info("status on {} (snowsignal status)", status_->path());
+    if (metrics_ || status_) publish_metrics();
     if (metrics_) {
       // Before the ready line: whoever waits for it finds /healthz answering for real.
-      publish_metrics();
       spdlog::info("metrics and health on http://{}/metrics and /healthz",
                    config_.metrics_address->to_string());
     }
@@ -175,7 +188,7 @@ class Daemon {
       loop.every(std::chrono::seconds(config_.heartbeat_interval_s),
                  [this] { core_->send_heartbeats(); });
     }
-    if (metrics_) loop.every(kMetricsPeriod, [this] { publish_metrics(); });
+    if (metrics_ || status_) loop.every(kMetricsPeriod, [this] { publish_metrics(); });
     const int signal = loop.run();
     spdlog::info("stopping on signal {}", signal);
     report();
@@ -237,7 +250,14 @@ class Daemon {
                      config_.interface.name);
       }
     }
-    metrics_->publish(std::move(snapshot));
+    if (status_) {
+      const HealthVerdict verdict = evaluate_health(snapshot);
+      const StatusHeader header{config_.mesh_port, mesh_format(),
+                                std::chrono::duration<double>(clock_.now() - started_).count(),
+                                verdict.healthy, verdict.text};
+      status_->publish(status_document(header, snapshot, clock_.now()));
+    }
+    if (metrics_) metrics_->publish(std::move(snapshot));
   }
 
   void write_stats() {
@@ -261,8 +281,26 @@ class Daemon {
   std::uint64_t sender_id_;
   std::unique_ptr<RelayCore> core_;  // on the heap: it holds ~1.3 MB of fixed buffers
   std::optional<MetricsServer> metrics_;
+  std::optional<StatusServer> status_;
+  TimePoint started_ = clock_.now();
   bool interface_was_up_ = true;
 };
+
+// `snowsignal status`: what the relay on the socket says, as a screen or as JSON.
+int show_status(const StatusRequest& request) {
+  const StatusFetch fetched = fetch_status(request.socket);
+  if (!fetched.ok) {
+    std::fprintf(stderr, "snowsignal status: %s\n", fetched.error.c_str());
+    return 2;
+  }
+  const StatusScreen screen = render_status(fetched.document);
+  if (!screen.readable) {
+    std::fprintf(stderr, "snowsignal status: %s\n", screen.text.c_str());
+  } else {
+    std::fputs(request.json ? fetched.document.c_str() : screen.text.c_str(), stdout);
+  }
+  return status_exit_code(screen);
+}
 
 int run(int argc, char** argv) {
   SignalFd signals;  // first, before anything could start a thread
@@ -270,6 +308,7 @@ int run(int argc, char** argv) {
   const ConfigOutcome outcome = parse_config(std::vector<std::string>(argv + 1, argv + argc),
                                              process_environment(), interfaces);
   if (outcome.health_check) return probe_health(*outcome.health_check);
+  if (outcome.status) return show_status(*outcome.status);
   if (!outcome.config) {
     std::fprintf(outcome.exit_code == 0 ? stdout : stderr, "%s\n", outcome.message.c_str());
     return outcome.exit_code;

@@ -51,6 +51,14 @@ struct Config {
   unsigned heartbeat_interval_s = 2;        // v2 heartbeats; 0 = off
   unsigned mesh_datagram_size = 1472;       // v2 batches fill datagrams up to this size
   std::optional<Endpoint> metrics_address;  // --metrics-address: /metrics and /healthz
+  // --status-socket: where `snowsignal status` finds this relay; unset: none.
+  std::optional<std::string> status_socket;
+};
+
+// `snowsignal status [--json] [--status-socket PATH]`: ask a running relay.
+struct StatusRequest {
+  std::string socket;
+  bool json = false;
 };
 
 struct ConfigOutcome {
@@ -59,11 +67,17 @@ struct ConfigOutcome {
   std::string message;           // help/version text, or the one-line error
   // `--health-check [ADDR:PORT]`: probe a running relay's /healthz instead of relaying.
   std::optional<Endpoint> health_check = std::nullopt;
+  // `status`: show what a running relay says instead of relaying.
+  std::optional<StatusRequest> status = std::nullopt;
 };
 
 using Environment = std::map<std::string, std::string>;
 
 ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env,
                            const InterfaceLookup& interfaces);
+
+// Where the relay serves, and `snowsignal status` asks, when STATUS_SOCKET and
+// --status-socket are not given.
+std::string default_status_socket(const Environment& env);
 
 }  // namespace snowsignal

@@ -278,6 +278,15 @@ InterfaceInfo find_interface(const Setting& setting, const InterfaceLookup& inte
 
 }  // namespace
 
+// systemd's RuntimeDirectory=snowsignal gives RUNTIME_DIRECTORY (a list, the first is
+// ours); elsewhere /run/snowsignal, which the package and the image create.
+std::string default_status_socket(const Environment& env) {
+  if (auto it = env.find("RUNTIME_DIRECTORY"); it != env.end() && !it->second.empty()) {
+    return it->second.substr(0, it->second.find(':')) + "/status.sock";
+  }
+  return "/run/snowsignal/status.sock";
+}
+
 ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env,
                            const InterfaceLookup& interfaces) {
   CLI::App app{
@@ -376,6 +385,24 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
                      "127.0.0.1) for /healthz; exit 0 when healthy, 1 otherwise")
           ->expected(0, 1)
           ->type_name("[ADDR:PORT]");
+  const EnvOption status_socket(
+      app, "--status-socket", "STATUS_SOCKET", default_status_socket(env),
+      "Unix socket on which `snowsignal status` asks this relay how it is (none: no socket; "
+      "the default is under systemd's RuntimeDirectory when set)",
+      "PATH");
+  CLI::App* status = app.add_subcommand(
+      "status",
+      "Ask the running relay how it is, like `wg show`: interface, mesh, every peer with its "
+      "state, what was relayed and dropped. Exit 0 when healthy (as /healthz), 1 when not, 2 "
+      "when no relay answers");
+  bool status_json = false;
+  status->add_flag("--json", status_json, "Print the relay's answer as JSON, for scripts");
+  std::string status_path;
+  status
+      ->add_option("--status-socket", status_path,
+                   "The relay's status socket [env: STATUS_SOCKET, default: " +
+                       default_status_socket(env) + "]")
+      ->type_name("PATH");
   bool version = false;
   app.add_flag("--version", version, "Print the version and exit");
   app.footer(
@@ -395,6 +422,12 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
     return {std::nullopt, 2, std::string("snowsignal: ") + e.what()};
   }
   if (version) return {std::nullopt, 0, "snowsignal " SNOWSIGNAL_VERSION};
+  if (status->parsed()) {
+    ConfigOutcome ask;
+    ask.status = StatusRequest{status_path.empty() ? status_socket.resolve(env).value : status_path,
+                               status_json};
+    return ask;
+  }
   if (health_check_opt->count() > 0) {
     try {
       const Setting probed = health_check.empty() ? metrics_address.resolve(env)
@@ -489,6 +522,9 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
       throw ConfigError(
           "--accept-v1/ACCEPT_V1 needs --mesh-key-file/MESH_KEY_FILE: without "
           "a key the relay speaks only v1 anyway");
+    }
+    if (const Setting socket = status_socket.resolve(env); socket.value != "none") {
+      config.status_socket = socket.value;
     }
     if (const Setting metrics = metrics_address.resolve(env); !metrics.defaulted) {
       config.metrics_address = parse_endpoint(metrics);

@@ -396,3 +396,54 @@ TEST_F(ConfigTest, HealthCheckWithoutAnyAddressIsAnError) {
 
 }  // namespace
 }  // namespace snowsignal::testing
+
+namespace snowsignal::testing {
+namespace {
+
+class StatusConfigTest : public ::testing::Test {
+ protected:
+  StatusConfigTest() {
+    InterfaceInfo eth0;
+    eth0.name = "eth0";
+    eth0.ipv4 = Ipv4Address{0xC6120102};
+    ON_CALL(interfaces_, find).WillByDefault(Return(std::nullopt));
+    ON_CALL(interfaces_, find("eth0")).WillByDefault(Return(eth0));
+  }
+  ConfigOutcome parse(std::vector<std::string> args, Environment env = {}) {
+    return parse_config(std::move(args), env, interfaces_);
+  }
+  ::testing::NiceMock<MockInterfaceLookup> interfaces_;
+};
+
+TEST_F(StatusConfigTest, TheRelayServesItsStatusUnderRunSnowsignalOrSystemdsRuntimeDirectory) {
+  EXPECT_EQ(parse({}).config->status_socket, "/run/snowsignal/status.sock");
+  EXPECT_EQ(parse({}, {{"RUNTIME_DIRECTORY", "/run/snowsignal:/run/other"}}).config->status_socket,
+            "/run/snowsignal/status.sock");
+  EXPECT_EQ(parse({}, {{"RUNTIME_DIRECTORY", "/run/elsewhere"}}).config->status_socket,
+            "/run/elsewhere/status.sock");
+  EXPECT_EQ(parse({"--status-socket", "/tmp/a.sock"}).config->status_socket, "/tmp/a.sock");
+  EXPECT_EQ(parse({}, {{"STATUS_SOCKET", "/tmp/b.sock"}}).config->status_socket, "/tmp/b.sock");
+  EXPECT_FALSE(parse({"--status-socket", "none"}).config->status_socket);
+}
+
+TEST_F(StatusConfigTest, StatusAsksTheSocketTheRelayWouldServeAndRunsNoRelay) {
+  const ConfigOutcome plain = parse({"status"});
+  EXPECT_FALSE(plain.config);
+  ASSERT_TRUE(plain.status);
+  EXPECT_EQ(plain.status->socket, "/run/snowsignal/status.sock");
+  EXPECT_FALSE(plain.status->json);
+  const ConfigOutcome json = parse({"status", "--json", "--status-socket", "/tmp/x.sock"});
+  ASSERT_TRUE(json.status);
+  EXPECT_EQ(json.status->socket, "/tmp/x.sock");
+  EXPECT_TRUE(json.status->json);
+  const ConfigOutcome env = parse({"status"}, {{"STATUS_SOCKET", "/tmp/y.sock"}});
+  ASSERT_TRUE(env.status);
+  EXPECT_EQ(env.status->socket, "/tmp/y.sock");
+  const ConfigOutcome help = parse({"status", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.message, HasSubstr("--json"));
+  EXPECT_EQ(parse({"status", "--bogus"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace snowsignal::testing
