@@ -29,6 +29,7 @@ TEST_PACKAGES=(
   lintian dpkg-dev    # the packaging tests: the .deb's verdict, dpkg-shlibdeps for CPack
   python3-yaml        # the deployment files test parses the stack and the manifests
   dnsmasq-base        # DNS peer discovery tests (several A records, SERVICENAME)
+  libcap2-bin         # setcap: the relay with a permitted-only file capability
 )
 case $set_name in
   demo) PACKAGES=("${DEMO_PACKAGES[@]}") ;;

@@ -21,6 +21,7 @@
 #include "mesh_mac.h"
 #include "metrics_server.h"
 #include "multicast_membership.h"
+#include "net_raw_capability.h"
 #include "packet_socket_sink.h"
 #include "pcap_frame_source.h"
 #include "resolving_peer_directory.h"
@@ -314,6 +315,12 @@ int run(int argc, char** argv) {
     return outcome.exit_code;
   }
   const Config& config = *outcome.config;
+  // Before anything opens a socket: without it the capture would fail later with a
+  // bare EPERM that names nothing the user can set.
+  if (acquire_net_raw() == NetRaw::kMissing) {
+    std::fprintf(stderr, "%s\n", net_raw_missing_message().c_str());
+    return 2;
+  }
 
   auto logger = spdlog::stderr_logger_st("snowsignal");
   spdlog::set_default_logger(logger);
