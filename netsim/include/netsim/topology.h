@@ -58,6 +58,7 @@ class Topology {
 
   Netns netns_of(const std::string& host) const;
   void add_default_routes(const Host& host, const Netns& ns);
+  void write_emulation_sysctls(const Netns& ns, bool router, bool ipv6);
 };
 
 }  // namespace netsim

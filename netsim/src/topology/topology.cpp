@@ -53,6 +53,7 @@ void Topology::build() {
     engine_->set_link_up(ns, "lo", true);
     const bool ipv6 = std::any_of(host.links.begin(), host.links.end(),
                                   [](const Attachment& l) { return l.address6.has_value(); });
+    write_emulation_sysctls(ns, host.router, ipv6);
     if (ipv6) {
       // Before the veths exist, so they inherit it: no duplicate address detection, not
       // even for the kernel's own fe80:: address (MLD reports need one that is not
@@ -83,12 +84,7 @@ void Topology::build() {
                              "");
       engine_->set_link_up(ns, link.ifname, true);
     }
-    if (host.router) {
-      engine_->write_sysctl(ns, "/proc/sys/net/ipv4/ip_forward", "1");
-      if (ipv6) engine_->write_sysctl(ns, "/proc/sys/net/ipv6/conf/all/forwarding", "1");
-    } else {
-      add_default_routes(host, ns);
-    }
+    if (!host.router) add_default_routes(host, ns);
     for (const auto& r : host.routes) engine_->add_route(ns, r.to_text(), r.via_text());
     spdlog::debug("{} {}: netns {}", host.router ? "router" : "host", host.name, ns.inode);
   }
@@ -109,6 +105,29 @@ void Topology::build() {
 
 // One default route per family (Scenario::default_gateway*): a host whose first segment
 // is IPv6-only takes its IPv4 default from a later segment, or has none.
+// Every kernel setting the emulation depends on, written in each namespace rather than
+// inherited. A new netns copies its IPv4 settings from the machine's own
+// (net.core.devconf_inherit_init_net=0, the default), and every Docker host sets
+// net.ipv4.ip_forward=1: inherited, every emulated host would forward like a router.
+// Written before the host's links exist, so they take these values as their defaults.
+void Topology::write_emulation_sysctls(const Netns& ns, bool router, bool ipv6) {
+  const char* forward = router ? "1" : "0";
+  // Routers forward unicast, hosts never do (both families).
+  engine_->write_sysctl(ns, "/proc/sys/net/ipv4/ip_forward", forward);
+  // A relayed datagram keeps its source from another segment; a host must accept it on
+  // the link it arrived on (the kernel's own default; some distributions turn strict
+  // reverse-path filtering on, which multi-homed hosts would then apply).
+  engine_->write_sysctl(ns, "/proc/sys/net/ipv4/conf/all/rp_filter", "0");
+  engine_->write_sysctl(ns, "/proc/sys/net/ipv4/conf/default/rp_filter", "0");
+  // Peer health reads ICMP errors at the kernel's default rate: one per second per
+  // destination (relay/README.md, Operations).
+  engine_->write_sysctl(ns, "/proc/sys/net/ipv4/icmp_ratelimit", "1000");
+  if (!ipv6) return;
+  engine_->write_sysctl(ns, "/proc/sys/net/ipv6/conf/all/forwarding", forward);
+  engine_->write_sysctl(ns, "/proc/sys/net/ipv6/conf/default/forwarding", forward);
+  engine_->write_sysctl(ns, "/proc/sys/net/ipv6/icmp/ratelimit", "1000");
+}
+
 void Topology::add_default_routes(const Host& host, const Netns& ns) {
   if (auto gw = sc_.default_gateway(host)) engine_->add_route(ns, "default", to_string(*gw));
   if (auto gw = sc_.default_gateway6(host)) engine_->add_route(ns, "default", to_string(*gw));

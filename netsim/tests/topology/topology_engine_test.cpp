@@ -128,6 +128,10 @@ std::string describe_current_netns(const std::string& label) {
   std::getline(routes, line);  // header
   while (std::getline(routes, line)) o << label << " route " << line << "\n";
   o << label << " ip_forward " << slurp("/proc/sys/net/ipv4/ip_forward") << "\n";
+  if (label != "world") {
+    o << label << " eth0 forwarding " << slurp("/proc/sys/net/ipv4/conf/eth0/forwarding") << "\n";
+    o << label << " rp_filter " << slurp("/proc/sys/net/ipv4/conf/all/rp_filter") << "\n";
+  }
   return o.str();
 }
 
@@ -203,6 +207,46 @@ TEST(TopologyEngine, NetlinkBuildsTheScenarioAndTearsItDown) {
   // 2 bridges + 4 veths deleted, 3 namespaces released, nothing left.
   EXPECT_TRUE(has(nl, "teardown links 6 anchors 3 problems 0")) << nl;
   EXPECT_TRUE(has(nl, "after teardown nsbr1 0 nsv1p0 0")) << nl;
+}
+
+// The machine's own settings, changed for the length of one test and put back (root in
+// the machine's user namespace only: nothing else may write them).
+class MachineSysctl {
+ public:
+  MachineSysctl(std::string path, const std::string& value) : path_(std::move(path)) {
+    old_ = slurp(path_.c_str());
+    std::ofstream(path_) << value;
+  }
+  ~MachineSysctl() { std::ofstream(path_) << old_; }
+
+ private:
+  std::string path_;
+  std::string old_;
+};
+
+bool root_of_the_machine() {
+  // In the initial user namespace the uid map is the whole range.
+  return geteuid() == 0 && slurp("/proc/self/uid_map").find("4294967295") != std::string::npos;
+}
+
+// A Docker host forwards (ip_forward=1) and some distributions filter reverse paths
+// strictly; a new namespace inherits both for IPv4. netsim writes what it depends on,
+// so hosts still do not forward and routers do, with either engine.
+TEST(TopologyEngine, HostsDoNotForwardEvenWhereTheMachineDoes) {
+  if (!root_of_the_machine()) GTEST_SKIP() << "needs root of the machine to set its ip_forward";
+  const MachineSysctl forward("/proc/sys/net/ipv4/ip_forward", "1");
+  const MachineSysctl filter("/proc/sys/net/ipv4/conf/all/rp_filter", "1");
+  ASSERT_EQ(slurp("/proc/sys/net/ipv4/ip_forward"), "1");
+  for (EngineKind engine : {EngineKind::netlink, EngineKind::ip}) {
+    const std::string out = build_and_describe(engine);
+    ASSERT_EQ(out.rfind("ERROR", 0), std::string::npos) << out;
+    EXPECT_TRUE(has(out, "h1 ip_forward 0")) << out;
+    EXPECT_TRUE(has(out, "h1 eth0 forwarding 0")) << out;
+    EXPECT_TRUE(has(out, "h2 ip_forward 0")) << out;
+    EXPECT_TRUE(has(out, "h1 rp_filter 0")) << out;
+    EXPECT_TRUE(has(out, "r ip_forward 1")) << out;
+    EXPECT_TRUE(has(out, "r eth0 forwarding 1")) << out;
+  }
 }
 
 TEST(TopologyEngine, NetlinkMakesNoProcessAtAll) {
