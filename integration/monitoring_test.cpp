@@ -29,8 +29,9 @@ std::string slurp(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// The test's own files: the mesh key (mode 0600, as the relay demands) and a copy of the
-// dashboard with one metric misspelt, the control that shows the check can fail.
+// The test's own files: the mesh key (mode 0600, as the relay demands), and copies of
+// the dashboard and of the alert rules with one metric misspelt each, the control that
+// shows the check can fail (a quiet alert on a metric that does not exist included).
 class TestFiles {
  public:
   TestFiles() {
@@ -45,10 +46,17 @@ class TestFiles {
     if (at == std::string::npos) throw std::runtime_error("dashboard has no RTT panel");
     dashboard.replace(at, good.size(), "snowsignal_peer_rtt_second");
     std::ofstream(broken_dashboard()) << dashboard;
+    std::string rules = slurp(fs::path(MONITORING_DIR) / "snowsignal-alerts.yml");
+    const std::string peers = "snowsignal_peers{";
+    const auto in_rules = rules.find(peers);
+    if (in_rules == std::string::npos) throw std::runtime_error("no alert reads snowsignal_peers");
+    rules.replace(in_rules, peers.size(), "snowsignal_peer_count{");
+    std::ofstream(broken_rules()) << rules;
   }
   ~TestFiles() { fs::remove_all(dir_); }
   fs::path key() const { return dir_ / "mesh.key"; }
   fs::path broken_dashboard() const { return dir_ / "broken-dashboard.json"; }
+  fs::path broken_rules() const { return dir_ / "broken-alerts.yml"; }
 
  private:
   fs::path dir_;
@@ -84,7 +92,7 @@ TEST(Monitoring, EveryDashboardQueryReturnsSeriesAndEveryAlertParsesOnARealProme
         command: [sh, -c, ")" +
                            check + dir + "/snowsignal-dashboard.json" + rules +
                            " --within 40 > ${logs}/checks.txt; " + check +
-                           files.broken_dashboard().string() + rules +
+                           files.broken_dashboard().string() + " " + files.broken_rules().string() +
                            R"( --within 0 > ${logs}/broken.txt; echo checks done"]
         ready: "checks done"
         ready_timeout: 90
@@ -97,12 +105,15 @@ expect:
   const std::string checks = slurp(run.dir / "logs" / "checks.txt");
   const std::string broken = slurp(run.dir / "logs" / "broken.txt");
   expect_all_pass(run);
-  // 14 dashboard queries, the instance variable, 7 alert expressions.
-  EXPECT_NE(checks.find("queries: 22 passed, 0 failed"), std::string::npos) << checks;
-  // The control: the misspelt metric is caught, and only it.
+  // 14 dashboard queries, the instance variable, 7 alert expressions, the 7 metrics the
+  // alerts read.
+  EXPECT_NE(checks.find("queries: 29 passed, 0 failed"), std::string::npos) << checks;
+  // The control: each misspelt metric is caught, and only they are.
+  EXPECT_NE(broken.find("FAIL alert metric snowsignal_peer_count: no series"), std::string::npos)
+      << broken;
   EXPECT_NE(broken.find("FAIL panel \"Peer round trip (mesh v2)\" A: no series"), std::string::npos)
       << broken;
-  EXPECT_NE(broken.find("queries: 21 passed, 1 failed"), std::string::npos) << broken;
+  EXPECT_NE(broken.find("queries: 27 passed, 2 failed"), std::string::npos) << broken;
 }
 
 }  // namespace

@@ -7,7 +7,8 @@ Prometheus, since Grafana itself is not a Debian package and cannot be run in th
 Dashboard queries (with $instance as ".*" and $__rate_interval as 1m, what Grafana
 would substitute for "All") must parse and return at least one series; so must the
 instance variable's label_values() metric. Alert expressions must parse; they may
-return nothing (an alert that is not firing). Retries until every check passes or
+return nothing (an alert that is not firing), but every metric they read must return
+series, so a misspelt name cannot pass as a quiet alert. Retries until every check passes or
 --within seconds (default 40) run out, since rates need a few scrapes. Prints one line
 per query; exit 0 only when all pass.
 """
@@ -46,6 +47,15 @@ def rule_queries(path):
     return [(f'alert {r["alert"]}', r["expr"]) for g in rules["groups"] for r in g["rules"]]
 
 
+def alert_metrics(path):
+    """Every metric an alert reads, asked alone: a quiet alert proves nothing when it
+    reads a metric that does not exist, so each must return series."""
+    names = set()
+    for _, expr in rule_queries(path):
+        names.update(re.findall(r"\b(snowsignal_[a-z_]+|up)\s*\{", expr))
+    return [(f"alert metric {name}", name + '{job="snowsignal"}') for name in sorted(names)]
+
+
 def query(base, expr):
     url = base + "/api/v1/query?" + urllib.parse.urlencode({"query": expr})
     try:
@@ -64,6 +74,7 @@ def main():
     args = parser.parse_args()
     checks = [(name, grafana_substitute(e), True) for name, e in dashboard_queries(args.dashboard)]
     checks += [(name, e, False) for name, e in rule_queries(args.rules)]
+    checks += [(name, e, True) for name, e in alert_metrics(args.rules)]
     deadline = time.monotonic() + args.within
     while True:
         lines, failed = [], 0
