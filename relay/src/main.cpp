@@ -140,7 +140,7 @@ class Daemon {
         kinds_(config.traffic),
         membership_(config.interface.index, config.traffic.multicast_groups),
         source_(config.interface.name, capture_filter(kinds_, config.interface.host_macs),
-                config.interface.mtu, config.capture_ring_frames),
+                config.interface.mtu, config.capture_ring_frames, config.capture_ring_memory),
         sink_(config.interface.index, config.interface.name),
         mesh_(config.mesh_port, static_cast<int>(config.mesh_socket_buffer)),
         keyring_(make_keyring(config)),
@@ -203,6 +203,13 @@ class Daemon {
     spdlog::info("capture ring: {} frames of {} bytes (snap length {}) granted, {} asked; {} KiB",
                  source_.ring_frames_granted(), ring.frame_size, ring.snap_length, ring.frames,
                  source_.ring_bytes_granted() / 1024);
+    if (ring.bounded) {
+      spdlog::info(
+          "capture ring bounded by --capture-ring-memory {} KiB: {} of the {} frames asked at "
+          "MTU {} (slots follow the MTU; raise it to hold longer bursts of frames this large)",
+          config_.capture_ring_memory / 1024, ring.frames, ring.frames_asked,
+          config_.interface.mtu);
+    }
     if (source_.ring_frames_granted() < ring.frames) {
       spdlog::warn("capture ring is smaller than asked ({} of {} frames): bursts may be lost",
                    source_.ring_frames_granted(), ring.frames);

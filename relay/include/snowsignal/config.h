@@ -40,6 +40,9 @@ struct Config {
   // Capture ring size in frames (each slot holds one MTU-sized frame): what a burst of
   // back-to-back broadcasts must fit in while we are not scheduled.
   unsigned capture_ring_frames = 8192;
+  // ...but never more kernel memory than this: a slot follows the MTU (1 GiB for 8192
+  // frames on loopback's 65536).
+  std::size_t capture_ring_memory = std::size_t{32} << 20;
   // SO_RCVBUF and SO_SNDBUF of the mesh socket, in bytes (the kernel caps it at
   // net.core.rmem_max/wmem_max unless we hold CAP_NET_ADMIN).
   unsigned mesh_socket_buffer = 8 * 1024 * 1024;

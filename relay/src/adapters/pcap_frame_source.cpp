@@ -44,8 +44,9 @@ void deliver(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
 }  // namespace
 
 PcapFrameSource::PcapFrameSource(const std::string& interface, const std::string& filter,
-                                 unsigned mtu, unsigned ring_frames)
-    : plan_(plan_capture_ring(mtu, ring_frames, static_cast<std::size_t>(::getpagesize()))) {
+                                 unsigned mtu, unsigned ring_frames, std::size_t ring_memory)
+    : plan_(plan_capture_ring(mtu, ring_frames, static_cast<std::size_t>(::getpagesize()),
+                              ring_memory)) {
   Tins::SnifferConfiguration config;
   // Whole frames up to the MTU (never SnowSignal's 1024); a longer one arrives truncated
   // and is dropped as oversize, as the mesh side would drop it.

@@ -21,7 +21,7 @@ class PcapFrameSource final : public FrameSource {
  public:
   // Throws std::runtime_error with a readable message when the capture cannot open.
   PcapFrameSource(const std::string& interface, const std::string& filter, unsigned mtu,
-                  unsigned ring_frames);
+                  unsigned ring_frames, std::size_t ring_memory);
   ~PcapFrameSource() override;
 
   int selectable_fd() const override { return fd_; }

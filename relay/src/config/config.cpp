@@ -352,8 +352,15 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
   const EnvOption ring_frames(app, "--capture-ring-frames", "CAPTURE_RING_FRAMES", "8192",
                               "Capture ring size in frames of the interface MTU (16..262144): "
                               "how many back-to-back broadcasts are held while the relay is "
-                              "not running; about 2 KiB of kernel memory each",
+                              "not running; about 2 KiB of kernel memory each at MTU 1500, "
+                              "and no more than --capture-ring-memory in all",
                               "FRAMES");
+  const EnvOption ring_memory(
+      app, "--capture-ring-memory", "CAPTURE_RING_MEMORY", "33554432",
+      "Most kernel memory the capture ring may take, in bytes (1048576..4294967296): a slot "
+      "follows the MTU, so 32 MiB holds 8192 frames at MTU 1500, 2048 at 9000, 256 on "
+      "loopback (65536)",
+      "BYTES");
   const EnvOption mesh_buffer(app, "--mesh-socket-buffer", "MESH_SOCKET_BUFFER", "8388608",
                               "Mesh socket receive and send buffer in bytes (4096..268435456); "
                               "above net.core.rmem_max/wmem_max only with CAP_NET_ADMIN",
@@ -504,6 +511,8 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
         parse_number(dedup_window.resolve(env), 60000, "a number of milliseconds (0..60000)"));
     config.capture_ring_frames = static_cast<unsigned>(
         parse_number(ring_frames.resolve(env), 16, 262144, "a number of frames (16..262144)"));
+    config.capture_ring_memory = parse_number(ring_memory.resolve(env), 1048576, 4294967296UL,
+                                              "a number of bytes (1048576..4294967296)");
     config.mesh_socket_buffer = static_cast<unsigned>(parse_number(
         mesh_buffer.resolve(env), 4096, 268435456, "a number of bytes (4096..268435456)"));
     config.heartbeat_interval_s = static_cast<unsigned>(

@@ -20,7 +20,14 @@
 
 namespace snowsignal {
 
+// The kernel memory a ring may take unless --capture-ring-memory says otherwise. Holds
+// the default 8192 frames up to an MTU of 1500 (16 MiB), 2048 at 9000 (one 16 KiB block
+// per frame), 256 on loopback's 65536 (one 128 KiB block each).
+inline constexpr std::size_t kDefaultCaptureRingMemory = std::size_t{32} << 20;
+
 struct CaptureRingPlan {
+  std::size_t frames_asked = 0;  // what the configuration asked for
+  bool bounded = false;          // frames were cut to fit memory_limit
   unsigned snap_length = 0;
   std::size_t frame_size = 0;  // one slot
   std::size_t block_size = 0;  // what the kernel allocates at a time
@@ -30,7 +37,11 @@ struct CaptureRingPlan {
   std::size_t memory = 0;       // bytes the kernel maps: blocks * block_size
 };
 
-CaptureRingPlan plan_capture_ring(unsigned mtu, std::size_t frames, std::size_t page_size);
+// `frames` slots for an MTU, but never more kernel memory than `memory_limit` (at least
+// one block, so a ring always exists): a slot follows the MTU, and 8192 slots on an MTU
+// 65536 interface would take 1 GiB.
+CaptureRingPlan plan_capture_ring(unsigned mtu, std::size_t frames, std::size_t page_size,
+                                  std::size_t memory_limit = kDefaultCaptureRingMemory);
 
 // Frames a ring of `mapped_bytes` holds with this plan's layout (what was granted).
 std::size_t ring_frames_in(const CaptureRingPlan& plan, std::size_t mapped_bytes);

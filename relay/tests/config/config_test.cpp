@@ -178,6 +178,14 @@ TEST_F(ConfigTest, RejectsCaptureRingAndMeshBufferOutsideTheirRanges) {
   expect_error({}, {{"MESH_SOCKET_BUFFER", "1e9"}}, "MESH_SOCKET_BUFFER");
 }
 
+TEST_F(ConfigTest, CaptureRingMemoryIsBoundedByDefaultAndSetByFlagOrEnvironment) {
+  EXPECT_EQ(ok({}).capture_ring_memory, std::size_t{32} << 20);
+  EXPECT_EQ(ok({"--capture-ring-memory", "134217728"}).capture_ring_memory, 134217728u);
+  EXPECT_EQ(ok({}, {{"CAPTURE_RING_MEMORY", "8388608"}}).capture_ring_memory, 8388608u);
+  expect_error({"--capture-ring-memory", "1048575"}, {}, "--capture-ring-memory");
+  expect_error({}, {{"CAPTURE_RING_MEMORY", "lots"}}, "CAPTURE_RING_MEMORY");
+}
+
 TEST_F(ConfigTest, HelpNamesEveryEnvironmentVariableAndDefault) {
   const ConfigOutcome outcome = parse({"--help"});
   EXPECT_FALSE(outcome.config);

@@ -48,5 +48,38 @@ TEST(CaptureRing, GrantedFramesComeFromTheMappedBytes) {
   EXPECT_EQ(ring_frames_in(p, 0), 0u);
 }
 
+TEST(CaptureRing, TheDefaultBoundLeavesTheDefaultRingAtMtu1500Untouched) {
+  const CaptureRingPlan p = plan_capture_ring(1500, 8192, 4096);
+  EXPECT_FALSE(p.bounded);
+  EXPECT_EQ(p.frames, 8192u);
+  EXPECT_EQ(p.frames_asked, 8192u);
+  EXPECT_LE(p.memory, kDefaultCaptureRingMemory);
+}
+
+TEST(CaptureRing, AnyMtuStaysWithinTheMemoryBound) {
+  // Loopback (65536): 8192 slots of a 128 KiB block each would be 1 GiB.
+  const CaptureRingPlan lo = plan_capture_ring(65536, 8192, 4096);
+  EXPECT_TRUE(lo.bounded);
+  EXPECT_EQ(lo.block_size, 128u * 1024);
+  EXPECT_EQ(lo.frames, 256u);
+  EXPECT_EQ(lo.memory, kDefaultCaptureRingMemory);
+  // Jumbo frames (9000): one 16 KiB block per frame, 2048 of them.
+  const CaptureRingPlan jumbo = plan_capture_ring(9000, 8192, 4096);
+  EXPECT_TRUE(jumbo.bounded);
+  EXPECT_EQ(jumbo.frames, 2048u);
+  EXPECT_LE(jumbo.memory, kDefaultCaptureRingMemory);
+  // A larger bound is honoured, up to what was asked.
+  const CaptureRingPlan wide = plan_capture_ring(65536, 8192, 4096, std::size_t{2} << 30);
+  EXPECT_FALSE(wide.bounded);
+  EXPECT_EQ(wide.frames, 8192u);
+}
+
+TEST(CaptureRing, ABoundBelowOneBlockStillGivesOneBlock) {
+  const CaptureRingPlan p = plan_capture_ring(65536, 8192, 4096, 1000);
+  EXPECT_TRUE(p.bounded);
+  EXPECT_EQ(p.frames, 1u);
+  EXPECT_EQ(p.memory, 128u * 1024);
+}
+
 }  // namespace
 }  // namespace snowsignal
