@@ -58,6 +58,11 @@ struct Launch {
   int netns_fd = -1;
   std::string stdout_path;  // appended to
   std::string stderr_path;  // empty: same file as stdout
+  // The emulated host's own runtime directory (its /run): given to the program as
+  // RUNTIME_DIRECTORY, as systemd gives a service, so programs that keep sockets there
+  // (snowsignal's status socket) keep them per host, in the run's logs, and never on
+  // the machine's /run. Empty: the environment as it is.
+  std::string runtime_dir;
 };
 // Starts a long-running program in its own process group with PR_SET_PDEATHSIG.
 // Throws (with errno text) when the program cannot be executed.

@@ -70,6 +70,7 @@ class Supervisor {
 
   const ProcessState& state(const std::string& name) const { return states_.at(name); }
   std::string log_file(const std::string& name) const;
+  std::string runtime_dir(const std::string& host) const;
   std::vector<std::string> argv_of(const std::string& name) const;
   int processes_started() const;
 

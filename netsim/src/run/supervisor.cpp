@@ -79,6 +79,13 @@ std::vector<std::string> Supervisor::argv_of(const std::string& name) const {
   return argv;
 }
 
+// The host's runtime directory, LOGS/run-HOST, made on first use.
+std::string Supervisor::runtime_dir(const std::string& host) const {
+  const std::string dir = logs_ + "/run-" + host;
+  ::mkdir(dir.c_str(), 0755);
+  return dir;
+}
+
 void Supervisor::start(const std::string& name) {
   const ProcessSpec* spec = sc_.find_process(name);
   ProcessState& st = states_.at(name);
@@ -86,6 +93,7 @@ void Supervisor::start(const std::string& name) {
   Launch l;
   l.argv = argv_of(name);
   l.netns_fd = topo_.netns_fd(spec->host);
+  l.runtime_dir = runtime_dir(spec->host);
   l.stdout_path = log_file(name);
   st.log_offset = file_size(l.stdout_path);
   st.pid = launch(l);
@@ -201,6 +209,7 @@ pid_t Supervisor::run_oneshot(const std::string& host, const std::vector<std::st
   l.argv = argv;
   l.argv[0] = bins_.resolve(argv[0]);
   l.netns_fd = topo_.netns_fd(host);
+  l.runtime_dir = runtime_dir(host);
   l.stdout_path = stdout_path;
   l.stderr_path = stderr_path;
   pid_t pid = launch(l);

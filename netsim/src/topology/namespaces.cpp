@@ -260,8 +260,22 @@ NetnsAnchor spawn_netns_anchor() {
   return a;
 }
 
+// The environment for a launched program: ours, with RUNTIME_DIRECTORY set when the
+// launch names one. Built before fork, so the child only calls execve.
+static std::vector<std::string> launch_environment(const Launch& spec) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!spec.runtime_dir.empty() && std::strncmp(*e, "RUNTIME_DIRECTORY=", 18) == 0) continue;
+    env.emplace_back(*e);
+  }
+  if (!spec.runtime_dir.empty()) env.push_back("RUNTIME_DIRECTORY=" + spec.runtime_dir);
+  return env;
+}
+
 pid_t launch(const Launch& spec) {
   auto cargv = c_argv(spec.argv);
+  const std::vector<std::string> env_strings = launch_environment(spec);
+  auto cenv = c_argv(env_strings);
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe: " + std::string(strerror(errno)));
@@ -292,7 +306,7 @@ pid_t launch(const Launch& spec) {
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
       child_fail(report[1], errno);
-    execv(cargv[0], cargv.data());
+    execve(cargv[0], cargv.data(), cenv.data());
     child_fail(report[1], errno);
   }
   close(report[1]);
