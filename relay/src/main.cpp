@@ -95,7 +95,7 @@ std::uint64_t derived_sender_id(const Config& config) {
   ::gethostname(host.data(), host.size() - 1);
   const std::string identity = std::string(host.data()) + '\n' + config.interface.name + '\n' +
                                config.interface.mac.to_string() + '\n' +
-                               config.interface.ipv4->to_string() + '\n' +
+                               primary_address(config.interface).to_string() + '\n' +
                                std::to_string(config.mesh_port);
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   for (const char c : identity) {
@@ -169,11 +169,16 @@ class Daemon {
       spdlog::info("metrics and health on http://{}/metrics and /healthz",
                    config_.metrics_address->to_string());
     }
-    spdlog::info(
-        "relay ready: {} {} {} bcast {} mtu {}, mesh port {} {}, peers [{}]{}, relaying {}", i.name,
-        i.mac.to_string(), i.ipv4->to_string(), i.broadcast.to_string(), i.mtu, config_.mesh_port,
-        mesh_format(), join(peers_.peers()), peers_.self_relay() ? " (self-relay)" : "",
-        kinds_.describe());
+    if (!config_.ipv4_not_relayed.empty()) {
+      spdlog::warn("{} has no IPv4 address: relaying IPv6 groups only; {} cannot be relayed here",
+                   i.name, config_.ipv4_not_relayed);
+    }
+    const std::string addresses = i.ipv4 ? i.ipv4->to_string() + " bcast " + i.broadcast.to_string()
+                                         : primary_address(i).to_string() + " (no IPv4)";
+    spdlog::info("relay ready: {} {} {} mtu {}, mesh port {} {}, peers [{}]{}, relaying {}", i.name,
+                 i.mac.to_string(), addresses, i.mtu, config_.mesh_port, mesh_format(),
+                 join(peers_.peers()), peers_.self_relay() ? " (self-relay)" : "",
+                 kinds_.describe());
     // A stats file exists from the moment we are ready, so readers need no special case.
     write_stats();
     EventLoop loop(source_, *core_, mesh_.selectable_fd(), signals_, clock_);
@@ -336,8 +341,7 @@ int run(int argc, char** argv) {
 
   BackgroundNameResolver resolver(std::make_unique<DnsNameResolver>());
   ResolvingPeerDirectory peers(resolver, config.other_relays, config.service_name,
-                               own_addresses(config.interface),
-                               IpAddress::from_v4(*config.interface.ipv4));
+                               own_addresses(config.interface), primary_address(config.interface));
   if (auto unresolved = peers.start()) {
     std::fprintf(stderr, "snowsignal: %s: cannot resolve '%s'\n",
                  config.other_relays_source.c_str(), unresolved->c_str());

@@ -24,6 +24,19 @@ struct InterfaceInfo {
   std::vector<IpAddress> host_ipv6s;
 };
 
+// The address that names this relay on its interface: the IPv4 one, or on an
+// IPv6-only interface this host's first global IPv6 address (::1 without one).
+inline IpAddress primary_address(const InterfaceInfo& interface) {
+  if (interface.ipv4) return IpAddress::from_v4(*interface.ipv4);
+  IpAddress loopback{};
+  loopback.octets[15] = 1;
+  for (const IpAddress& a : interface.host_ipv6s) {
+    const bool link_local = a.octets[0] == 0xfe && (a.octets[1] & 0xc0) == 0x80;  // fe80::/10
+    if (!a.is_v4() && !link_local && a != loopback) return a;
+  }
+  return loopback;
+}
+
 class InterfaceLookup {
  public:
   virtual ~InterfaceLookup() = default;

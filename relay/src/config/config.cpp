@@ -270,10 +270,43 @@ InterfaceInfo find_interface(const Setting& setting, const InterfaceLookup& inte
   const std::string& name = setting.value;
   std::optional<InterfaceInfo> info = interfaces.find(name);
   if (!info) throw ConfigError(setting.source + ": no network interface named '" + name + "'");
-  if (!info->ipv4) {
-    throw ConfigError(setting.source + ": interface '" + name + "' has no IPv4 address");
-  }
   return *info;
+}
+
+// An interface without an IPv4 address carries only the IPv6 groups: IPv4 broadcasts
+// and groups can be neither captured nor re-emitted there (there is no broadcast
+// address to send to). Those are dropped from the traffic table and named in
+// `ipv4_not_relayed` for the start-up warning; with no IPv6 group left, nothing could be
+// relayed, which is an error.
+void fit_traffic_to_interface(Config& config, const std::string& source) {
+  if (config.interface.ipv4) return;
+  std::string left_out;
+  const auto add = [&left_out](const std::string& what) {
+    left_out += (left_out.empty() ? "" : ", ") + what;
+  };
+  if (!config.traffic.broadcast_ports.empty()) {
+    std::string ports;
+    for (std::uint16_t p : config.traffic.broadcast_ports) {
+      ports += (ports.empty() ? "" : ",") + std::to_string(p);
+    }
+    add("IPv4 broadcast ports " + ports);
+  }
+  std::vector<MulticastGroup> ipv6_groups;
+  for (const MulticastGroup& g : config.traffic.multicast_groups) {
+    if (g.group.is_v4()) {
+      add(g.group.to_string() + ":" + std::to_string(g.port));
+    } else {
+      ipv6_groups.push_back(g);
+    }
+  }
+  if (ipv6_groups.empty()) {
+    throw ConfigError(source + ": interface '" + config.interface.name +
+                      "' has no IPv4 address, and no IPv6 group is configured (--multicast "
+                      "'[GROUP]:PORT'): nothing could be relayed there");
+  }
+  config.traffic.broadcast_ports.clear();
+  config.traffic.multicast_groups = std::move(ipv6_groups);
+  config.ipv4_not_relayed = left_out;
 }
 
 }  // namespace
@@ -539,7 +572,9 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
       config.metrics_address = parse_endpoint(metrics);
     }
     // Last: the only check that looks at the machine.
-    config.interface = find_interface(target.resolve(env), interfaces);
+    const Setting interface = target.resolve(env);
+    config.interface = find_interface(interface, interfaces);
+    fit_traffic_to_interface(config, interface.source);
     return {std::move(config), 0, ""};
   } catch (const ConfigError& e) {
     return {std::nullopt, 2, std::string("snowsignal: ") + e.what()};

@@ -128,6 +128,7 @@ Emission TrafficKinds::emission(const Destination& destination, const FrameView&
 std::string TrafficKinds::describe() const {
   std::string text;
   for (const Destination& d : destinations_) {
+    if (d.ports.empty()) continue;  // no broadcast port (an IPv6-only interface)
     std::string ports;
     for (std::uint16_t port : d.ports) ports += (ports.empty() ? "" : ",") + std::to_string(port);
     if (!text.empty()) text += "; ";

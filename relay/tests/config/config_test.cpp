@@ -349,8 +349,21 @@ TEST_F(ConfigTest, RejectsMissingDefaultInterface) {
   expect_error({}, {}, "--target-interface");
 }
 
-TEST_F(ConfigTest, RejectsInterfaceWithoutIpv4) {
-  expect_error({"-t", "noip0"}, {}, "has no IPv4 address");
+TEST_F(ConfigTest, RejectsInterfaceWithoutIpv4WhenNothingConfiguredCouldBeRelayedThere) {
+  expect_error({"-t", "noip0"}, {}, "has no IPv4 address, and no IPv6 group is configured");
+  expect_error({"-t", "noip0", "--multicast", "239.74.163.2:43113"}, {},
+               "has no IPv4 address, and no IPv6 group");
+}
+
+TEST_F(ConfigTest, AnInterfaceWithoutIpv4RelaysTheIpv6GroupsAndNamesWhatItLeavesOut) {
+  const Config c =
+      ok({"-t", "noip0", "--multicast", "[ff15::1]:43113,239.74.163.2:43113", "-b", "5076,5064"});
+  EXPECT_TRUE(c.traffic.broadcast_ports.empty());
+  ASSERT_EQ(c.traffic.multicast_groups.size(), 1u);
+  EXPECT_FALSE(c.traffic.multicast_groups[0].group.is_v4());
+  EXPECT_EQ(c.ipv4_not_relayed, "IPv4 broadcast ports 5064,5076, 239.74.163.2:43113");
+  // With IPv4 nothing is left out.
+  EXPECT_EQ(ok({"--multicast", "[ff15::1]:43113"}).ipv4_not_relayed, "");
 }
 
 TEST_F(ConfigTest, RejectsBadLogLevel) {
