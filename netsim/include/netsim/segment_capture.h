@@ -47,6 +47,9 @@ class SegmentCapture {
   // Opens the capture (frames are buffered by the kernel from here on) and starts the
   // thread. Throws when the bridge cannot be opened.
   void start();
+  // Asks the thread to stop without waiting for it: a run with many segments asks them
+  // all first, so their read timeouts (up to 100 ms each) pass together, not one by one.
+  void request_stop();
   void stop();
   CopyStats stats() const;
 

@@ -90,12 +90,17 @@ std::optional<CapturedDatagram> udp_datagram_in(const std::uint8_t* data, std::u
   }
 }
 
-void SegmentCapture::stop() {
-  if (!thread_.joinable()) return;
+void SegmentCapture::request_stop() {
+  if (!thread_.joinable() || stop_) return;
   stop_ = true;
   // pcap_breakloop wakes a blocked capture (libpcap >= 1.10); the 100 ms read timeout
   // bounds the wait otherwise.
   sniffer_->stop_sniff();
+}
+
+void SegmentCapture::stop() {
+  if (!thread_.joinable()) return;
+  request_stop();
   thread_.join();
   writer_.reset();
   sniffer_.reset();

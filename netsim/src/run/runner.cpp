@@ -555,6 +555,7 @@ class Run {
   void teardown() {
     report_.processes_started = sup_.processes_started();
     report_.processes_stopped = sup_.stop_all();
+    for (auto& [name, cap] : captures_) cap->request_stop();
     for (auto& [name, cap] : captures_) cap->stop();
     report_.teardown = topo_.teardown();
     sup_.reap();
