@@ -61,6 +61,29 @@ function(check_layering family)
   endif()
 endfunction()
 
+# add_layering_tests(PREFIX PROBE_DIR [EDGES from:to...] [DEFINES -Dx=y...])
+#   unit tests that configure PROBE_DIR (a stand-in of a family's parts): as it is, it
+#   must configure ("layering ok"); with each extra edge (-DEXTRA_FROM/-DEXTRA_TO) it
+#   must fail naming it ("FROM may not use TO"). PREFIX_layering_* are their names.
+function(add_layering_tests prefix probe)
+  cmake_parse_arguments(PARSE_ARGV 2 ARG "" "" "EDGES;DEFINES")
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/layering)
+  add_test(NAME ${prefix}_layering_admits_the_real_graph
+    COMMAND ${CMAKE_COMMAND} -S ${probe} -B ${out}/ok ${ARG_DEFINES})
+  set_tests_properties(${prefix}_layering_admits_the_real_graph PROPERTIES
+    LABELS unit PASS_REGULAR_EXPRESSION "layering ok")
+  foreach(edge IN LISTS ARG_EDGES)
+    string(REPLACE ":" ";" pair ${edge})
+    list(GET pair 0 from)
+    list(GET pair 1 to)
+    add_test(NAME ${prefix}_layering_refuses_${from}_using_${to}
+      COMMAND ${CMAKE_COMMAND} -S ${probe} -B ${out}/${from}_${to} ${ARG_DEFINES}
+              -DEXTRA_FROM=${from} -DEXTRA_TO=${to})
+    set_tests_properties(${prefix}_layering_refuses_${from}_using_${to} PROPERTIES
+      LABELS unit PASS_REGULAR_EXPRESSION "${from} may not use ${to}")
+  endforeach()
+endfunction()
+
 # The relay's rule (relay/README.md "Layout" is its prose). A part may use the parts
 # listed here, and nothing else of ours.
 set(snowsignal_MAY_USE_net "")
