@@ -30,16 +30,7 @@ std::string scenario(bool remove_relay_c) {
                                                  : "198.18.1.2 relays.test tasks.relays.test\\n"
                                                    "198.18.2.2 relays.test tasks.relays.test\\n"
                                                    "198.18.3.2 relays.test tasks.relays.test\\n";
-  return R"(name: dns-discovery
-duration: 40
-segments:
-  - {name: a, subnet: 198.18.1.0/24}
-  - {name: b, subnet: 198.18.2.0/24}
-  - {name: c, subnet: 198.18.3.0/24}
-routers:
-  - {name: router, segments: [a, b, c]}
-hosts:
-  - name: dns
+  return three_segment_network("dns-discovery", 40) + R"(  - name: dns
     segments: [{segment: a, address: 198.18.1.53}]
     processes:
       - command:

@@ -32,16 +32,8 @@ std::string relay(const std::string& name, const std::string& segment, const std
 
 TEST(Status, ShowsADeadPeerUnreachableOnAHealthyRelayAndTheExitStatusFollowsTheVerdict) {
   const std::string yaml =
-      R"(name: status
-duration: 20
-segments:
-  - {name: a, subnet: 198.18.1.0/24}
-  - {name: b, subnet: 198.18.2.0/24}
-  - {name: c, subnet: 198.18.3.0/24}
-routers:
-  - {name: router, segments: [a, b, c]}
-hosts:
-)" + relay("relay-a", "a", "198.18.1.2", ", --other-relays, 198.18.2.2, 198.18.3.2") +
+      three_segment_network("status", 20) +
+      relay("relay-a", "a", "198.18.1.2", ", --other-relays, 198.18.2.2, 198.18.3.2") +
       relay("relay-b", "b", "198.18.2.2", ", --other-relays, 198.18.1.2, 198.18.3.2") +
       relay("relay-c", "c", "198.18.3.2", ", --other-relays, 198.18.1.2, 198.18.2.2") +
       // Alone: no peer at all (self-relay mode), which /healthz calls unhealthy.

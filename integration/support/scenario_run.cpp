@@ -99,6 +99,18 @@ hosts:
 )";
 }
 
+std::string three_segment_network(const std::string& name, int duration) {
+  return "name: " + name + "\nduration: " + std::to_string(duration) + R"(
+segments:
+  - {name: a, subnet: 198.18.1.0/24}
+  - {name: b, subnet: 198.18.2.0/24}
+  - {name: c, subnet: 198.18.3.0/24}
+routers:
+  - {name: router, segments: [a, b, c]}
+hosts:
+)";
+}
+
 std::string relay_pair(const std::string& args_a, const std::string& args_b) {
   return R"(  - name: relay-a
     segments: [{segment: a, address: 198.18.1.2}]

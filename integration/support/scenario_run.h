@@ -36,6 +36,8 @@ std::filesystem::path scenario_file(const std::string& relative);
 // The start of a generated scenario: segments a (198.18.1.0/24) and b (198.18.2.0/24)
 // joined by one router, up to the `hosts:` key; the caller appends its hosts.
 std::string two_segment_network(const std::string& name);
+// The same with a third segment c (198.18.3.0/24) on the router, lasting `duration` s.
+std::string three_segment_network(const std::string& name, int duration);
 // The hosts relay-a (198.18.1.2 on a) and relay-b (198.18.2.2 on b), peers of each other,
 // each writing its stats file; `args_a`/`args_b` are more items of their command lists
 // (YAML flow, each starting with ", "). Follows two_segment_network's "hosts:".
