@@ -39,7 +39,11 @@ run_suite() {
   bash ci/build.sh "$build_dir" "$@"
   echo "=== tests ($build_dir)"
   # Unit tests first: they are fast and say the most when something is broken.
-  ctest --test-dir "$build_dir" --output-on-failure -L unit -j "$(nproc)"
+  # The layering tests configure CMake stand-ins: nothing of ours runs, so the
+  # sanitizer pass skips them.
+  local unit_skip=()
+  [ "$timing_alone" = 1 ] || unit_skip=(-E '_layering_')
+  ctest --test-dir "$build_dir" --output-on-failure -L unit -j "$(nproc)" "${unit_skip[@]}"
   # Tests that build network namespaces, one label at a time (the integration suite's
   # leak check compares the machine before and after its own label), two at a time:
   # each test makes its own world. With TIMING_ALONE=1 the integration tests whose
@@ -53,7 +57,10 @@ run_suite() {
     ctest --test-dir "$build_dir" --output-on-failure -L '^integration$' -j 2
     ctest --test-dir "$build_dir" --output-on-failure -L '^timing$' -j 1
   else
-    ctest --test-dir "$build_dir" --output-on-failure -L '^(integration|timing)$' -j 2
+    # The timing tests' verdict is a timing, which a sanitized relay does not keep; the
+    # Release pass runs them alone, and their code paths run here in the unit tests and
+    # the rest of the suite. Left out to keep CI under 25 minutes on two cores.
+    ctest --test-dir "$build_dir" --output-on-failure -L '^integration$' -j 2
   fi
 }
 
@@ -67,12 +74,13 @@ BUILD_DIR=build bash ci/bench.sh --short
 # The decoders of what the network sends, fuzzed for a bounded time (20 s per target).
 # Once: the fuzz build is already sanitized, so the ASan pass below does not repeat it.
 echo "=== fuzz"
-bash ci/fuzz.sh 20
+bash ci/fuzz.sh 12
 # Packaging (the .deb, the systemd unit, the deployment files) once, on the Release
 # build: a sanitizer build is nothing anyone would package.
 echo "=== packaging (build)"
 packaging_start=$(date +%s)
-ctest --test-dir build --output-on-failure -L packaging
+# Two at a time: the DNS discovery runs mostly wait out peer refreshes.
+ctest --test-dir build --output-on-failure -L packaging -j 2
 echo "=== packaging took $(( $(date +%s) - packaging_start )) s"
 if [ "$image" = 1 ]; then
   echo "=== container image (build)"
