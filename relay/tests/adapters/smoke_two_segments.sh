@@ -51,9 +51,12 @@ node relayB brB 198.18.2.2/24 198.18.2.1 02:00:00:00:02:02
 node server brB 198.18.2.10/24 198.18.2.1 02:00:00:00:02:0a
 
 # nsenter execs the relay, so $! is the relay itself and gets our SIGTERM.
-nsenter "$(netns relayA)" "$BIN" -t eth0 --other-relays 198.18.2.2 --stats-file "$WORK/a.json" > "$WORK/relayA.log" 2>&1 &
+# Each relay's status socket in the test's own directory, never in the machine's /run.
+nsenter "$(netns relayA)" "$BIN" -t eth0 --other-relays 198.18.2.2 --stats-file "$WORK/a.json" \
+  --status-socket "$WORK/a.sock" > "$WORK/relayA.log" 2>&1 &
 RELAY_A=$!
-nsenter "$(netns relayB)" "$BIN" -t eth0 --other-relays 198.18.1.2 --stats-file "$WORK/b.json" > "$WORK/relayB.log" 2>&1 &
+nsenter "$(netns relayB)" "$BIN" -t eth0 --other-relays 198.18.1.2 --stats-file "$WORK/b.json" \
+  --status-socket "$WORK/b.sock" > "$WORK/relayB.log" 2>&1 &
 RELAY_B=$!
 for _ in $(seq 50); do
   grep -q "relay ready:" "$WORK/relayA.log" && grep -q "relay ready:" "$WORK/relayB.log" && break
