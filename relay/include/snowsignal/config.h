@@ -37,11 +37,11 @@ struct Config {
   unsigned stats_interval_s = 0;  // 0: no periodic stats
   std::optional<std::string> stats_file;
   unsigned dedup_window_ms = 500;  // 0: no dedup (pure SnowSignal behaviour)
-  // Capture ring size in frames (each slot holds one MTU-sized frame): what a burst of
-  // back-to-back broadcasts must fit in while we are not scheduled.
   // The interface has no IPv4 address: what of the configuration cannot be relayed
   // there and was left out ("IPv4 broadcast ports 5076"), for the start-up warning.
   std::string ipv4_not_relayed;
+  // Capture ring size in frames (each slot holds one MTU-sized frame): what a burst of
+  // back-to-back broadcasts must fit in while we are not scheduled.
   unsigned capture_ring_frames = 8192;
   // ...but never more kernel memory than this: a slot follows the MTU (1 GiB for 8192
   // frames on loopback's 65536).

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "capture_ring.h"
 #include "mesh_codec.h"
 #include "mesh_key_file.h"
 #include "multicast_policy.h"
@@ -389,7 +390,8 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
                               "and no more than --capture-ring-memory in all",
                               "FRAMES");
   const EnvOption ring_memory(
-      app, "--capture-ring-memory", "CAPTURE_RING_MEMORY", "33554432",
+      app, "--capture-ring-memory", "CAPTURE_RING_MEMORY",
+      std::to_string(kDefaultCaptureRingMemory),
       "Most kernel memory the capture ring may take, in bytes (1048576..4294967296): a slot "
       "follows the MTU, so 32 MiB holds 8192 frames at MTU 1500, 2048 at 9000, 256 on "
       "loopback (65536)",
