@@ -99,11 +99,8 @@ TEST(Metrics, ARealPrometheusScrapesTheRelaysCountersAndPromtoolAcceptsTheBody) 
   - name: monitor
     segments: [{segment: a, address: 198.18.1.40}]
     processes:
-      - name: prometheus
-        command: [sh, -c, "printf 'global: {scrape_interval: 1s, scrape_timeout: 1s}\nscrape_configs: [{job_name: snowsignal, static_configs: [{targets: [\"198.18.1.2:9124\"]}]}]\n' > ${logs}/prometheus.yml && exec prometheus --config.file=${logs}/prometheus.yml --storage.tsdb.path=${logs}/tsdb --web.listen-address=198.18.1.40:9090"]
-        ready: "Server is ready to receive web requests"
-        ready_timeout: 30
-      - name: query
+)" + prometheus_process(R"(\"198.18.1.2:9124\")") +
+                           R"(      - name: query
         command:
           - python3
           - -c

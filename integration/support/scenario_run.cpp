@@ -111,6 +111,16 @@ hosts:
 )";
 }
 
+std::string prometheus_process(const std::string& targets) {
+  return R"(      - name: prometheus
+        command: [sh, -c, "printf 'global: {scrape_interval: 1s, scrape_timeout: 1s}\nscrape_configs: [{job_name: snowsignal, static_configs: [{targets: [)" +
+         targets +
+         R"(]}]}]\n' > ${logs}/prometheus.yml && exec prometheus --config.file=${logs}/prometheus.yml --storage.tsdb.path=${logs}/tsdb --web.listen-address=198.18.1.40:9090"]
+        ready: "Server is ready to receive web requests"
+        ready_timeout: 30
+)";
+}
+
 std::string relay_pair(const std::string& args_a, const std::string& args_b) {
   return R"(  - name: relay-a
     segments: [{segment: a, address: 198.18.1.2}]

@@ -38,6 +38,10 @@ std::filesystem::path scenario_file(const std::string& relative);
 std::string two_segment_network(const std::string& name);
 // The same with a third segment c (198.18.3.0/24) on the router, lasting `duration` s.
 std::string three_segment_network(const std::string& name, int duration);
+// A process item (YAML, under "processes:") that runs a real Prometheus on 198.18.1.40:9090
+// scraping `targets` ("\"198.18.1.2:9124\"" items, comma-separated) every second under the
+// job snowsignal, ready when it serves. Its host must hold 198.18.1.40.
+std::string prometheus_process(const std::string& targets);
 // The hosts relay-a (198.18.1.2 on a) and relay-b (198.18.2.2 on b), peers of each other,
 // each writing its stats file; `args_a`/`args_b` are more items of their command lists
 // (YAML flow, each starting with ", "). Follows two_segment_network's "hosts:".
