@@ -3,9 +3,11 @@
 // checkers judge it, neither lives here.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "netsim/ipv4.h"
@@ -29,11 +31,22 @@ class ScenarioError : public std::runtime_error {
   SourceLocation where_;
 };
 
+// A Docker Swarm overlay network (`overlays:`), built as Docker's overlay driver builds
+// one: on every node a bridge joined to a VXLAN device (RFC 7348) of the overlay's VNI.
+// Tasks on every node share its subnet; unicast crosses nodes, broadcast and multicast
+// stay on their node unless `flood`. See swarm.h and netsim/README.md "Swarm overlays".
+struct OverlaySpec {
+  std::uint32_t vni = 0;
+  int mtu = 1450;
+  bool flood = false;  // `flood: true`: head-end replication of broadcast to every node
+};
+
 struct Segment {
   std::string name;
   bool ipv4 = true;  // false (`ipv4: false`): an IPv6-only segment, `subnet` unused
   Subnet subnet;
-  std::optional<Subnet6> subnet6;  // `subnet6:` or `ipv6: true`; none: IPv4 only
+  std::optional<Subnet6> subnet6;      // `subnet6:` or `ipv6: true`; none: IPv4 only
+  std::optional<OverlaySpec> overlay;  // set: an overlay (IPv4 only), no bridge of its own
   SourceLocation where;
 };
 
@@ -65,18 +78,25 @@ struct ProcessSpec {
   std::vector<std::string> command;  // argv, before ${...} substitution
   std::string ready;                 // log text that means "up"; empty = up once started
   double ready_timeout = 20;         // seconds
+  // `env:` NAME: value, added to the environment (values take ${...} variables).
+  std::vector<std::pair<std::string, std::string>> env;
+  bool swarm_dns = false;  // the embedded-DNS stand-in netsim adds to a task (swarm.h)
   SourceLocation where;
 };
 
 struct Host {
   std::string name;
   bool router = false;
+  bool node = false;    // a Swarm node (`nodes:`): carries the overlays; its eth0 is the VTEP
+  std::string on_node;  // a task (`node:`): the node it runs on; its links are on overlays
+  std::string service;  // a task's service (`service:`): listed in tasks.<service>
   std::vector<Attachment> links;
   std::vector<Route> routes;  // extra static routes
   SourceLocation where;
+  bool is_task() const { return !on_node.empty(); }
 };
 
-enum class FaultKind { kill, restart, link_down, link_up, loss, partition, heal };
+enum class FaultKind { kill, restart, link_down, link_up, loss, partition, heal, reschedule };
 
 struct FaultEvent {
   double at = 0;
@@ -86,6 +106,7 @@ struct FaultEvent {
   std::string host, ifname;          // link_down, link_up, loss
   int percent = 0;                   // loss (0 removes)
   std::string segment_a, segment_b;  // partition, heal (both empty on heal: all)
+  std::string node;                  // reschedule: the node task `host` moves to
   SourceLocation where;
 };
 
@@ -144,6 +165,7 @@ struct Expectation {
   long min_reconnects = 0;  // per PV: times its server went away and was found again
   // max_copies
   std::string segment;
+  std::string node;  // on an overlay: the node whose bridge is watched
   long max_copies = 1;
   long min_datagrams = 1;
   // counter, log
@@ -175,6 +197,12 @@ struct Scenario {
   const Segment* find_segment(const std::string& name) const;
   const Host* find_host(const std::string& name) const;
   const ProcessSpec* find_process(const std::string& name) const;
+  Host* find_host(const std::string& name);
+  bool is_overlay(const std::string& segment) const;
+  // Swarm nodes, and the tasks of one overlay, in declaration order.
+  std::vector<const Host*> swarm_nodes() const;
+  // Whether any task names a service (then netsim plays Docker's embedded DNS).
+  bool has_services() const;
   // The router's IPv4 address on a segment, if the segment has IPv4 and a router.
   std::optional<Ipv4> router_on(const std::string& segment) const;
   // The router's IPv6 address on a segment, if the segment has IPv6 and a router.

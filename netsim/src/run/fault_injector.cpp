@@ -131,6 +131,8 @@ std::string FaultInjector::apply(const FaultEvent& e, const std::atomic<bool>& i
       write_partition_rules();
       return e.segment_a.empty() ? "all partitions healed"
                                  : e.segment_a + " and " + e.segment_b + " healed";
+    case FaultKind::reschedule:
+      throw std::runtime_error("reschedule: not yet");
   }
   return "";
 }

@@ -31,6 +31,30 @@ const Host* Scenario::find_host(const std::string& n) const {
   return nullptr;
 }
 
+Host* Scenario::find_host(const std::string& n) {
+  for (auto& h : hosts)
+    if (h.name == n) return &h;
+  return nullptr;
+}
+
+bool Scenario::is_overlay(const std::string& segment) const {
+  const Segment* s = find_segment(segment);
+  return s && s->overlay.has_value();
+}
+
+std::vector<const Host*> Scenario::swarm_nodes() const {
+  std::vector<const Host*> out;
+  for (const auto& h : hosts)
+    if (h.node) out.push_back(&h);
+  return out;
+}
+
+bool Scenario::has_services() const {
+  for (const auto& h : hosts)
+    if (!h.service.empty()) return true;
+  return false;
+}
+
 const ProcessSpec* Scenario::find_process(const std::string& n) const {
   for (const auto& p : processes)
     if (p.name == n) return &p;
@@ -93,6 +117,8 @@ std::string to_string(FaultKind k) {
       return "partition";
     case FaultKind::heal:
       return "heal";
+    case FaultKind::reschedule:
+      return "reschedule";
   }
   return "?";
 }
@@ -158,6 +184,9 @@ std::string describe(const FaultEvent& e) {
       else
         o << " " << e.segment_a << " | " << e.segment_b;
       break;
+    case FaultKind::reschedule:
+      o << " " << e.host << " to " << e.node;
+      break;
   }
   return o.str();
 }
@@ -181,6 +210,7 @@ std::string describe(const Expectation& e) {
       break;
     case ExpectKind::max_copies:
       o << "<= " << e.max_copies << " on segment " << e.segment;
+      if (!e.node.empty()) o << " on node " << e.node;
       break;
     case ExpectKind::counter:
       o << e.process << " " << e.counter << " " << e.op << " " << e.value;

@@ -6,11 +6,13 @@
 #include <cmath>
 #include <csignal>
 #include <fstream>
+#include <iomanip>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "netsim/substitution.h"
+#include "netsim/swarm.h"
 #include "udp/address_guard.h"
 
 namespace netsim {
@@ -18,6 +20,8 @@ namespace netsim {
 namespace {
 
 constexpr double kMaxDuration = 3600;
+
+enum class Role { host, router, node };
 
 class Loader {
  public:
@@ -33,8 +37,8 @@ class Loader {
     if (!root.IsMap())
       throw error(root, "a scenario is a YAML mapping (name:, segments:, hosts:, ...)");
     check_keys(root,
-               {"name", "description", "duration", "settle", "segments", "routers", "hosts",
-                "timeline", "expect"},
+               {"name", "description", "duration", "settle", "segments", "overlays", "routers",
+                "nodes", "hosts", "timeline", "expect"},
                "scenario");
     sc_.file = file_;
     sc_.name = root["name"] ? scalar(root["name"], "name") : std::string{"unnamed"};
@@ -46,8 +50,11 @@ class Loader {
 
     if (!root["segments"]) throw error(root, "missing 'segments'");
     load_segments(list(root["segments"], "segments"));
-    if (root["routers"]) load_hosts(list(root["routers"], "routers"), true);
-    if (root["hosts"]) load_hosts(list(root["hosts"], "hosts"), false);
+    if (root["overlays"]) load_overlays(list(root["overlays"], "overlays"));
+    if (root["routers"]) load_hosts(list(root["routers"], "routers"), Role::router);
+    if (root["nodes"]) load_hosts(list(root["nodes"], "nodes"), Role::node);
+    if (root["hosts"]) load_hosts(list(root["hosts"], "hosts"), Role::host);
+    add_swarm_dns_stand_ins();
     allocate_addresses();
     validate_routes();
     validate_process_variables();
@@ -97,7 +104,9 @@ class Loader {
     }
     if (!std::isfinite(v) || v < lo || v > hi) {
       std::ostringstream o;
-      o << what << " must be between " << lo << " and " << hi << " (got " << n.Scalar() << ")";
+      // Whole bounds in full (a VNI's 16777215, not 1.67772e+07).
+      o << std::setprecision(15) << what << " must be between " << lo << " and " << hi << " (got "
+        << n.Scalar() << ")";
       throw error(n, o.str());
     }
     return v;
@@ -236,13 +245,162 @@ class Loader {
     if (sc_.segments.empty()) throw error(seq, "at least one segment is needed");
   }
 
-  void load_hosts(const YAML::Node& seq, bool router) {
-    const std::string what = router ? "router" : "host";
+  // overlays: name, or {name:, subnet:, vni:, mtu:, flood:}; stored as segments that
+  // have an OverlaySpec (IPv4 only), after the plain segments.
+  void load_overlays(const YAML::Node& seq) {
+    std::uint32_t index = 0;
+    for (const auto& item : seq) {
+      ++index;
+      Segment seg;
+      seg.where = at(item);
+      const bool has_map = item.IsMap();
+      if (item.IsScalar()) {
+        seg.name = item.Scalar();
+      } else if (has_map) {
+        check_keys(item, {"name", "subnet", "vni", "mtu", "flood"}, "overlay");
+        if (!item["name"]) throw error(item, "overlay needs a name");
+        seg.name = scalar(item["name"], "overlay name");
+      } else {
+        throw error(item, "an overlay is a name or {name:, subnet:, vni:, mtu:, flood:}");
+      }
+      check_name(item, seg.name, "overlay");
+      if (seg.name == "v6")
+        throw error(item, "overlay name 'v6' is reserved (${host.v6} is an IPv6 address)");
+      if (sc_.find_segment(seg.name))
+        throw error(item, "segment or overlay '" + seg.name + "' is declared twice");
+      OverlaySpec o;
+      o.vni = kFirstVni + index - 1;
+      if (has_map && item["vni"])
+        o.vni = static_cast<std::uint32_t>(number(item["vni"], "vni", 1, kMaxVni));
+      for (const auto& other : sc_.segments)
+        if (other.overlay && other.overlay->vni == o.vni)
+          throw error(has_map && item["vni"] ? item["vni"] : item,
+                      "VNI " + std::to_string(o.vni) + " is overlay '" + other.name +
+                          "''s already: each overlay needs its own VNI (give vni:)");
+      if (has_map && item["mtu"]) {
+        const double mtu = number(item["mtu"], "mtu", kMinOverlayMtu, 65535);
+        if (mtu > kOverlayMtu)
+          throw error(item["mtu"], "mtu " + item["mtu"].Scalar() + " does not fit the underlay: " +
+                                       "VXLAN adds 50 bytes to a 1500-byte underlay and must " +
+                                       "not be fragmented (RFC 7348, 4.3); at most " +
+                                       std::to_string(kOverlayMtu));
+        o.mtu = static_cast<int>(mtu);
+      }
+      if (has_map && item["flood"]) o.flood = boolean(item["flood"], "flood");
+      if (has_map && item["subnet"]) {
+        seg.subnet = subnet_in_plan(item["subnet"], scalar(item["subnet"], "subnet"));
+      } else {
+        if (index > 255) throw error(item, "too many overlays for default subnets; give subnet:");
+        seg.subnet = default_overlay_subnet(index);
+      }
+      for (const auto& other : sc_.segments)
+        if (other.ipv4 && other.subnet.overlaps(seg.subnet))
+          throw error(item, "overlay '" + seg.name + "' subnet " + to_string(seg.subnet) +
+                                " overlaps " + (other.overlay ? "overlay '" : "segment '") +
+                                other.name + "' (" + to_string(other.subnet) + ")");
+      seg.overlay = o;
+      sc_.segments.push_back(seg);
+    }
+  }
+
+  // Nodes, tasks and overlays: a task (node:) runs on a node and joins overlays only;
+  // nothing else joins an overlay; a node's first address is its VXLAN endpoint.
+  void swarm_role(const YAML::Node& item, Host& h) const {
+    if (item["node"]) {
+      h.on_node = scalar(item["node"], "node");
+      const Host* node = sc_.find_host(h.on_node);
+      if (!node)
+        throw error(item["node"], "unknown node '" + h.on_node + "' (declare it under nodes:)");
+      if (!node->node)
+        throw error(item["node"], "'" + h.on_node + "' is a " + (node->router ? "router" : "host") +
+                                      ", not a node (declare it under nodes:)");
+    }
+    if (item["service"]) {
+      if (!h.is_task())
+        throw error(item["service"], "service: is for tasks (hosts with node: NODE)");
+      h.service = scalar(item["service"], "service");
+      check_name(item["service"], h.service, "service");
+    }
+    for (const auto& l : h.links) {
+      const Segment* seg = sc_.find_segment(l.segment);
+      if (!seg->overlay) {
+        if (h.is_task())
+          throw ScenarioError(l.where, "task '" + h.name + "' (node: " + h.on_node +
+                                           ") joins overlays only; '" + l.segment +
+                                           "' is a segment");
+        continue;
+      }
+      if (h.router)
+        throw ScenarioError(l.where, "router '" + h.name + "' cannot join overlay '" + l.segment +
+                                         "': an overlay carries tasks only");
+      if (h.node)
+        throw ScenarioError(l.where, "node '" + h.name + "' cannot join overlay '" + l.segment +
+                                         "': nodes carry overlays, tasks join them (a host "
+                                         "with node: " +
+                                         h.name + ")");
+      if (!h.is_task())
+        throw ScenarioError(l.where, "'" + l.segment + "' is an overlay: host '" + h.name +
+                                         "' needs node: NODE (the Swarm node its task runs on)");
+      if (l.explicit_address && l.address == seg->subnet.host(1))
+        throw ScenarioError(l.where, "address " + to_string(l.address) +
+                                         " is the gateway of overlay '" + l.segment +
+                                         "' (Docker keeps .1); tasks take .2 upwards");
+    }
+    if (h.node && !h.links.front().ipv4)
+      throw ScenarioError(h.links.front().where,
+                          "node '" + h.name +
+                              "' needs IPv4 on its first segment: that address is its VXLAN "
+                              "endpoint");
+  }
+
+  // Docker's embedded DNS, played by one dnsmasq per task (swarm.h), started before
+  // every declared process so a task's first lookup of tasks.<service> is answered.
+  void add_swarm_dns_stand_ins() {
+    if (!sc_.has_services()) return;
+    std::vector<ProcessSpec> dns;
+    for (const auto& h : sc_.hosts) {
+      if (!h.is_task()) continue;
+      ProcessSpec p;
+      p.name = swarm_dns_process(h.name);
+      p.host = h.name;
+      p.command = swarm_dns_command(std::string("${logs}/") + kSwarmDnsHostsFile);
+      p.ready = kSwarmDnsReady;
+      p.ready_timeout = 10;
+      p.swarm_dns = true;
+      p.where = h.where;
+      dns.push_back(p);
+    }
+    sc_.processes.insert(sc_.processes.begin(), dns.begin(), dns.end());
+  }
+
+  // env: {NAME: value, ...}: names as a shell would take them, values are strings.
+  std::vector<std::pair<std::string, std::string>> environment(const YAML::Node& n) const {
+    if (!n.IsMap()) throw error(n, "env is a mapping of NAME: value, e.g. {SERVICENAME: relay}");
+    std::vector<std::pair<std::string, std::string>> env;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string name = it->first.Scalar();
+      const bool ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                      std::all_of(name.begin(), name.end(), [](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                      });
+      if (!ok) throw error(it->first, "env name '" + name + "' must be letters, digits and '_'");
+      env.emplace_back(name, scalar(it->second, "env value"));
+    }
+    return env;
+  }
+
+  void load_hosts(const YAML::Node& seq, Role role) {
+    const bool router = role == Role::router;
+    const std::string what = router ? "router" : role == Role::node ? "node" : "host";
     for (const auto& item : seq) {
       if (!item.IsMap()) throw error(item, "a " + what + " is a mapping with name: and segments:");
-      check_keys(item, {"name", "segments", "processes", "routes"}, what);
+      if (role == Role::host)
+        check_keys(item, {"name", "segments", "processes", "routes", "node", "service"}, what);
+      else
+        check_keys(item, {"name", "segments", "processes", "routes"}, what);
       Host h;
       h.router = router;
+      h.node = role == Role::node;
       h.where = at(item);
       if (!item["name"]) throw error(item, what + " needs a name");
       h.name = scalar(item["name"], what + " name");
@@ -261,6 +419,7 @@ class Loader {
       if (h.links.empty()) throw error(item, what + " '" + h.name + "' is on no segment");
       if (router && h.links.size() < 2)
         throw error(item, "router '" + h.name + "' must join at least two segments");
+      swarm_role(item, h);
       if (item["routes"]) {
         pending_routes_.emplace_back();
         for (const auto& r : list(item["routes"], "routes")) {
@@ -351,7 +510,7 @@ class Loader {
 
   void load_process(const YAML::Node& p, const Host& h) {
     if (!p.IsMap()) throw error(p, "a process is a mapping with command:");
-    check_keys(p, {"name", "command", "ready", "ready_timeout"}, "process");
+    check_keys(p, {"name", "command", "ready", "ready_timeout", "env"}, "process");
     ProcessSpec spec;
     spec.where = at(p);
     spec.host = h.name;
@@ -365,6 +524,7 @@ class Loader {
     if (p["ready"]) spec.ready = scalar(p["ready"], "ready");
     if (p["ready_timeout"])
       spec.ready_timeout = number(p["ready_timeout"], "ready_timeout", 0.1, 600);
+    if (p["env"]) spec.env = environment(p["env"]);
     sc_.processes.push_back(spec);
   }
 
@@ -392,7 +552,8 @@ class Loader {
       throw ScenarioError(l.where, "segment '" + seg.name + "' (" + to_string(seg.subnet) +
                                        ") has no free address left");
     };
-    const std::uint32_t host_start = seg.subnet.host_count() >= 20 ? 10 : 1;
+    // Overlays: .1 is the gateway Docker keeps on every overlay; tasks take .2 upwards.
+    const std::uint32_t host_start = seg.overlay ? 2 : seg.subnet.host_count() >= 20 ? 10 : 1;
     for (bool routers : {true, false})
       for (auto& h : sc_.hosts) {
         if (h.router != routers) continue;
@@ -483,8 +644,10 @@ class Loader {
   }
 
   void validate_process_variables() const {
-    for (const auto& p : sc_.processes)
+    for (const auto& p : sc_.processes) {
       for (const auto& arg : p.command) check_variables(arg, p.where, p.name);
+      for (const auto& [name, value] : p.env) check_variables(value, p.where, p.name);
+    }
   }
 
   std::pair<std::string, std::string> link_ref(const YAML::Node& n) const {
@@ -550,21 +713,18 @@ class Loader {
 
   void load_timeline(const YAML::Node& seq) {
     static const std::vector<std::pair<std::string, FaultKind>> kinds{
-        {"kill", FaultKind::kill},
-        {"restart", FaultKind::restart},
-        {"link_down", FaultKind::link_down},
-        {"link_up", FaultKind::link_up},
-        {"loss", FaultKind::loss},
-        {"partition", FaultKind::partition},
-        {"heal", FaultKind::heal}};
+        {"kill", FaultKind::kill},           {"restart", FaultKind::restart},
+        {"link_down", FaultKind::link_down}, {"link_up", FaultKind::link_up},
+        {"loss", FaultKind::loss},           {"partition", FaultKind::partition},
+        {"heal", FaultKind::heal},           {"reschedule", FaultKind::reschedule}};
     for (const auto& item : seq) {
       if (!item.IsMap() || !item["at"])
         throw error(item,
                     "a timeline event is {at: SECONDS, "
-                    "<kill|restart|link_down|link_up|loss|partition|heal>: ...}");
+                    "<kill|restart|link_down|link_up|loss|partition|heal|reschedule>: ...}");
       check_keys(item,
                  {"at", "kill", "restart", "link_down", "link_up", "loss", "partition", "heal",
-                  "signal", "percent"},
+                  "reschedule", "signal", "percent", "to"},
                  "timeline event");
       FaultEvent e;
       e.where = at(item);
@@ -574,6 +734,8 @@ class Loader {
         throw error(item["signal"], "signal: applies to kill only");
       if (item["percent"] && e.kind != FaultKind::loss)
         throw error(item["percent"], "percent: applies to loss only");
+      if (item["to"] && e.kind != FaultKind::reschedule)
+        throw error(item["to"], "to: applies to reschedule only");
       switch (e.kind) {
         case FaultKind::kill:
           e.process = process_ref(arg);
@@ -601,7 +763,23 @@ class Loader {
           e.segment_b = segment_ref(arg[1]);
           if (e.segment_a == e.segment_b)
             throw error(arg, "cannot partition a segment from itself");
+          for (const auto& n : {arg[0], arg[1]})
+            if (sc_.is_overlay(n.Scalar()))
+              throw error(n, "'" + n.Scalar() +
+                                 "' is an overlay: partitions act on routers, which overlays "
+                                 "have none of (partition the underlay segments, or give a "
+                                 "task loss:)");
           // Partitions act on every router; segments no router joins are apart already.
+          break;
+        }
+        case FaultKind::reschedule: {
+          e.host = host_ref(arg);
+          if (!sc_.find_host(e.host)->is_task())
+            throw error(arg, "'" + e.host + "' is not a task (a host with node:): only tasks move");
+          if (!item["to"]) throw error(item, "reschedule needs to: NODE (where the task goes)");
+          e.node = scalar(item["to"], "to");
+          const Host* node = sc_.find_host(e.node);
+          if (!node || !node->node) throw error(item["to"], "unknown node '" + e.node + "'");
           break;
         }
       }
@@ -609,6 +787,17 @@ class Loader {
     }
     std::stable_sort(sc_.timeline.begin(), sc_.timeline.end(),
                      [](const FaultEvent& a, const FaultEvent& b) { return a.at < b.at; });
+    // A task moves to another node: follow the moves in time order.
+    std::map<std::string, std::string> placed;
+    for (const auto& h : sc_.hosts)
+      if (h.is_task()) placed[h.name] = h.on_node;
+    for (const auto& e : sc_.timeline) {
+      if (e.kind != FaultKind::reschedule) continue;
+      if (placed[e.host] == e.node)
+        throw ScenarioError(e.where, "task '" + e.host + "' is on node '" + e.node +
+                                         "' already at " + std::to_string(e.at) + "s");
+      placed[e.host] = e.node;
+    }
   }
 
   bool boolean(const YAML::Node& n, const std::string& what) const {
@@ -786,10 +975,22 @@ class Loader {
                         "at + within (" + std::to_string(*x.at + x.within) + "s) exceeds duration");
           break;
         case ExpectKind::max_copies:
-          check_keys(item, {"max_copies", "segment", "min_datagrams"}, "max_copies");
+          check_keys(item, {"max_copies", "segment", "node", "min_datagrams"}, "max_copies");
           x.max_copies = static_cast<long>(number(arg, "max_copies", 1, 1e9));
           if (!item["segment"]) throw error(item, "max_copies needs segment: NAME");
           x.segment = segment_ref(item["segment"]);
+          // An overlay has one bridge per node: which one is watched must be said.
+          if (sc_.is_overlay(x.segment) && !item["node"])
+            throw error(item, "max_copies on overlay '" + x.segment +
+                                  "' needs node: NODE (an overlay has one bridge per node)");
+          if (item["node"]) {
+            if (!sc_.is_overlay(x.segment))
+              throw error(item["node"], "node: applies to an overlay; '" + x.segment +
+                                            "' is a segment (one bridge)");
+            x.node = scalar(item["node"], "node");
+            const Host* node = sc_.find_host(x.node);
+            if (!node || !node->node) throw error(item["node"], "unknown node '" + x.node + "'");
+          }
           if (item["min_datagrams"])
             x.min_datagrams =
                 static_cast<long>(number(item["min_datagrams"], "min_datagrams", 0, 1e9));
