@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,17 @@ struct Netns {
   std::string label = "world";  // for logs and errors: the host's name
   pid_t pid = -1;               // ip engine: the anchor process inside, for `netns PID`
   ino_t inode = 0;              // the namespace's identity (nsfs inode)
+};
+
+// A VXLAN device (RFC 7348) of a Swarm overlay on one node, as Docker's overlay driver
+// makes it: the overlay's VNI, UDP port 4789, the node's underlay address as source,
+// address learning off and the ARP proxy on (the device answers ARP from its static
+// neighbour entries; nothing is flooded to learn where a MAC lives).
+struct VxlanSpec {
+  std::uint32_t vni = 0;
+  std::string local;  // the node's underlay IPv4 address (its VTEP)
+  std::uint16_t port = 4789;
+  int mtu = 1450;
 };
 
 class LinkEngine {
@@ -63,6 +75,27 @@ class LinkEngine {
                             const std::string& value) = 0;
   // As `ethtool -K IF tx off`: on a veth the kernel otherwise leaves checksums unfilled.
   virtual void disable_tx_checksum_offload(const Netns& ns, const std::string& ifname) = 0;
+  // The VXLAN device `name`, created from inside socket_ns (a node: its UDP socket and
+  // endpoint live there) and placed in the world netns, beside the node's overlay
+  // bridge, as Docker creates it in the host netns and moves it into the overlay's
+  // sandbox. Joins the world links that teardown deletes.
+  virtual void add_vxlan(const std::string& name, const VxlanSpec& spec,
+                         const Netns& socket_ns) = 0;
+  virtual void set_mtu(const Netns& ns, const std::string& ifname, int mtu) = 0;
+  // mac "02:42:c6:13:01:02"
+  virtual void set_mac(const Netns& ns, const std::string& ifname, const std::string& mac) = 0;
+  // A static forwarding entry on a world VXLAN device: frames to `mac` are sent to the
+  // VTEP `dst` (`bridge fdb add MAC dev DEV dst IP self permanent`). append: one more
+  // destination for the same MAC (the all-zeros flooding entry has one per node).
+  virtual void add_fdb(const std::string& dev, const std::string& mac, const std::string& dst,
+                       bool append) = 0;
+  virtual void del_fdb(const std::string& dev, const std::string& mac, const std::string& dst) = 0;
+  // A permanent neighbour (ARP) entry on a world device: what its ARP proxy answers.
+  virtual void add_neighbour(const std::string& dev, const std::string& ip,
+                             const std::string& mac) = 0;
+  virtual void del_neighbour(const std::string& dev, const std::string& ip) = 0;
+  // Deletes one world link at once (a veth takes its peer along); throws on failure.
+  virtual void delete_link(const std::string& name) = 0;
   // Deletes world links (a veth takes its peer with it), in the order given; returns
   // how many are gone and adds a line per failure to problems.
   virtual int delete_links(const std::vector<std::string>& names,
@@ -83,6 +116,19 @@ std::vector<std::string> add_address(const std::string& ifname, const std::strin
                                      const std::string& broadcast);
 std::vector<std::string> add_route(const std::string& to, const std::string& via);
 std::vector<std::string> delete_link(const std::string& name);
+// Run inside the node's netns; `world` names the netns the device goes to.
+std::vector<std::string> add_vxlan(const std::string& name, const VxlanSpec& spec,
+                                   const std::string& world);
+std::vector<std::string> set_mtu(const std::string& ifname, int mtu);
+std::vector<std::string> set_mac(const std::string& ifname, const std::string& mac);
+// These two start with "bridge": the one step that is not an `ip` command.
+std::vector<std::string> add_fdb(const std::string& dev, const std::string& mac,
+                                 const std::string& dst, bool append);
+std::vector<std::string> del_fdb(const std::string& dev, const std::string& mac,
+                                 const std::string& dst);
+std::vector<std::string> add_neighbour(const std::string& dev, const std::string& ip,
+                                       const std::string& mac);
+std::vector<std::string> del_neighbour(const std::string& dev, const std::string& ip);
 std::string text(const std::vector<std::string>& args);
 }  // namespace steps
 

@@ -17,6 +17,7 @@
 
 #include "netsim/link_engine.h"
 #include "netsim/namespaces.h"
+#include "netsim/overlay_builder.h"
 #include "netsim/scenario.h"
 
 namespace netsim {
@@ -44,6 +45,12 @@ class Topology {
   std::string bridge(const std::string& segment) const;
   // The world-side veth of host's interface (a port of the segment bridge).
   std::string world_port(const std::string& host, const std::string& ifname) const;
+  // The bridge of an overlay on a node (its capture point), empty when none.
+  std::string overlay_bridge(const std::string& overlay, const std::string& node) const;
+  // A rescheduled task leaves its node and joins `node` with new addresses, one per
+  // overlay link (OverlayBuilder::move_task). Throws naming the failed step.
+  void move_task(const std::string& task, const std::string& node,
+                 const std::vector<Ipv4>& addresses);
   // Sets a host's interface up or down (the link_down/link_up faults).
   void set_link_up(const std::string& host, const std::string& ifname, bool up) const;
   EngineKind engine() const { return engine_->kind(); }
@@ -55,6 +62,7 @@ class Topology {
   std::map<std::string, std::string> bridges_;
   std::map<std::string, std::string> ports_;  // host.ifname -> world veth
   std::vector<std::string> world_links_;      // created, in order
+  OverlayBuilder overlays_;
 
   Netns netns_of(const std::string& host) const;
   void add_default_routes(const Host& host, const Netns& ns);

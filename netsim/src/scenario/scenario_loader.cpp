@@ -315,6 +315,8 @@ class Loader {
         throw error(item["node"], "'" + h.on_node + "' is a " + (node->router ? "router" : "host") +
                                       ", not a node (declare it under nodes:)");
     }
+    if (h.is_task() && item["routes"])
+      throw error(item["routes"], "a task has no routes: its links are on overlays only");
     if (item["service"]) {
       if (!h.is_task())
         throw error(item["service"], "service: is for tasks (hosts with node: NODE)");

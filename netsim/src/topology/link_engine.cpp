@@ -62,6 +62,48 @@ std::vector<std::string> add_route(const std::string& to, const std::string& via
 std::vector<std::string> delete_link(const std::string& name) {
   return {"link", "del", name};
 }
+std::vector<std::string> add_vxlan(const std::string& name, const VxlanSpec& spec,
+                                   const std::string& world) {
+  return {"link",
+          "add",
+          name,
+          "netns",
+          world,
+          "mtu",
+          std::to_string(spec.mtu),
+          "type",
+          "vxlan",
+          "id",
+          std::to_string(spec.vni),
+          "local",
+          spec.local,
+          "dstport",
+          std::to_string(spec.port),
+          "nolearning",
+          "proxy"};
+}
+std::vector<std::string> set_mtu(const std::string& ifname, int mtu) {
+  return {"link", "set", "dev", ifname, "mtu", std::to_string(mtu)};
+}
+std::vector<std::string> set_mac(const std::string& ifname, const std::string& mac) {
+  return {"link", "set", "dev", ifname, "address", mac};
+}
+std::vector<std::string> add_fdb(const std::string& dev, const std::string& mac,
+                                 const std::string& dst, bool append) {
+  return {"bridge", "fdb",      append ? "append" : "add", mac, "dev", dev, "dst", dst,
+          "self",   "permanent"};
+}
+std::vector<std::string> del_fdb(const std::string& dev, const std::string& mac,
+                                 const std::string& dst) {
+  return {"bridge", "fdb", "del", mac, "dev", dev, "dst", dst, "self"};
+}
+std::vector<std::string> add_neighbour(const std::string& dev, const std::string& ip,
+                                       const std::string& mac) {
+  return {"neigh", "add", ip, "lladdr", mac, "dev", dev, "nud", "permanent"};
+}
+std::vector<std::string> del_neighbour(const std::string& dev, const std::string& ip) {
+  return {"neigh", "del", ip, "dev", dev};
+}
 std::string text(const std::vector<std::string>& args) {
   std::string s;
   for (const auto& a : args) s += (s.empty() ? "" : " ") + a;
@@ -115,6 +157,32 @@ class IpEngine : public LinkEngine {
     spdlog::debug("{}: ethtool -K {} tx off", ns.label, ifname);
     netsim::disable_tx_checksum_offload(ns.fd, ifname);
   }
+  void add_vxlan(const std::string& name, const VxlanSpec& spec, const Netns& socket_ns) override {
+    // ip names the world by a process in it: netsim itself.
+    ip(socket_ns, steps::add_vxlan(name, spec, std::to_string(getpid())));
+  }
+  void set_mtu(const Netns& ns, const std::string& ifname, int mtu) override {
+    ip(ns, steps::set_mtu(ifname, mtu));
+  }
+  void set_mac(const Netns& ns, const std::string& ifname, const std::string& mac) override {
+    ip(ns, steps::set_mac(ifname, mac));
+  }
+  void add_fdb(const std::string& dev, const std::string& mac, const std::string& dst,
+               bool append) override {
+    ip(Netns{}, steps::add_fdb(dev, mac, dst, append));
+  }
+  void del_fdb(const std::string& dev, const std::string& mac, const std::string& dst) override {
+    ip(Netns{}, steps::del_fdb(dev, mac, dst));
+  }
+  void add_neighbour(const std::string& dev, const std::string& address,
+                     const std::string& mac) override {
+    ip(Netns{}, steps::add_neighbour(dev, address, mac));
+  }
+  void del_neighbour(const std::string& dev, const std::string& address) override {
+    ip(Netns{}, steps::del_neighbour(dev, address));
+  }
+  void delete_link(const std::string& name) override { ip(Netns{}, steps::delete_link(name)); }
+
   int delete_links(const std::vector<std::string>& names,
                    std::vector<std::string>& problems) override {
     int deleted = 0;
@@ -133,10 +201,17 @@ class IpEngine : public LinkEngine {
 
  private:
   std::string ip_;
+  std::string bridge_;  // found on first use: only overlays need it
 
+  // `bridge` for the steps that start with it (fdb), `ip` for the rest.
   void ip(const Netns& ns, std::vector<std::string> args) {
     spdlog::debug("{}: {}", ns.label, steps::text(args));
-    args.insert(args.begin(), ip_);
+    if (args.front() == "bridge") {
+      if (bridge_.empty()) bridge_ = find_tool("bridge");
+      args.front() = bridge_;
+    } else {
+      args.insert(args.begin(), ip_);
+    }
     try {
       run_checked(ns.fd, args);
     } catch (const std::exception& e) {

@@ -13,6 +13,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 #include <linux/veth.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <stdexcept>
@@ -86,6 +88,21 @@ Address parsed(const std::string& text, const std::string& step) {
   Address a;
   if (!parse_address(text, a)) throw std::runtime_error(step + ": not an address: " + text);
   return a;
+}
+
+struct Mac {
+  unsigned char bytes[6] = {};
+};
+
+Mac parsed_mac(const std::string& text, const std::string& step) {
+  Mac m;
+  unsigned b[6];
+  char end = 0;
+  if (std::sscanf(text.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+                  &b[5], &end) != 6)
+    throw std::runtime_error(step + ": not a MAC address: " + text);
+  for (int i = 0; i < 6; ++i) m.bytes[i] = static_cast<unsigned char>(b[i]);
+  return m;
 }
 
 // Moves the calling thread into a netns for its lifetime, then back to the world.
@@ -164,6 +181,75 @@ class NetlinkEngine : public LinkEngine {
     mnl_attr_nest_end(m.nlh, data);
     mnl_attr_nest_end(m.nlh, info);
     request(world, m, step);
+  }
+
+  void add_vxlan(const std::string& name, const VxlanSpec& spec, const Netns& socket_ns) override {
+    // Sent from the node's own socket, so the device's UDP socket (and its source
+    // address) belong to the node; IFLA_NET_NS_FD places the device in the world.
+    const std::string step = where(socket_ns, steps::add_vxlan(name, spec, "world"));
+    const Address local = parsed(spec.local, step);
+    if (local.family != AF_INET) throw std::runtime_error(step + ": the endpoint must be IPv4");
+    Message m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+    m.link_header();
+    mnl_attr_put_strz(m.nlh, IFLA_IFNAME, name.c_str());
+    mnl_attr_put_u32(m.nlh, IFLA_MTU, static_cast<uint32_t>(spec.mtu));
+    mnl_attr_put_u32(m.nlh, IFLA_GROUP, kWorldLinkGroup);
+    mnl_attr_put_u32(m.nlh, IFLA_NET_NS_FD, static_cast<uint32_t>(world_fd_));
+    nlattr* info = mnl_attr_nest_start(m.nlh, IFLA_LINKINFO);
+    mnl_attr_put_strz(m.nlh, IFLA_INFO_KIND, "vxlan");
+    nlattr* data = mnl_attr_nest_start(m.nlh, IFLA_INFO_DATA);
+    mnl_attr_put_u32(m.nlh, IFLA_VXLAN_ID, spec.vni);
+    mnl_attr_put(m.nlh, IFLA_VXLAN_LOCAL, 4, local.bytes);
+    mnl_attr_put_u16(m.nlh, IFLA_VXLAN_PORT, htons(spec.port));  // network order
+    mnl_attr_put_u8(m.nlh, IFLA_VXLAN_LEARNING, 0);
+    mnl_attr_put_u8(m.nlh, IFLA_VXLAN_PROXY, 1);
+    mnl_attr_nest_end(m.nlh, data);
+    mnl_attr_nest_end(m.nlh, info);
+    request(socket_ns, m, step);
+  }
+
+  void set_mtu(const Netns& ns, const std::string& ifname, int mtu) override {
+    const std::string step = where(ns, steps::set_mtu(ifname, mtu));
+    Message m(RTM_NEWLINK, 0);
+    m.link_header();
+    mnl_attr_put_strz(m.nlh, IFLA_IFNAME, ifname.c_str());
+    mnl_attr_put_u32(m.nlh, IFLA_MTU, static_cast<uint32_t>(mtu));
+    request(ns, m, step);
+  }
+
+  void set_mac(const Netns& ns, const std::string& ifname, const std::string& mac) override {
+    const std::string step = where(ns, steps::set_mac(ifname, mac));
+    const Mac a = parsed_mac(mac, step);
+    Message m(RTM_NEWLINK, 0);
+    m.link_header();
+    mnl_attr_put_strz(m.nlh, IFLA_IFNAME, ifname.c_str());
+    mnl_attr_put(m.nlh, IFLA_ADDRESS, sizeof a.bytes, a.bytes);
+    request(ns, m, step);
+  }
+
+  void add_fdb(const std::string& dev, const std::string& mac, const std::string& dst,
+               bool append) override {
+    fdb(RTM_NEWNEIGH, NLM_F_CREATE | (append ? NLM_F_APPEND : NLM_F_EXCL), dev, mac, dst,
+        steps::add_fdb(dev, mac, dst, append));
+  }
+
+  void del_fdb(const std::string& dev, const std::string& mac, const std::string& dst) override {
+    fdb(RTM_DELNEIGH, 0, dev, mac, dst, steps::del_fdb(dev, mac, dst));
+  }
+
+  void add_neighbour(const std::string& dev, const std::string& ip,
+                     const std::string& mac) override {
+    neighbour(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, dev, ip, &mac,
+              steps::add_neighbour(dev, ip, mac));
+  }
+
+  void del_neighbour(const std::string& dev, const std::string& ip) override {
+    neighbour(RTM_DELNEIGH, 0, dev, ip, nullptr, steps::del_neighbour(dev, ip));
+  }
+
+  void delete_link(const std::string& name) override {
+    std::vector<std::string> problems;
+    if (!delete_one(name, problems)) throw std::runtime_error(problems.front());
   }
 
   void set_master(const std::string& port, const std::string& bridge) override {
@@ -386,6 +472,44 @@ class NetlinkEngine : public LinkEngine {
       problems.push_back(e.what());
       return false;
     }
+  }
+
+  // An entry of a world device's bridge forwarding table (AF_BRIDGE, NTF_SELF: the
+  // VXLAN device's own table, not the bridge's), as `bridge fdb` sends it.
+  void fdb(uint16_t type, uint16_t flags, const std::string& dev, const std::string& mac,
+           const std::string& dst, const std::vector<std::string>& text) {
+    const Netns world;
+    const std::string step = where(world, text);
+    const Mac a = parsed_mac(mac, step);
+    const Address d = parsed(dst, step);
+    Message m(type, flags);
+    auto* ndm = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(m.nlh, sizeof(ndmsg)));
+    ndm->ndm_family = AF_BRIDGE;
+    ndm->ndm_ifindex = static_cast<int>(ifindex(world, dev, step));
+    ndm->ndm_state = NUD_PERMANENT;
+    ndm->ndm_flags = NTF_SELF;
+    mnl_attr_put(m.nlh, NDA_LLADDR, sizeof a.bytes, a.bytes);
+    mnl_attr_put(m.nlh, NDA_DST, d.size(), d.bytes);
+    request(world, m, step);
+  }
+
+  // A permanent neighbour entry on a world device (mac null: deletion).
+  void neighbour(uint16_t type, uint16_t flags, const std::string& dev, const std::string& ip,
+                 const std::string* mac, const std::vector<std::string>& text) {
+    const Netns world;
+    const std::string step = where(world, text);
+    const Address a = parsed(ip, step);
+    Message m(type, flags);
+    auto* ndm = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(m.nlh, sizeof(ndmsg)));
+    ndm->ndm_family = static_cast<unsigned char>(a.family);
+    ndm->ndm_ifindex = static_cast<int>(ifindex(world, dev, step));
+    ndm->ndm_state = NUD_PERMANENT;
+    mnl_attr_put(m.nlh, NDA_DST, a.size(), a.bytes);
+    if (mac) {
+      const Mac l = parsed_mac(*mac, step);
+      mnl_attr_put(m.nlh, NDA_LLADDR, sizeof l.bytes, l.bytes);
+    }
+    request(world, m, step);
   }
 
   unsigned ifindex(const Netns& ns, const std::string& ifname, const std::string& step) {

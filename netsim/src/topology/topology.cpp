@@ -23,7 +23,7 @@ std::string port_name(std::size_t host_index, std::size_t link_index) {
 }  // namespace
 
 Topology::Topology(const Scenario& scenario, EngineKind engine)
-    : sc_(scenario), engine_(make_link_engine(engine)) {}
+    : sc_(scenario), engine_(make_link_engine(engine)), overlays_(scenario, *engine_) {}
 
 Topology::~Topology() {
   if (!netns_.empty() || !world_links_.empty()) teardown();
@@ -38,6 +38,7 @@ void Topology::build() {
   engine_->set_link_up(Netns{}, "lo", true);
   for (std::size_t i = 0; i < sc_.segments.size(); ++i) {
     const auto& seg = sc_.segments[i];
+    if (seg.overlay) continue;  // one bridge per node, made by the OverlayBuilder
     std::string br = bridge_name(i);
     engine_->add_bridge(br);
     world_links_.push_back(br);
@@ -63,6 +64,7 @@ void Topology::build() {
     }
     for (std::size_t l = 0; l < host.links.size(); ++l) {
       const Attachment& link = host.links[l];
+      if (host.is_task()) break;  // a task's links are all on overlays: attached below
       std::string port = port_name(h, l);
       // Create the pair with the host end already inside the host's netns, named ethN.
       engine_->add_veth(port, link.ifname, ns);
@@ -88,6 +90,14 @@ void Topology::build() {
     for (const auto& r : host.routes) engine_->add_route(ns, r.to_text(), r.via_text());
     spdlog::debug("{} {}: netns {}", host.router ? "router" : "host", host.name, ns.inode);
   }
+  // Overlays once every namespace exists: the nodes' underlay addresses are the VXLAN
+  // endpoints, the tasks' namespaces receive the veths.
+  overlays_.build(
+      netns_,
+      [this](const Host& h, std::size_t l) {
+        return port_name(static_cast<std::size_t>(&h - sc_.hosts.data()), l);
+      },
+      world_links_, ports_);
   // Readiness, observed: no IPv6 address anywhere still tentative (the kernel's fe80::
   // ones settle a moment after link up even without DAD). Checked once all hosts are
   // built, so the waits overlap; normally nothing is left to wait for.
@@ -143,6 +153,15 @@ TeardownSummary Topology::teardown() {
     if (engine_->release_netns(ns)) ++sum.anchors_stopped;
   netns_.clear();
   return sum;
+}
+
+std::string Topology::overlay_bridge(const std::string& overlay, const std::string& node) const {
+  return overlays_.bridge(overlay, node);
+}
+
+void Topology::move_task(const std::string& task, const std::string& node,
+                         const std::vector<Ipv4>& addresses) {
+  overlays_.move_task(task, node, addresses, netns_);
 }
 
 void Topology::set_link_up(const std::string& host, const std::string& ifname, bool up) const {

@@ -23,6 +23,7 @@
 #include <sstream>
 #include <vector>
 
+#include "in_private_world.h"
 #include "netsim/link_engine.h"
 #include "netsim/private_world.h"
 #include "netsim/scenario_loader.h"
@@ -50,34 +51,6 @@ hosts:
 expect:
   - {max_copies: 1, segment: a}
 )";
-
-// Runs body in a private world in a forked child; returns what it wrote, or the
-// exception it threw prefixed with "ERROR: ".
-std::string in_private_world(const std::function<std::string()>& body) {
-  int fds[2];
-  if (pipe(fds) != 0) return "ERROR: pipe";
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    std::string out;
-    try {
-      enter_private_world();
-      out = body();
-    } catch (const std::exception& e) {
-      out = std::string("ERROR: ") + e.what();
-    }
-    ssize_t ignored = write(fds[1], out.data(), out.size());
-    (void)ignored;
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
-  close(fds[0]);
-  waitpid(pid, nullptr, 0);
-  return out;
-}
 
 long last_pid() {
   std::ifstream f("/proc/sys/kernel/ns_last_pid");
