@@ -19,6 +19,7 @@
 #include "netsim/scenario_loader.h"
 #include "netsim/substitution.h"
 #include "netsim/supervisor.h"
+#include "netsim/swarm.h"
 #include "netsim/topology_bench.h"
 
 namespace {
@@ -133,22 +134,62 @@ void print_programs(const netsim::Scenario& sc, const netsim::BinaryResolver& bi
   }
 }
 
+// Nodes (their VXLAN endpoint) and overlays (subnet, VNI, MTU, flooding, bridge per
+// node, tasks), when the scenario has any.
+void print_swarm(const netsim::Scenario& sc) {
+  using namespace netsim;
+  const auto nodes = sc.swarm_nodes();
+  if (!nodes.empty()) std::cout << "nodes:\n";
+  for (const Host* n : nodes)
+    std::cout << "  " << n->name << "  VTEP " << to_string(n->links.front().address) << " on "
+              << n->links.front().segment << "\n";
+  bool first = true;
+  for (const auto& s : sc.segments) {
+    if (!s.overlay) continue;
+    if (first) std::cout << "overlays:\n";
+    first = false;
+    std::cout << "  " << s.name << "  " << to_string(s.subnet) << "  VNI " << s.overlay->vni
+              << "  MTU " << s.overlay->mtu << "  UDP " << kVxlanPort << "  "
+              << (s.overlay->flood ? "flooding (broadcast to every node)"
+                                   : "no flooding (broadcast stays on its node)")
+              << "\n";
+    for (const Host* n : nodes) {
+      std::cout << "    on " << n->name << ":";
+      for (const auto& h : sc.hosts)
+        for (const auto& l : h.links)
+          if (h.on_node == n->name && l.segment == s.name)
+            std::cout << " " << h.name << "=" << to_string(l.address);
+      std::cout << "\n";
+    }
+  }
+}
+
 void print_plan(const netsim::Scenario& sc) {
   using namespace netsim;
   std::cout << "scenario " << sc.name << ": ok (" << sc.file << ")\n";
   if (!sc.description.empty()) std::cout << "  " << sc.description << "\n";
   std::cout << "duration " << sc.duration << "s\nsegments:\n";
   for (const auto& s : sc.segments)
-    std::cout << "  " << s.name << "  " << (s.ipv4 ? to_string(s.subnet) : "no IPv4")
-              << (s.subnet6 ? "  " + to_string(*s.subnet6) : "") << "\n";
+    if (!s.overlay)
+      std::cout << "  " << s.name << "  " << (s.ipv4 ? to_string(s.subnet) : "no IPv4")
+                << (s.subnet6 ? "  " + to_string(*s.subnet6) : "") << "\n";
+  print_swarm(sc);
   std::cout << "hosts:\n";
   for (const auto& h : sc.hosts) {
-    std::cout << "  " << h.name << (h.router ? " (router)" : "") << ":";
+    std::cout << "  " << h.name
+              << (h.router ? " (router)"
+                  : h.node ? " (node)"
+                           : "")
+              << (h.is_task() ? " (task on " + h.on_node +
+                                    (h.service.empty() ? "" : ", service " + h.service) + ")"
+                              : "")
+              << ":";
     for (const auto& l : h.links) {
       std::cout << "  " << l.ifname << "=";
       if (l.ipv4) std::cout << to_string(l.address) << (l.address6 ? "," : "");
       if (l.address6) std::cout << to_string(*l.address6);
       std::cout << " on " << l.segment;
+      if (h.is_task()) std::cout << " mac " << task_mac(l.address);
     }
     std::cout << "\n";
   }
@@ -156,6 +197,8 @@ void print_plan(const netsim::Scenario& sc) {
   for (const auto& p : sc.processes) {
     std::cout << "  " << p.name << " on " << p.host << ":";
     auto vars = run_variables(sc, "<logs>", p.name);
+    for (const auto& [name, value] : p.env)
+      std::cout << " " << name << "=" << substitute(value, vars);
     for (const auto& a : p.command) std::cout << " " << substitute(a, vars);
     if (!p.ready.empty()) std::cout << "   (ready: \"" << p.ready << "\")";
     std::cout << "\n";

@@ -13,6 +13,7 @@
 
 #include "netsim/scenario.h"
 #include "netsim/supervisor.h"
+#include "netsim/swarm_runtime.h"
 #include "netsim/topology.h"
 
 namespace netsim {
@@ -20,7 +21,7 @@ namespace netsim {
 class FaultInjector {
  public:
   FaultInjector(const Scenario& scenario, const Topology& topology, Supervisor& supervisor,
-                std::string logs_dir);
+                SwarmRuntime& swarm, std::string logs_dir);
 
   // Returns a one-line account of what was done; throws std::runtime_error on failure.
   std::string apply(const FaultEvent& event, const std::atomic<bool>& interrupted);
@@ -32,6 +33,7 @@ class FaultInjector {
   const Scenario& sc_;
   const Topology& topo_;
   Supervisor& sup_;
+  SwarmRuntime& swarm_;
   std::string logs_;
   std::map<std::string, int> loss_;  // world port -> percent
   std::set<std::pair<std::string, std::string>> partitions_;

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace netsim {
@@ -63,6 +64,8 @@ struct Launch {
   // (snowsignal's status socket) keep them per host, in the run's logs, and never on
   // the machine's /run. Empty: the environment as it is.
   std::string runtime_dir;
+  // More variables (a scenario process's env:), replacing any of the same name.
+  std::vector<std::pair<std::string, std::string>> env;
 };
 // Starts a long-running program in its own process group with PR_SET_PDEATHSIG.
 // Throws (with errno text) when the program cannot be executed.

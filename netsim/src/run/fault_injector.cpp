@@ -64,8 +64,8 @@ std::string partition_ruleset(const Scenario& sc,
 }
 
 FaultInjector::FaultInjector(const Scenario& scenario, const Topology& topology,
-                             Supervisor& supervisor, std::string logs_dir)
-    : sc_(scenario), topo_(topology), sup_(supervisor), logs_(std::move(logs_dir)) {}
+                             Supervisor& supervisor, SwarmRuntime& swarm, std::string logs_dir)
+    : sc_(scenario), topo_(topology), sup_(supervisor), swarm_(swarm), logs_(std::move(logs_dir)) {}
 
 void FaultInjector::write_loss_rules() {
   std::string path = logs_ + "/nft-loss.rules";
@@ -132,7 +132,7 @@ std::string FaultInjector::apply(const FaultEvent& e, const std::atomic<bool>& i
       return e.segment_a.empty() ? "all partitions healed"
                                  : e.segment_a + " and " + e.segment_b + " healed";
     case FaultKind::reschedule:
-      throw std::runtime_error("reschedule: not yet");
+      return swarm_.reschedule(e, interrupted);
   }
   return "";
 }

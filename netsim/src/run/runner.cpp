@@ -18,6 +18,7 @@
 #include "netsim/segment_capture.h"
 #include "netsim/substitution.h"
 #include "netsim/supervisor.h"
+#include "netsim/swarm_runtime.h"
 #include "netsim/topology.h"
 #include "udp/address_guard.h"
 
@@ -155,9 +156,10 @@ class Run {
       : sc_(sc),
         opt_(opt),
         interrupted_(interrupted),
-        topo_(sc),
-        sup_(sc, topo_, opt.logs_dir, BinaryResolver(opt.bin_dir)),
-        faults_(sc, topo_, sup_, opt.logs_dir) {
+        topo_(sc_),
+        sup_(sc_, topo_, opt.logs_dir, BinaryResolver(opt.bin_dir)),
+        swarm_(sc_, topo_, sup_, opt.logs_dir),
+        faults_(sc_, topo_, sup_, swarm_, opt.logs_dir) {
     report_.scenario = sc.name;
     report_.file = sc.file;
     report_.logs_dir = opt.logs_dir;
@@ -191,11 +193,13 @@ class Run {
   }
 
  private:
-  const Scenario& sc_;
+  // The run's own copy: a rescheduled task's node and addresses change in it.
+  Scenario sc_;
   const RunOptions& opt_;
   const std::atomic<bool>& interrupted_;
   Topology topo_;
   Supervisor sup_;
+  SwarmRuntime swarm_;
   FaultInjector faults_;
   std::map<std::string, std::unique_ptr<SegmentCapture>> captures_;
   std::vector<std::optional<CheckResult>> results_;
@@ -215,13 +219,25 @@ class Run {
                  sc_.hosts.size());
     topo_.build();
     for (const auto& h : sc_.hosts) report_.host_netns[h.name] = topo_.netns_inode(h.name);
+    // One capture per segment bridge, and per overlay one per node ("OVERLAY.NODE"):
+    // an overlay is a bridge on every node.
+    std::vector<std::pair<std::string, std::string>> watched;  // capture name, bridge
     for (const auto& seg : sc_.segments) {
-      std::string pcap =
-          opt_.capture_dir.empty() ? "" : opt_.capture_dir + "/" + seg.name + ".pcap";
-      auto cap = std::make_unique<SegmentCapture>(topo_.bridge(seg.name), opt_.search_port, pcap);
-      cap->start();
-      captures_[seg.name] = std::move(cap);
+      if (!seg.overlay) {
+        watched.emplace_back(seg.name, topo_.bridge(seg.name));
+        continue;
+      }
+      for (const Host* node : sc_.swarm_nodes())
+        watched.emplace_back(seg.name + "." + node->name,
+                             topo_.overlay_bridge(seg.name, node->name));
     }
+    for (const auto& [name, bridge] : watched) {
+      std::string pcap = opt_.capture_dir.empty() ? "" : opt_.capture_dir + "/" + name + ".pcap";
+      auto cap = std::make_unique<SegmentCapture>(bridge, opt_.search_port, pcap);
+      cap->start();
+      captures_[name] = std::move(cap);
+    }
+    swarm_.install();
     // One at a time, in declaration order, each waited for: servers and relays are up
     // before the processes declared after them start.
     for (const auto& p : sc_.processes) {
@@ -260,6 +276,7 @@ class Run {
         spdlog::warn("duration {}s reached", sc_.duration);
         break;
       }
+      swarm_.refresh();  // a task whose main process ended leaves tasks.<service>
       while (next < items.size() && items[next].at <= now && !interrupted_) fire(items[next++]);
       collect_clients();
       collect_deliveries();
@@ -530,7 +547,8 @@ class Run {
         return check_peer_state(x, peer_address(x), s.json, s.error);
       }
       case ExpectKind::max_copies:
-        return check_max_copies(x, captures_.at(x.segment)->stats());
+        return check_max_copies(
+            x, captures_.at(x.node.empty() ? x.segment : x.segment + "." + x.node)->stats());
       default:
         return not_run(x, "not a point-in-time check");
     }

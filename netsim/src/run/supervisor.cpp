@@ -94,6 +94,8 @@ void Supervisor::start(const std::string& name) {
   l.argv = argv_of(name);
   l.netns_fd = topo_.netns_fd(spec->host);
   l.runtime_dir = runtime_dir(spec->host);
+  const auto vars = run_variables(sc_, logs_, name);
+  for (const auto& [var, value] : spec->env) l.env.emplace_back(var, substitute(value, vars));
   l.stdout_path = log_file(name);
   st.log_offset = file_size(l.stdout_path);
   st.pid = launch(l);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -263,12 +264,17 @@ NetnsAnchor spawn_netns_anchor() {
 // The environment for a launched program: ours, with RUNTIME_DIRECTORY set when the
 // launch names one. Built before fork, so the child only calls execve.
 static std::vector<std::string> launch_environment(const Launch& spec) {
+  std::vector<std::pair<std::string, std::string>> extra = spec.env;
+  if (!spec.runtime_dir.empty()) extra.emplace_back("RUNTIME_DIRECTORY", spec.runtime_dir);
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
-    if (!spec.runtime_dir.empty() && std::strncmp(*e, "RUNTIME_DIRECTORY=", 18) == 0) continue;
-    env.emplace_back(*e);
+    const std::string entry = *e;
+    const bool replaced = std::any_of(extra.begin(), extra.end(), [&](const auto& v) {
+      return entry.compare(0, v.first.size() + 1, v.first + "=") == 0;
+    });
+    if (!replaced) env.push_back(entry);
   }
-  if (!spec.runtime_dir.empty()) env.push_back("RUNTIME_DIRECTORY=" + spec.runtime_dir);
+  for (const auto& [name, value] : extra) env.push_back(name + "=" + value);
   return env;
 }
 
