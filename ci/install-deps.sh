@@ -20,6 +20,7 @@ DEMO_PACKAGES=(
   libmnl-dev          # netsim's netlink topology engine (rtnetlink requests and ACKs)
   libmicrohttpd-dev   # the relay's /metrics and /healthz
   iproute2 nftables util-linux procps   # netsim at run time (ip engine, faults, unshare)
+  dnsmasq-base        # netsim's stand-in for Docker's embedded DNS (Swarm scenarios)
 )
 # What only the tests and checks need.
 TEST_PACKAGES=(
@@ -28,7 +29,6 @@ TEST_PACKAGES=(
   prometheus          # promtool, and the Prometheus that scrapes a relay in netsim
   lintian dpkg-dev    # the packaging tests: the .deb's verdict, dpkg-shlibdeps for CPack
   python3-yaml        # the deployment files test parses the stack and the manifests
-  dnsmasq-base        # DNS peer discovery tests (several A records, SERVICENAME)
   libcap2-bin         # setcap: the relay with a permitted-only file capability
 )
 case $set_name in

@@ -500,6 +500,8 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, ShippedScenario,
                                            std::make_tuple("faults", Mode::invoker),
                                            std::make_tuple("udp-deliver", Mode::invoker),
                                            std::make_tuple("udp-deliver", Mode::unprivileged),
+                                           // As root: integration/swarm_overlay_test.cpp.
+                                           std::make_tuple("swarm-overlay", Mode::unprivileged),
                                            std::make_tuple("two-segments", Mode::unprivileged)),
                          [](const ::testing::TestParamInfo<std::tuple<std::string, Mode>>& p) {
                            std::string n =
