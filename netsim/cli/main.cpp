@@ -237,17 +237,17 @@ int run(const std::string& file, std::string logs, std::string capture, std::str
 }
 
 // Builds and tears down generated topologies with each engine; one line per run.
-int bench_topology(const std::vector<int>& segment_counts,
-                   const std::vector<std::string>& engines) {
-  std::vector<netsim::EngineKind> kinds;
-  for (const auto& e : engines) kinds.push_back(netsim::parse_engine(e));
-  netsim::enter_private_world();
-  std::printf("%-8s %8s %6s %6s %10s %11s %10s\n", "engine", "segments", "hosts", "links",
-              "setup_s", "teardown_s", "processes");
-  for (int n : segment_counts) {
+// `label` names what the counts count (segments, or Swarm nodes).
+void bench_rows(const char* label, const std::vector<int>& counts,
+                const std::vector<netsim::EngineKind>& kinds,
+                netsim::BenchRow (*bench)(int, netsim::EngineKind)) {
+  if (counts.empty()) return;
+  std::printf("%-8s %8s %6s %6s %10s %11s %10s\n", "engine", label, "hosts", "links", "setup_s",
+              "teardown_s", "processes");
+  for (int n : counts) {
     double ip_setup = 0, nl_setup = 0;
     for (auto kind : kinds) {
-      netsim::BenchRow r = netsim::bench_topology(n, kind);
+      netsim::BenchRow r = bench(n, kind);
       (kind == netsim::EngineKind::ip ? ip_setup : nl_setup) = r.setup_s;
       std::printf("%-8s %8d %6d %6d %10.3f %11.3f %10ld\n", netsim::to_string(kind).c_str(),
                   r.segments, r.hosts, r.links, r.setup_s, r.teardown_s, r.processes);
@@ -256,6 +256,16 @@ int bench_topology(const std::vector<int>& segment_counts,
     if (ip_setup > 0 && nl_setup > 0)
       std::printf("speedup  %8d  set-up netlink vs ip: %.1fx\n", n, ip_setup / nl_setup);
   }
+}
+
+int bench_topology(std::vector<int> segment_counts, const std::vector<int>& swarm_nodes,
+                   const std::vector<std::string>& engines) {
+  std::vector<netsim::EngineKind> kinds;
+  for (const auto& e : engines) kinds.push_back(netsim::parse_engine(e));
+  if (segment_counts.empty() && swarm_nodes.empty()) segment_counts = {2, 16, 48, 120};
+  netsim::enter_private_world();
+  bench_rows("segments", segment_counts, kinds, &netsim::bench_topology);
+  bench_rows("nodes", swarm_nodes, kinds, &netsim::bench_swarm);
   return 0;
 }
 
@@ -303,15 +313,23 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   check_cmd->add_option("--bin-dir", bin_dir, "Where our programs are (as for run)");
 
-  std::vector<int> bench_segments{2, 16, 48, 120};
+  std::vector<int> bench_segments;
+  std::vector<int> bench_swarm_nodes;
   std::vector<std::string> bench_engines{"ip", "netlink"};
   auto* bench_cmd = app.add_subcommand(
       "bench-topology",
       "Time set-up and teardown of generated topologies (N segments, a router on all, a host "
-      "on each; no programs) with each engine, and count the processes made");
-  bench_cmd->add_option("--segments", bench_segments, "Segment counts")
+      "on each; or a Swarm of N nodes with an overlay across them and two tasks on each; no "
+      "programs) with each engine, and count the processes made");
+  bench_cmd->add_option("--segments", bench_segments, "Segment counts (default 2,16,48,120)")
       ->delimiter(',')
       ->check(CLI::Range(1, 250));
+  bench_cmd
+      ->add_option("--swarm-nodes", bench_swarm_nodes,
+                   "Swarm node counts: N nodes on one underlay, overlay 198.19.0.0/23 (VXLAN, "
+                   "no flooding), two tasks per node")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 100));
   bench_cmd->add_option("--engines", bench_engines, "Engines, in order")
       ->delimiter(',')
       ->check(CLI::IsMember({"netlink", "ip"}));
@@ -334,7 +352,7 @@ int main(int argc, char** argv) {
                      netsim::BinaryResolver(bin_dir.empty() ? netsim::default_bin_dir() : bin_dir));
       return 0;
     }
-    if (*bench_cmd) return bench_topology(bench_segments, bench_engines);
+    if (*bench_cmd) return bench_topology(bench_segments, bench_swarm_nodes, bench_engines);
     // The topology is built after netsim re-enters itself as PID 1; the choice travels
     // in the environment, where NETSIM_ENGINE may also set it.
     if (!engine.empty()) setenv("NETSIM_ENGINE", engine.c_str(), 1);

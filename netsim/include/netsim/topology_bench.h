@@ -15,9 +15,13 @@ namespace netsim {
 // 2N veth pairs, N bridges.
 std::string bench_scenario_yaml(int segments);
 
+// A Swarm of N nodes on one underlay (198.18.0.0/24), one overlay across them
+// (198.19.0.0/23, VXLAN, no flooding) and two tasks on each node: 3N namespaces.
+std::string bench_swarm_yaml(int nodes);
+
 struct BenchRow {
   EngineKind engine = EngineKind::netlink;
-  int segments = 0;
+  int segments = 0;  // segments, or nodes for bench_swarm
   int hosts = 0;
   int links = 0;  // world links: bridges + veths
   double setup_s = 0;
@@ -26,5 +30,6 @@ struct BenchRow {
 };
 
 BenchRow bench_topology(int segments, EngineKind engine);
+BenchRow bench_swarm(int nodes, EngineKind engine);
 
 }  // namespace netsim

@@ -38,12 +38,31 @@ std::string bench_scenario_yaml(int segments) {
   return y;
 }
 
-BenchRow bench_topology(int segments, EngineKind engine) {
+std::string bench_swarm_yaml(int nodes) {
+  if (nodes < 1 || nodes > 100)
+    throw std::invalid_argument("bench swarm nodes must be 1..100, not " + std::to_string(nodes));
+  std::string y = "name: bench-swarm-" + std::to_string(nodes) +
+                  "\nduration: 1\nsegments:\n  - {name: underlay, subnet: 198.18.0.0/24}\nnodes:\n";
+  for (int i = 1; i <= nodes; ++i)
+    y += "  - {name: n" + std::to_string(i) +
+         ", segments: [{segment: underlay, address: 198.18.0." + std::to_string(10 + i) + "}]}\n";
+  y += "overlays:\n  - {name: ov, subnet: 198.19.0.0/23}\nhosts:\n";
+  for (int i = 1; i <= nodes; ++i)
+    for (const char* task : {"a", "b"})
+      y += "  - {name: " + std::string(task) + std::to_string(i) + ", node: n" +
+           std::to_string(i) + ", segments: [ov]}\n";
+  y += "expect:\n  - {max_copies: 1, segment: ov, node: n1}\n";
+  return y;
+}
+
+namespace {
+
+BenchRow bench_yaml(const std::string& yaml, int size, EngineKind engine) {
   using Clock = std::chrono::steady_clock;
-  Scenario sc = parse_scenario(bench_scenario_yaml(segments), "bench-topology");
+  Scenario sc = parse_scenario(yaml, "bench-topology");
   BenchRow row;
   row.engine = engine;
-  row.segments = segments;
+  row.segments = size;
   row.hosts = static_cast<int>(sc.hosts.size());
   Topology topo(sc, engine);
   long pid0 = last_pid();
@@ -58,6 +77,16 @@ BenchRow bench_topology(int segments, EngineKind engine) {
   row.setup_s = std::chrono::duration<double>(t1 - t0).count();
   row.teardown_s = std::chrono::duration<double>(t2 - t1).count();
   return row;
+}
+
+}  // namespace
+
+BenchRow bench_topology(int segments, EngineKind engine) {
+  return bench_yaml(bench_scenario_yaml(segments), segments, engine);
+}
+
+BenchRow bench_swarm(int nodes, EngineKind engine) {
+  return bench_yaml(bench_swarm_yaml(nodes), nodes, engine);
 }
 
 }  // namespace netsim

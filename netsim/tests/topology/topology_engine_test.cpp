@@ -300,6 +300,22 @@ TEST(TopologyBench, BuildsAndTearsDownTheGeneratedTopologyWithEachEngine) {
 TEST(TopologyBench, RefusesSegmentCountsOutsideTheAddressPlan) {
   EXPECT_THROW(bench_scenario_yaml(0), std::invalid_argument);
   EXPECT_THROW(bench_scenario_yaml(251), std::invalid_argument);
+  EXPECT_THROW(bench_swarm_yaml(0), std::invalid_argument);
+  EXPECT_THROW(bench_swarm_yaml(101), std::invalid_argument);
+}
+
+TEST(TopologyBench, BuildsAndTearsDownAGeneratedSwarmWithEachEngine) {
+  for (EngineKind engine : {EngineKind::netlink, EngineKind::ip}) {
+    std::string out = in_private_world([engine] {
+      BenchRow r = bench_swarm(3, engine);  // throws when teardown leaves anything
+      return std::to_string(r.hosts) + " hosts " + std::to_string(r.processes) + " processes";
+    });
+    // 3 nodes and two tasks on each; the netlink engine forks nothing.
+    if (engine == EngineKind::netlink)
+      EXPECT_EQ(out, "9 hosts 0 processes");
+    else
+      EXPECT_EQ(out.rfind("9 hosts ", 0), 0u) << out;
+  }
 }
 
 std::string read_all(const std::string& path) {
