@@ -293,6 +293,24 @@ TEST_P(NetsimRun, FailedExpectationStillTearsDownEverything) {
   EXPECT_TRUE(left.empty()) << left.front();
 }
 
+// The settle keeps captures open for end-of-run checks; a run with none (here only a
+// timed log check) has nothing to wait for. With a 30 s settle the run would take 30 s;
+// the bound below is generous and only separates "skipped" from "waited".
+TEST_P(NetsimRun, WithoutEndOfRunChecksTheSettleIsSkipped) {
+  std::string tok = token();
+  std::string scenario = dir.path + "/no-settle.yaml";
+  std::string yaml = sleeper_scenario(
+      tok, 60, "  - {log: never printed, process: sleeper, at: 0.2}\n");
+  yaml.replace(yaml.find("\nsegments:"), 0, "\nsettle: 30");
+  write(scenario, yaml);
+  Child c = spawn_netsim(GetParam(), {"run", "--json", scenario}, dir.path);
+  int rc = wait_exit(c.pid, 60);
+  std::string out = slurp(c.out);
+  ASSERT_EQ(rc, 1) << out << slurp(c.err);
+  auto report = nlohmann::json::parse(out);
+  EXPECT_LT(report["elapsed_seconds"].get<double>(), 15) << out;
+}
+
 TEST_P(NetsimRun, SigintMidRunStopsTearsDownAndExits130) {
   std::string tok = token();
   std::string scenario = dir.path + "/long.yaml";
