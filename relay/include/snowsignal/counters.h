@@ -90,6 +90,8 @@ struct Counters {
   std::uint64_t heartbeat_replies = 0;       // authenticated replies to our heartbeats
   std::uint64_t reassembled = 0;             // datagrams rebuilt from captured IP fragments
   std::uint64_t fragmented = 0;  // datagrams larger than our MTU, emitted as IP fragments
+  std::uint64_t local_captured = 0;   // of captured: sent by a process on this host, relayed
+  std::uint64_t local_delivered = 0;  // re-broadcasts also handed to this host's own stack
   std::array<std::uint64_t, kDropReasonCount> dropped{};
 
   void drop(DropReason reason) { ++dropped[static_cast<std::size_t>(reason)]; }

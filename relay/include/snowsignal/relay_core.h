@@ -40,6 +40,14 @@ struct RelaySettings {
   // fragments of one may take to arrive.
   std::size_t reassembly_slots = 16;
   Duration reassembly_timeout = std::chrono::seconds(2);
+  // PVA on the relay's own host (relay/README.md, "Loop and storm guard"): a frame from
+  // one of our MACs whose IP source is one of this host's addresses is a local
+  // process's and is relayed (otherwise it is our own re-broadcast: own_mac), and every
+  // re-broadcast is also given to `local_sink`, which hands it to this host's own IP
+  // stack. Off: SnowSignal's rule, every frame from our MACs is ours. The sink must
+  // outlive the core.
+  bool host_local = false;
+  FrameSink* local_sink = nullptr;
 };
 
 // An IPv6 header (40 bytes) is this much larger than an IPv4 one without options.

@@ -32,7 +32,8 @@ std::string destination_clause(const Destination& destination) {
 
 }  // namespace
 
-std::string capture_filter(const TrafficKinds& kinds, const std::vector<MacAddress>& own_macs) {
+std::string capture_filter(const TrafficKinds& kinds, const std::vector<MacAddress>& own_macs,
+                           const std::vector<IpAddress>& local_sources) {
   std::string filter;
   for (const Destination& destination : kinds.destinations()) {
     if (destination.ports.empty()) continue;
@@ -41,11 +42,14 @@ std::string capture_filter(const TrafficKinds& kinds, const std::vector<MacAddre
   }
   filter = "(" + filter + ")";
   if (own_macs.empty()) return filter;
-  filter += " and not (";
+  filter += local_sources.empty() ? " and not (" : " and (not (";
   for (std::size_t i = 0; i < own_macs.size(); ++i) {
     if (i > 0) filter += " or ";
     filter += "ether src " + own_macs[i].to_string();
   }
+  filter += ")";
+  if (local_sources.empty()) return filter;
+  for (const IpAddress& source : local_sources) filter += " or src host " + source.to_string();
   filter += ")";
   return filter;
 }

@@ -23,6 +23,10 @@ namespace snowsignal {
 // reassembles them and then judges the port. Then "and not (ether src M1 or ...)":
 // excluding our MACs in the kernel keeps our own re-broadcasts off the hot path; the
 // core checks them again because a filter is only as good as the MAC list it was given.
-std::string capture_filter(const TrafficKinds& kinds, const std::vector<MacAddress>& own_macs);
+// With `local_sources` (host-local: this host's addresses) the exclusion spares frames
+// from those sources, "and (not (ether src M1 or ...) or src host A1 or ...)": a
+// process on this host sends from them, while our re-broadcasts keep their clients'.
+std::string capture_filter(const TrafficKinds& kinds, const std::vector<MacAddress>& own_macs,
+                           const std::vector<IpAddress>& local_sources = {});
 
 }  // namespace snowsignal

@@ -75,6 +75,16 @@ bool is_host_mac(const InterfaceInfo& interface, const MacAddress& mac) {
                                            mac) != interface.host_macs.end();
 }
 
+bool is_host_address(const InterfaceInfo& interface, const IpAddress& address) {
+  if (address.is_v4()) {
+    const Ipv4Address v4 = address.v4();
+    return std::find(interface.host_ipv4s.begin(), interface.host_ipv4s.end(), v4) !=
+           interface.host_ipv4s.end();
+  }
+  return std::find(interface.host_ipv6s.begin(), interface.host_ipv6s.end(), address) !=
+         interface.host_ipv6s.end();
+}
+
 }  // namespace
 
 struct RelayCore::State {
@@ -206,9 +216,19 @@ void RelayCore::on_captured(std::span<const Byte> captured, bool truncated) {
   // Parsed once: the loop guard and the classifier ask the same view.
   const std::optional<EthernetView> ethernet = parse_ethernet(frame);
   if (!ethernet) return drop(DropReason::kMalformed);
-  if (is_host_mac(s.interface, ethernet->source_mac)) return drop(DropReason::kOwnMac);
+  // From one of our MACs: our own re-broadcast (it keeps its client's foreign source)
+  // or, with host-local on, a datagram a process on this host sent from one of its
+  // addresses. Off, SnowSignal's rule: everything from our MACs is ours.
+  const bool from_this_host = is_host_mac(s.interface, ethernet->source_mac);
+  if (from_this_host && !s.settings.host_local) return drop(DropReason::kOwnMac);
 
   Classified classified = s.kinds.classify(*ethernet);
+  if (from_this_host &&
+      !is_host_address(s.interface, classified.fragment || classified.drop
+                                        ? classified.ip.ip_source
+                                        : classified.view.ip_source)) {
+    return drop(DropReason::kOwnMac);
+  }
   if (classified.fragment) {
     // Part of a datagram larger than the sender's MTU: held until the rest arrives, then
     // judged (port included) and relayed whole.
@@ -235,6 +255,7 @@ void RelayCore::on_captured(std::span<const Byte> captured, bool truncated) {
     s.dedup.note_captured(fingerprint, now);
   }
 
+  if (from_this_host) ++counters_.local_captured;
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("captured {} bytes {}:{} -> {}:{}, forwarding to {} peer(s)", frame.size(),
                   view.ip_source.to_string(), view.udp_source_port, view.ip_destination.to_string(),
@@ -466,6 +487,14 @@ void RelayCore::on_mesh_frame(IpAddress from, std::span<const Byte> frame) {
     return drop(DropReason::kOversize);
   }
 
+  // A datagram a process on this host sent (captured here, relayed, and sent back by
+  // a relay elsewhere): it started on our segment, and this host's source says so
+  // exactly, whatever the window. Re-broadcast, it would be captured as local again.
+  if (s.settings.host_local && !s.peers.self_relay() &&
+      is_host_address(s.interface, view.ip_source)) {
+    return drop(DropReason::kOriginSegment);
+  }
+
   const TimePoint now = s.clock.now();
   if (s.dedup.enabled()) {
     const std::uint64_t fingerprint = frame_fingerprint(view);
@@ -487,25 +516,35 @@ void RelayCore::on_mesh_frame(IpAddress from, std::span<const Byte> frame) {
                   view.ip_source.to_string(), view.udp_source_port,
                   emission.ip_destination.to_string(), view.udp_destination_port);
   }
-  bool sent = false;
-  if (view.ip_total_length > s.interface.mtu) {
-    const FragmentResult result =
-        send_fragmented({s.frame_out.data(), size}, view, s.interface.mtu,
-                        view.ipv6 ? ++s.ipv6_identification : 0, s.sink, s.fragment_out);
-    sent = result.failed == 0;
-    if (sent) ++counters_.fragmented;
-  } else {
-    sent = s.sink.send({s.frame_out.data(), size});
-  }
-  if (sent) {
+  const bool fragment = view.ip_total_length > s.interface.mtu;
+  const std::uint32_t identification = fragment && view.ipv6 ? ++s.ipv6_identification : 0;
+  // The same frames (fragmented alike) to the wire and, with host-local, to this
+  // host's own stack, which the wire copy never reaches.
+  const auto emit = [&](FrameSink& sink) {
+    if (!fragment) return sink.send({s.frame_out.data(), size});
+    return send_fragmented({s.frame_out.data(), size}, view, s.interface.mtu, identification, sink,
+                           s.fragment_out)
+               .failed == 0;
+  };
+  const auto emit_failed = [&](FrameSink& sink, const char* where) {
+    ++counters_.send_errors;
+    ++counters_.emit_errors;
+    if (auto suppressed = s.warnings.admit(kSinkErrorKey, now)) {
+      spdlog::warn("re-broadcast {} {} failed: {} ({} similar suppressed)", where,
+                   s.interface.name, sink.last_error(), *suppressed);
+    }
+  };
+  if (emit(s.sink)) {
     ++counters_.rebroadcast;
-    return;
+    if (fragment) ++counters_.fragmented;
+  } else {
+    emit_failed(s.sink, "on");
   }
-  ++counters_.send_errors;
-  ++counters_.emit_errors;
-  if (auto suppressed = s.warnings.admit(kSinkErrorKey, now)) {
-    spdlog::warn("re-broadcast on {} failed: {} ({} similar suppressed)", s.interface.name,
-                 s.sink.last_error(), *suppressed);
+  if (s.settings.local_sink == nullptr) return;
+  if (emit(*s.settings.local_sink)) {
+    ++counters_.local_delivered;
+  } else {
+    emit_failed(*s.settings.local_sink, "to the listeners of this host on");
   }
 }
 

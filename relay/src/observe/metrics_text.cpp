@@ -129,7 +129,7 @@ std::string prometheus_text(const MetricsSnapshot& s) {
   w.sample({{"version", s.version}}, std::uint64_t{1});
 
   // The stats JSON keys, each as snowsignal_<key>_total (relay/README.md "Counters").
-  const std::array<std::tuple<const char*, const char*, std::uint64_t>, 14> totals = {{
+  const std::array<std::tuple<const char*, const char*, std::uint64_t>, 16> totals = {{
       {"snowsignal_captured_total", "Frames handed to the relay by the capture.", c.captured},
       {"snowsignal_forwarded_total",
        "Mesh datagrams of frames sent (v1: one per peer per frame; v2: one per batch).",
@@ -158,6 +158,12 @@ std::string prometheus_text(const MetricsSnapshot& s) {
        c.reassembled},
       {"snowsignal_fragmented_total",
        "Datagrams larger than the interface MTU emitted as IPv4 fragments.", c.fragmented},
+      {"snowsignal_local_captured_total",
+       "Captured datagrams sent by a process on the relay's own host (host-local), relayed.",
+       c.local_captured},
+      {"snowsignal_local_delivered_total",
+       "Re-broadcasts also handed to the relay host's own listeners (host-local).",
+       c.local_delivered},
   }};
   for (const auto& [name, help, value] : totals) {
     w.family(name, Type::kCounter, help);

@@ -63,6 +63,8 @@ std::string stats_json(const Counters& counters, const std::vector<IpAddress>& p
       {"heartbeat_replies", counters.heartbeat_replies},
       {"reassembled", counters.reassembled},
       {"fragmented", counters.fragmented},
+      {"local_captured", counters.local_captured},
+      {"local_delivered", counters.local_delivered},
       {"dropped", dropped},
       {"peers", peer_list},
   };
@@ -105,7 +107,9 @@ std::string stats_line(const Counters& counters) {
                      " heartbeats_received=" + std::to_string(counters.heartbeats_received) +
                      " heartbeat_replies=" + std::to_string(counters.heartbeat_replies) +
                      " reassembled=" + std::to_string(counters.reassembled) +
-                     " fragmented=" + std::to_string(counters.fragmented) + " dropped:";
+                     " fragmented=" + std::to_string(counters.fragmented) +
+                     " local_captured=" + std::to_string(counters.local_captured) +
+                     " local_delivered=" + std::to_string(counters.local_delivered) + " dropped:";
   bool any = false;
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     if (counters.dropped[i] == 0) continue;

@@ -80,6 +80,23 @@ TEST(CaptureFilter, ExcludesEveryOwnMac) {
   EXPECT_TRUE(filter.matches(to_port(5064)));
 }
 
+// Host-local: a process on this host sends from one of its addresses and is captured;
+// our re-broadcasts keep their clients' sources and stay out.
+TEST(CaptureFilter, HostLocalSparesFramesFromThisHostsAddressesOnly) {
+  const std::string text = capture_filter(TrafficKinds(kPvaAndCa), {mac("02:00:00:00:02:02")},
+                                          {peer_ip("198.18.2.2"), peer_ip("2001:db8:2::2")});
+  const Filter filter(text);
+  ASSERT_TRUE(filter.compiled()) << text;
+  FrameSpec local;
+  local.eth_src = "02:00:00:00:02:02";
+  local.ip_src = "198.18.2.2";
+  EXPECT_TRUE(filter.matches(build_frame(local)));
+  FrameSpec rebroadcast = local;
+  rebroadcast.ip_src = "198.18.1.10";
+  EXPECT_FALSE(filter.matches(build_frame(rebroadcast)));
+  EXPECT_TRUE(filter.matches(to_port(5064)));
+}
+
 TEST(CaptureFilter, ReadsAsOneClausePerDestination) {
   EXPECT_EQ(capture_filter(TrafficKinds(kWithGroup), {mac("02:00:00:00:02:02")}),
             "((ether broadcast and ip and udp and (udp dst port 5076 or ip[6:2] & 0x3fff != 0)) "

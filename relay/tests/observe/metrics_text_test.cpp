@@ -42,6 +42,8 @@ MetricsSnapshot busy_relay() {
   s.counters.heartbeat_replies = 14;
   s.counters.reassembled = 15;
   s.counters.fragmented = 16;
+  s.counters.local_captured = 17;
+  s.counters.local_delivered = 18;
   s.peers = {peer_ip(0xC6120202), peer_ip(0xC6120302)};
   s.capture_open = true;
   s.interface_up = true;
@@ -75,6 +77,8 @@ TEST(MetricsText, HasEveryCounterAsATotal) {
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_heartbeat_replies_total 14\n"));
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_reassembled_total 15\n"));
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_fragmented_total 16\n"));
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_local_captured_total 17\n"));
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_local_delivered_total 18\n"));
   EXPECT_THAT(text, HasSubstr("# TYPE snowsignal_captured_total counter\n"));
 }
 

@@ -22,6 +22,8 @@ TEST(StatsJson, HasTheContractKeysAndEveryDropReason) {
   counters.emit_errors = 1;
   counters.capture_kernel_drops = 7;
   counters.mesh_receive_overflows = 8;
+  counters.local_captured = 9;
+  counters.local_delivered = 10;
   counters.drop(DropReason::kUnknownPeer);
   const auto json =
       nlohmann::json::parse(stats_json(counters, {peer_ip(0xC6120202), peer_ip(0xC6120302)}));
@@ -34,6 +36,8 @@ TEST(StatsJson, HasTheContractKeysAndEveryDropReason) {
   EXPECT_EQ(json["emit_errors"], 1);
   EXPECT_EQ(json["capture_kernel_drops"], 7);
   EXPECT_EQ(json["mesh_receive_overflows"], 8);
+  EXPECT_EQ(json["local_captured"], 9);
+  EXPECT_EQ(json["local_delivered"], 10);
   EXPECT_EQ(json["dropped"]["unknown_peer"], 1);
   EXPECT_EQ(json["dropped"].size(), kDropReasonCount);
   for (const char* reason :
