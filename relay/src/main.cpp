@@ -1,5 +1,6 @@
 // snowsignal: relays UDP broadcasts between segments through a unicast mesh of relays.
 #include <spdlog/sinks/stdout_sinks.h>
+#include <net/if.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "health_probe.h"
 #include "health_verdict.h"
 #include "interface_state.h"
+#include "local_delivery_sink.h"
 #include "mesh_mac.h"
 #include "metrics_server.h"
 #include "multicast_membership.h"
@@ -113,8 +115,10 @@ std::vector<IpAddress> own_addresses(const InterfaceInfo& interface) {
 }
 
 RelaySettings relay_settings(const Config& config, const MeshKeyring* keyring,
-                             std::uint64_t sender_id) {
+                             std::uint64_t sender_id, FrameSink* local_sink) {
   RelaySettings settings;
+  settings.host_local = config.host_local;
+  settings.local_sink = local_sink;
   settings.traffic = config.traffic;
   settings.mesh_port = config.mesh_port;
   settings.dedup_window = std::chrono::milliseconds(config.dedup_window_ms);
@@ -131,6 +135,15 @@ RelaySettings relay_settings(const Config& config, const MeshKeyring* keyring,
   return settings;
 }
 
+// The sink that gives re-broadcasts to this host's own listeners. On loopback the
+// re-broadcast itself already reaches them.
+std::unique_ptr<LocalDeliverySink> local_delivery(const Config& config) {
+  if (!config.host_local || config.interface.index == static_cast<int>(if_nametoindex("lo"))) {
+    return nullptr;
+  }
+  return std::make_unique<LocalDeliverySink>(config.interface.index, config.interface.name);
+}
+
 class Daemon {
  public:
   Daemon(const Config& config, SignalFd& signals, ResolvingPeerDirectory& peers)
@@ -139,14 +152,19 @@ class Daemon {
         peers_(peers),
         kinds_(config.traffic),
         membership_(config.interface.index, config.traffic.multicast_groups),
-        source_(config.interface.name, capture_filter(kinds_, config.interface.host_macs),
+        source_(config.interface.name,
+                capture_filter(kinds_, config.interface.host_macs,
+                               config.host_local ? own_addresses(config.interface)
+                                                 : std::vector<IpAddress>{}),
                 config.interface.mtu, config.capture_ring_frames, config.capture_ring_memory),
         sink_(config.interface.index, config.interface.name),
+        local_sink_(local_delivery(config)),
         mesh_(config.mesh_port, static_cast<int>(config.mesh_socket_buffer)),
         keyring_(make_keyring(config)),
         sender_id_(derived_sender_id(config)),
-        core_(std::make_unique<RelayCore>(relay_settings(config, keyring_.get(), sender_id_),
-                                          config.interface, mesh_, sink_, peers_, clock_)) {
+        core_(std::make_unique<RelayCore>(
+            relay_settings(config, keyring_.get(), sender_id_, local_sink_.get()),
+            config.interface, mesh_, sink_, peers_, clock_)) {
     if (config.metrics_address) metrics_.emplace(*config.metrics_address);
     if (config.status_socket) {
       // Not fatal: the relay relays without it (e.g. run by hand by a user who cannot
@@ -172,6 +190,15 @@ class Daemon {
     if (!config_.ipv4_not_relayed.empty()) {
       spdlog::warn("{} has no IPv4 address: relaying IPv6 groups only; {} cannot be relayed here",
                    i.name, config_.ipv4_not_relayed);
+    }
+    if (config_.host_local) {
+      spdlog::info(
+          "host-local: what processes on this host send on {} is relayed, and re-broadcasts "
+          "reach their listeners{}",
+          i.name, local_sink_ ? "" : " (loopback: they already do)");
+    } else {
+      spdlog::info("host-local off: nothing sent from this host's MACs is relayed, and "
+                   "re-broadcasts do not reach this host's own listeners");
     }
     const std::string addresses = i.ipv4 ? i.ipv4->to_string() + " bcast " + i.broadcast.to_string()
                                          : primary_address(i).to_string() + " (no IPv4)";
@@ -289,6 +316,7 @@ class Daemon {
   MulticastMembership membership_;  // joined before the capture starts, left at exit
   PcapFrameSource source_;
   PacketSocketSink sink_;
+  std::unique_ptr<LocalDeliverySink> local_sink_;  // host-local; none on loopback
   UdpMeshSocket mesh_;
   std::unique_ptr<MeshKeyring> keyring_;
   std::uint64_t sender_id_;

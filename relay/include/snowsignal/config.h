@@ -37,6 +37,9 @@ struct Config {
   unsigned stats_interval_s = 0;  // 0: no periodic stats
   std::optional<std::string> stats_file;
   unsigned dedup_window_ms = 500;  // 0: no dedup (pure SnowSignal behaviour)
+  // PVA on the relay's host: relay this host's own broadcasts, deliver re-broadcasts to
+  // its listeners (relay_core.h, RelaySettings::host_local). Off with no dedup window.
+  bool host_local = true;
   // The interface has no IPv4 address: what of the configuration cannot be relayed
   // there and was left out ("IPv4 broadcast ports 5076"), for the start-up warning.
   std::string ipv4_not_relayed;

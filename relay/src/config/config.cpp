@@ -113,6 +113,15 @@ unsigned long parse_number(const Setting& setting, unsigned long min, unsigned l
   return value;
 }
 
+bool parse_on_off(const Setting& setting) {
+  std::string value = setting.value;
+  std::transform(value.begin(), value.end(), value.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (value == "on" || value == "1" || value == "true" || value == "yes") return true;
+  if (value == "off" || value == "0" || value == "false" || value == "no") return false;
+  throw ConfigError(setting.source + ": '" + setting.value + "' is not on or off");
+}
+
 unsigned long parse_number(const Setting& setting, unsigned long max, const char* what) {
   return parse_number(setting, 0, max, what);
 }
@@ -383,6 +392,13 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
                                "How long a relayed datagram is remembered to stop echoes and "
                                "duplicates; 0 = off, pure SnowSignal behaviour",
                                "MS");
+  const EnvOption host_local(
+      app, "--host-local", "HOST_LOCAL", "on",
+      "PVA on this host too: relay what processes here broadcast on the interface, and hand "
+      "every re-broadcast to this host's own listeners (host networking, a relay per node); "
+      "off = SnowSignal's rule, nothing from this host's MACs is relayed. Needs the dedup "
+      "window",
+      "on|off");
   const EnvOption ring_frames(app, "--capture-ring-frames", "CAPTURE_RING_FRAMES", "8192",
                               "Capture ring size in frames of the interface MTU (16..262144): "
                               "how many back-to-back broadcasts are held while the relay is "
@@ -544,6 +560,16 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
     }
     config.dedup_window_ms = static_cast<unsigned>(
         parse_number(dedup_window.resolve(env), 60000, "a number of milliseconds (0..60000)"));
+    // Host-local leans on the window to recognise what we re-broadcast; with SnowSignal's
+    // behaviour asked for (no window), it is SnowSignal's own-MAC rule.
+    const Setting host_local_setting = host_local.resolve(env);
+    config.host_local = parse_on_off(host_local_setting) && config.dedup_window_ms > 0;
+    if (!host_local_setting.defaulted && parse_on_off(host_local_setting) &&
+        config.dedup_window_ms == 0) {
+      throw ConfigError(host_local_setting.source +
+                        ": 'on' needs the de-duplication window; with --dedup-window-ms 0 "
+                        "(SnowSignal's behaviour) nothing from this host's MACs is relayed");
+    }
     config.capture_ring_frames = static_cast<unsigned>(
         parse_number(ring_frames.resolve(env), 16, 262144, "a number of frames (16..262144)"));
     config.capture_ring_memory = parse_number(ring_memory.resolve(env), 1048576, 4294967296UL,

@@ -71,6 +71,19 @@ TEST_F(ConfigTest, DefaultsMatchSnowSignal) {
   EXPECT_EQ(config.stats_interval_s, 0u);
   EXPECT_FALSE(config.stats_file);
   EXPECT_EQ(config.dedup_window_ms, 500u);
+  EXPECT_TRUE(config.host_local);
+}
+
+TEST_F(ConfigTest, HostLocalIsOnOffByFlagOrEnvAndOffWithSnowSignalsBehaviour) {
+  EXPECT_FALSE(ok({"--host-local", "off"}).host_local);
+  EXPECT_FALSE(ok({}, {{"HOST_LOCAL", "OFF"}}).host_local);
+  EXPECT_TRUE(ok({"--host-local", "on"}, {{"HOST_LOCAL", "off"}}).host_local);
+  // No window asked for: SnowSignal's own-MAC rule, said by being off...
+  EXPECT_FALSE(ok({"--dedup-window-ms", "0"}).host_local);
+  // ...and refused when both are asked for.
+  expect_error({"--dedup-window-ms", "0", "--host-local", "on"}, {}, "--host-local: 'on' needs");
+  expect_error({"--host-local", "sometimes"}, {}, "--host-local: 'sometimes' is not on or off");
+  expect_error({}, {{"HOST_LOCAL", "2"}}, "HOST_LOCAL: '2' is not on or off");
 }
 
 TEST_F(ConfigTest, EnvironmentOverridesDefaults) {
