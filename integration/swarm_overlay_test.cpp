@@ -20,20 +20,6 @@
 namespace integration {
 namespace {
 
-// The fixture's text with every `from` replaced by `to` (at least one must be there).
-std::string with_replaced(const std::string& fixture, const std::string& from,
-                          const std::string& to) {
-  std::string text = read_text(scenario_file(fixture));
-  std::size_t replaced = 0;
-  for (std::size_t pos = text.find(from); pos != std::string::npos;
-       pos = text.find(from, pos + to.size())) {
-    text.replace(pos, from.size(), to);
-    ++replaced;
-  }
-  EXPECT_GT(replaced, 0u) << from << " not in " << fixture;
-  return text;
-}
-
 // The verdict of each expectation whose description contains `what`, in order.
 std::string verdicts_of(const ScenarioRun& run, const std::string& what) {
   std::string out;
@@ -87,7 +73,7 @@ TEST(SwarmOverlay, TheShippedSwarmCarriesDiscoveryAndLargeAndMulticastDatagramsA
 TEST(SwarmOverlay, NegativeControlWithoutMulticastThePythonCanGroupStaysOnItsNode) {
   const auto run = run_generated_scenario(
       "swarm-overlay-no-multicast",
-      with_replaced("swarm-overlay.yaml", "--multicast, \"239.74.163.2:43113\",", ""));
+      fixture_with_replaced("swarm-overlay.yaml", "--multicast, \"239.74.163.2:43113\",", ""));
   EXPECT_EQ(verdicts_of(run, "239.74.163.2:43113"), "FAIL") << run.summary();
   EXPECT_EQ(verdicts_of(run, "discover"), "PASSPASS") << run.summary();
   EXPECT_EQ(verdicts_of(run, "198.19.1.255:5076"), "PASSPASS") << run.summary();

@@ -14,19 +14,6 @@
 namespace integration {
 namespace {
 
-// The fixture's text with every `from` replaced by `to` (at least one must be there).
-std::string without(const std::string& fixture, const std::string& from, const std::string& to) {
-  std::string text = read_text(scenario_file(fixture));
-  std::size_t replaced = 0;
-  for (std::size_t pos = text.find(from); pos != std::string::npos;
-       pos = text.find(from, pos + to.size())) {
-    text.replace(pos, from.size(), to);
-    ++replaced;
-  }
-  EXPECT_GT(replaced, 0u) << from << " not in " << fixture;
-  return text;
-}
-
 // Verdicts of the deliver expectations, keyed by their destination ("to").
 std::map<std::string, std::string> deliver_verdicts(const ScenarioRun& run) {
   std::map<std::string, std::string> verdicts;
@@ -47,7 +34,7 @@ TEST(TrafficKinds, PvaAndChannelAccessPortsCrossThroughOneRelayPairAndOtherPorts
 
 TEST(TrafficKinds, NegativeControlRelaysOnTheDefaultPortAloneCarryNoChannelAccess) {
   const auto run = run_generated_scenario(
-      "ca-and-pva-5076-only", without("ca-and-pva.yaml", "\"5076,5064,5065\"", "\"5076\""));
+      "ca-and-pva-5076-only", fixture_with_replaced("ca-and-pva.yaml", "\"5076,5064,5065\"", "\"5076\""));
   const auto verdicts = deliver_verdicts(run);
   EXPECT_EQ(verdicts.at("198.18.1.255:5064"), "FAIL") << run.summary();
   EXPECT_EQ(verdicts.at("198.18.1.255:5065"), "FAIL") << run.summary();
@@ -62,7 +49,7 @@ TEST(TrafficKinds, MulticastGroupCrossesBothWaysWithTtlOneKeptAndOtherGroupsDoNo
 TEST(TrafficKinds, NegativeControlWithoutMulticastConfiguredTheGroupStaysOnItsSegment) {
   const auto run = run_generated_scenario(
       "multicast-group-unconfigured",
-      without("multicast-group.yaml", "--multicast, \"239.74.163.2:43113\",", ""));
+      fixture_with_replaced("multicast-group.yaml", "--multicast, \"239.74.163.2:43113\",", ""));
   const auto verdicts = deliver_verdicts(run);
   EXPECT_EQ(verdicts.at("239.74.163.2:43113"), "FAILFAIL") << run.summary();
   EXPECT_EQ(verdicts.at("239.74.163.3:43113"), "PASS") << run.summary();

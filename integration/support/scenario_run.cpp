@@ -198,6 +198,19 @@ std::string read_text(const fs::path& path) {
   return buf.str();
 }
 
+std::string fixture_with_replaced(const std::string& fixture, const std::string& from,
+                                  const std::string& to) {
+  std::string text = read_text(scenario_file(fixture));
+  std::size_t replaced = 0;
+  for (std::size_t pos = text.find(from); pos != std::string::npos;
+       pos = text.find(from, pos + to.size())) {
+    text.replace(pos, from.size(), to);
+    ++replaced;
+  }
+  EXPECT_GT(replaced, 0u) << from << " not in " << fixture;
+  return text;
+}
+
 nlohmann::json read_json(const fs::path& path) {
   return nlohmann::json::parse(read_text(path));
 }

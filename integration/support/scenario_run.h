@@ -62,6 +62,10 @@ void expect_all_pass_with_no_discover(const ScenarioRun& run);
 
 std::string read_text(const std::filesystem::path& path);
 nlohmann::json read_json(const std::filesystem::path& path);
+// A shipped scenario's text with every `from` replaced by `to`, for its controls (a
+// gtest failure when `from` is not there: the control would be the scenario itself).
+std::string fixture_with_replaced(const std::string& fixture, const std::string& from,
+                                  const std::string& to);
 std::size_t count_occurrences(const std::string& text, const std::string& needle);
 
 }  // namespace integration

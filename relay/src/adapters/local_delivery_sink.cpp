@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -33,21 +32,32 @@ int open_socket(int family, int type, int protocol, const std::string& what) {
 
 }  // namespace
 
+namespace {
+
+int loopback_index() {
+  const auto index = static_cast<int>(::if_nametoindex("lo"));
+  if (index == 0) throw std::runtime_error("no loopback interface 'lo' on this host");
+  return index;
+}
+
+}  // namespace
+
 LocalDeliverySink::LocalDeliverySink(int interface_index, const std::string& interface_name)
-    : interface_index_(interface_index),
-      loopback_index_(static_cast<int>(::if_nametoindex("lo"))) {
-  if (loopback_index_ == 0) throw std::runtime_error("no loopback interface 'lo' on this host");
-  // Protocol 0: these sockets only send; they must not queue any traffic.
-  loopback_fd_ = open_socket(AF_PACKET, SOCK_RAW, 0, "an AF_PACKET socket on lo");
+    : interface_index_(interface_index), loopback_(loopback_index(), "lo") {
+  // IPPROTO_RAW: these sockets only send, the IP header given whole.
   raw4_fd_ = open_socket(AF_INET, SOCK_RAW, IPPROTO_RAW, "a raw IPv4 socket");
-  raw6_fd_ = open_socket(AF_INET6, SOCK_RAW, IPPROTO_RAW, "a raw IPv6 socket");
+  try {
+    raw6_fd_ = open_socket(AF_INET6, SOCK_RAW, IPPROTO_RAW, "a raw IPv6 socket");
+  } catch (...) {
+    ::close(raw4_fd_);
+    throw;
+  }
   ip_mreqn request{};
   request.imr_ifindex = interface_index;
   const unsigned index = static_cast<unsigned>(interface_index);
   if (::setsockopt(raw4_fd_, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request) != 0 ||
       ::setsockopt(raw6_fd_, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index) != 0) {
     const std::string error = std::strerror(errno);
-    ::close(loopback_fd_);
     ::close(raw4_fd_);
     ::close(raw6_fd_);
     throw std::runtime_error("cannot send multicast on " + interface_name + ": " + error);
@@ -55,7 +65,6 @@ LocalDeliverySink::LocalDeliverySink(int interface_index, const std::string& int
 }
 
 LocalDeliverySink::~LocalDeliverySink() {
-  ::close(loopback_fd_);
   ::close(raw4_fd_);
   ::close(raw6_fd_);
 }
@@ -80,15 +89,9 @@ bool LocalDeliverySink::send(std::span<const Byte> frame) {
   }
   if ((packet[kIpv4DestinationOffset] & 0xf0) == 0xe0) return send_ipv4_multicast(packet);
   // A broadcast: in through loopback, as the frame it is.
-  sockaddr_ll address{};
-  address.sll_family = AF_PACKET;
-  address.sll_protocol = htons(ETH_P_IP);
-  address.sll_ifindex = loopback_index_;
-  address.sll_halen = ETH_ALEN;
-  std::memset(address.sll_addr, 0xff, ETH_ALEN);
-  return sent(::sendto(loopback_fd_, frame.data(), frame.size(), 0,
-                       reinterpret_cast<const sockaddr*>(&address), sizeof address),
-              frame.size());
+  if (loopback_.send(frame)) return true;
+  error_ = loopback_.last_error();
+  return false;
 }
 
 bool LocalDeliverySink::send_ipv4_multicast(std::span<const Byte> packet) {

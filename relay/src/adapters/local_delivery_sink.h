@@ -11,6 +11,7 @@
 #include <array>
 #include <string>
 
+#include "packet_socket_sink.h"
 #include "snowsignal/frame_sink.h"
 
 namespace snowsignal {
@@ -32,8 +33,7 @@ class LocalDeliverySink final : public FrameSink {
   bool sent(long result, std::size_t size);
 
   int interface_index_;
-  int loopback_index_;
-  int loopback_fd_ = -1;
+  PacketSocketSink loopback_;  // broadcasts: a frame sent on lo is a frame received there
   int raw4_fd_ = -1;
   int raw6_fd_ = -1;
   // The packet with its TTL set to 0: a copy, the caller's frame stays as it is.
