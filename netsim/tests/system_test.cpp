@@ -311,6 +311,31 @@ TEST_P(NetsimRun, WithoutEndOfRunChecksTheSettleIsSkipped) {
   EXPECT_LT(report["elapsed_seconds"].get<double>(), 15) << out;
 }
 
+// A capture is a packet ring and a thread per bridge: without --capture only the
+// segments a max_copies check reads are watched.
+TEST_P(NetsimRun, WithoutCaptureOnlyTheSegmentsMaxCopiesReadsAreWatched) {
+  std::string scenario = dir.path + "/three.yaml";
+  write(scenario, R"(name: three
+duration: 5
+settle: 0
+segments: [a, b, c]
+hosts:
+  - {name: h, segments: [a]}
+expect:
+  - {max_copies: 1, segment: b}
+)");
+  Child c = spawn_netsim(GetParam(), {"run", scenario}, dir.path);
+  wait_exit(c.pid, 60);
+  const std::string err = slurp(c.err);
+  EXPECT_NE(err.find("capturing on 1 of 3 segment bridge(s): b\n"), std::string::npos) << err;
+  Child all = spawn_netsim(GetParam(), {"run", "--capture", dir.path + "/pcaps", scenario},
+                           dir.path);
+  wait_exit(all.pid, 60);
+  const std::string all_err = slurp(all.err);
+  EXPECT_NE(all_err.find("capturing on 3 of 3 segment bridge(s): a, b, c\n"), std::string::npos)
+      << all_err;
+}
+
 TEST_P(NetsimRun, SigintMidRunStopsTearsDownAndExits130) {
   std::string tok = token();
   std::string scenario = dir.path + "/long.yaml";
