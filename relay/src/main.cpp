@@ -118,6 +118,7 @@ RelaySettings relay_settings(const Config& config, const MeshKeyring* keyring,
                              std::uint64_t sender_id, FrameSink* local_sink) {
   RelaySettings settings;
   settings.host_local = config.host_local;
+  settings.election_interval = std::chrono::milliseconds(config.election_interval_ms);
   settings.local_sink = local_sink;
   settings.traffic = config.traffic;
   settings.mesh_port = config.mesh_port;
@@ -155,7 +156,8 @@ class Daemon {
         source_(config.interface.name,
                 capture_filter(kinds_, config.interface.host_macs,
                                config.host_local ? own_addresses(config.interface)
-                                                 : std::vector<IpAddress>{}),
+                                                 : std::vector<IpAddress>{},
+                               config.election_interval_ms > 0 ? config.mesh_port : 0),
                 config.interface.mtu, config.capture_ring_frames, config.capture_ring_memory),
         sink_(config.interface.index, config.interface.name),
         local_sink_(local_delivery(config)),
@@ -191,6 +193,15 @@ class Daemon {
       spdlog::warn("{} has no IPv4 address: relaying IPv6 groups only; {} cannot be relayed here",
                    i.name, config_.ipv4_not_relayed);
     }
+    if (config_.election_interval_ms > 0) {
+      spdlog::info("election: segment hellos every {} ms on {}; the lowest address of the "
+                   "relays heard forwards, the others stand by (take-over after {} ms)",
+                   config_.election_interval_ms, i.name, 3 * config_.election_interval_ms);
+    } else if (config_.dedup_window_ms > 0 && !i.ipv4) {
+      spdlog::info("election: off on {} (no IPv4 broadcast for segment hellos): this relay "
+                   "forwards whatever other relays share the segment",
+                   i.name);
+    }
     if (config_.host_local) {
       spdlog::info(
           "host-local: what processes on this host send on {} is relayed, and re-broadcasts "
@@ -220,6 +231,11 @@ class Daemon {
       core_->send_heartbeats();  // at once: peers learn we are up (and speak v2) now
       loop.every(std::chrono::seconds(config_.heartbeat_interval_s),
                  [this] { core_->send_heartbeats(); });
+    }
+    if (config_.election_interval_ms > 0) {
+      core_->send_hello();  // at once: a relay that starts is heard within one interval
+      loop.every(std::chrono::milliseconds(config_.election_interval_ms),
+                 [this] { core_->send_hello(); });
     }
     if (metrics_ || status_) loop.every(kMetricsPeriod, [this] { publish_metrics(); });
     const int signal = loop.run();

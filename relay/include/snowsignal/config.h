@@ -40,6 +40,9 @@ struct Config {
   // PVA on the relay's host: relay this host's own broadcasts, deliver re-broadcasts to
   // its listeners (relay_core.h, RelaySettings::host_local). Off with no dedup window.
   bool host_local = true;
+  // Designated-forwarder election: segment hello interval; 0 = off (also with no dedup
+  // window, or no IPv4 address on the interface).
+  unsigned election_interval_ms = 1000;
   // The interface has no IPv4 address: what of the configuration cannot be relayed
   // there and was left out ("IPv4 broadcast ports 5076"), for the start-up warning.
   std::string ipv4_not_relayed;

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "snowsignal/net_types.h"
+
 namespace snowsignal {
 
 enum class DropReason : std::size_t {
@@ -38,6 +40,7 @@ enum class DropReason : std::size_t {
   kFragmentOverlap,     // a fragment overlapping (or repeating) data already received
   kFragmentTooLarge,    // fragments that add up to more than an IP datagram can hold
   kExtensionChain,      // IPv6 extension headers: more than 8, or more than 512 bytes
+  kStandby,             // another relay forwards for our segment (designated forwarder)
   kCount,
 };
 
@@ -69,8 +72,24 @@ constexpr std::string_view drop_reason_name(DropReason reason) {
                                                                      "reassembly_overflow",
                                                                      "fragment_overlap",
                                                                      "fragment_too_large",
-                                                                     "extension_chain"};
+                                                                     "extension_chain",
+                                                                     "standby"};
   return kNames[static_cast<std::size_t>(reason)];
+}
+
+// This relay's part in its segment's designated-forwarder election.
+enum class SegmentRole : std::uint8_t { kOff, kForwarder, kStandby };
+
+constexpr std::string_view segment_role_name(SegmentRole role) {
+  switch (role) {
+    case SegmentRole::kForwarder:
+      return "forwarder";
+    case SegmentRole::kStandby:
+      return "standby";
+    case SegmentRole::kOff:
+      break;
+  }
+  return "off";
 }
 
 struct Counters {
@@ -92,6 +111,13 @@ struct Counters {
   std::uint64_t fragmented = 0;  // datagrams larger than our MTU, emitted as IP fragments
   std::uint64_t local_captured = 0;   // of captured: sent by a process on this host, relayed
   std::uint64_t local_delivered = 0;  // re-broadcasts also handed to this host's own stack
+  std::uint64_t hellos_sent = 0;      // segment hellos sent (designated-forwarder election)
+  std::uint64_t hellos_received = 0;  // segment hellos heard from the other relays here
+  // The election's state, published with the counters: our role (off: no election),
+  // the relay that forwards for the segment, and how many other relays are heard on it.
+  SegmentRole role = SegmentRole::kOff;
+  Ipv4Address designated;
+  std::uint64_t segment_mates = 0;
   std::array<std::uint64_t, kDropReasonCount> dropped{};
 
   void drop(DropReason reason) { ++dropped[static_cast<std::size_t>(reason)]; }

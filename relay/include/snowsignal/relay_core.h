@@ -48,6 +48,10 @@ struct RelaySettings {
   // outlive the core.
   bool host_local = false;
   FrameSink* local_sink = nullptr;
+  // Designated forwarder per segment (relay/README.md, "One copy per segment"): a
+  // segment hello every interval, mates gone after three. Zero: no election, every
+  // relay forwards (SnowSignal's behaviour). Needs an IPv4 address on the interface.
+  Duration election_interval = Duration::zero();
 };
 
 // An IPv6 header (40 bytes) is this much larger than an IPv4 one without options.
@@ -92,6 +96,9 @@ class RelayCore final : public FrameHandler {
   // v2: one heartbeat to every peer (the event loop calls it every heartbeat interval).
   // Heartbeats and replies that authenticate feed peer_health() (on_heartbeat, on_rtt).
   void send_heartbeats();
+  // Election: one segment hello on the interface (the event loop calls it every
+  // election interval; tick() decides the role from what was heard).
+  void send_hello();
 
   const Counters& counters() const { return counters_; }
   void set_capture_kernel_drops(std::uint64_t drops) { counters_.capture_kernel_drops = drops; }
@@ -110,6 +117,10 @@ class RelayCore final : public FrameHandler {
   // (sendmmsg); returns how many sends succeeded.
   std::size_t send_to_peers(std::span<const Byte> datagram, bool v2, TimePoint now);
   bool send_mesh(IpAddress peer, std::span<const Byte> datagram, TimePoint now);
+  // v2: tells every peer whether we forward for our segment.
+  void announce_role(TimePoint now);
+  // A peer that said, recently, that it stands by: it is sent no frames.
+  bool stands_by(IpAddress peer, TimePoint now) const;
   // Counts one peer's mesh send result and warns (rate-limited) when it failed; true on success.
   bool note_mesh_send(IpAddress peer, std::size_t size, SendStatus status, TimePoint now);
   std::unique_ptr<State> state_;

@@ -392,6 +392,13 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
                                "How long a relayed datagram is remembered to stop echoes and "
                                "duplicates; 0 = off, pure SnowSignal behaviour",
                                "MS");
+  const EnvOption election_interval(
+      app, "--election-interval-ms", "ELECTION_INTERVAL_MS", "1000",
+      "Designated forwarder: relays on one segment (those that hear each other's segment "
+      "hellos, sent every MS) agree that the lowest address forwards and the others stand "
+      "by, taking over after 3 silent intervals (100..60000; 0 = off: every relay "
+      "forwards, SnowSignal's behaviour, as with --dedup-window-ms 0)",
+      "MS");
   const EnvOption host_local(
       app, "--host-local", "HOST_LOCAL", "on",
       "PVA on this host too: relay what processes here broadcast on the interface, and hand "
@@ -560,6 +567,18 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
     }
     config.dedup_window_ms = static_cast<unsigned>(
         parse_number(dedup_window.resolve(env), 60000, "a number of milliseconds (0..60000)"));
+    {
+      const Setting setting = election_interval.resolve(env);
+      const auto ms = static_cast<unsigned>(
+          parse_number(setting, 60000, "a number of milliseconds (0, or 100..60000)"));
+      if (ms != 0 && ms < 100) {
+        throw ConfigError(setting.source + ": '" + setting.value +
+                          "' is not a number of milliseconds (0, or 100..60000)");
+      }
+      // No election without the window (SnowSignal's behaviour asked for), nor (below)
+      // where there is no IPv4 broadcast to say hello with.
+      config.election_interval_ms = config.dedup_window_ms == 0 ? 0 : ms;
+    }
     // Host-local leans on the window to recognise what we re-broadcast; with SnowSignal's
     // behaviour asked for (no window), it is SnowSignal's own-MAC rule.
     const Setting host_local_setting = host_local.resolve(env);
@@ -602,6 +621,7 @@ ConfigOutcome parse_config(std::vector<std::string> args, const Environment& env
     // Last: the only check that looks at the machine.
     const Setting interface = target.resolve(env);
     config.interface = find_interface(interface, interfaces);
+    if (!config.interface.ipv4) config.election_interval_ms = 0;
     fit_traffic_to_interface(config, interface.source);
     return {std::move(config), 0, ""};
   } catch (const ConfigError& e) {

@@ -33,25 +33,35 @@ std::string destination_clause(const Destination& destination) {
 }  // namespace
 
 std::string capture_filter(const TrafficKinds& kinds, const std::vector<MacAddress>& own_macs,
-                           const std::vector<IpAddress>& local_sources) {
+                           const std::vector<IpAddress>& local_sources,
+                           std::uint16_t hello_port) {
   std::string filter;
   for (const Destination& destination : kinds.destinations()) {
     if (destination.ports.empty()) continue;
     if (!filter.empty()) filter += " or ";
     filter += destination_clause(destination);
   }
+
   filter = "(" + filter + ")";
-  if (own_macs.empty()) return filter;
-  filter += local_sources.empty() ? " and not (" : " and (not (";
+  std::string not_ours;
   for (std::size_t i = 0; i < own_macs.size(); ++i) {
-    if (i > 0) filter += " or ";
-    filter += "ether src " + own_macs[i].to_string();
+    not_ours += (i > 0 ? " or " : "not (") + std::string("ether src ") + own_macs[i].to_string();
   }
-  filter += ")";
-  if (local_sources.empty()) return filter;
-  for (const IpAddress& source : local_sources) filter += " or src host " + source.to_string();
-  filter += ")";
-  return filter;
+  if (!not_ours.empty()) not_ours += ")";
+  if (!not_ours.empty()) {
+    if (local_sources.empty()) {
+      filter += " and " + not_ours;
+    } else {
+      filter += " and (" + not_ours;
+      for (const IpAddress& source : local_sources) filter += " or src host " + source.to_string();
+      filter += ")";
+    }
+  }
+  if (hello_port == 0) return filter;
+  // Other relays' hellos; ours never (they come from our MAC and our address).
+  const std::string port = std::to_string(hello_port);
+  return "(" + filter + ") or (ether broadcast and ip and udp src port " + port +
+         " and udp dst port " + port + (not_ours.empty() ? "" : " and " + not_ours) + ")";
 }
 
 }  // namespace snowsignal

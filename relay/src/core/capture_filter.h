@@ -26,7 +26,10 @@ namespace snowsignal {
 // With `local_sources` (host-local: this host's addresses) the exclusion spares frames
 // from those sources, "and (not (ether src M1 or ...) or src host A1 or ...)": a
 // process on this host sends from them, while our re-broadcasts keep their clients'.
+// With `hello_port` (election on), other relays' segment hellos are taken too:
+// "(ether broadcast and ip and udp src port P and udp dst port P)".
 std::string capture_filter(const TrafficKinds& kinds, const std::vector<MacAddress>& own_macs,
-                           const std::vector<IpAddress>& local_sources = {});
+                           const std::vector<IpAddress>& local_sources = {},
+                           std::uint16_t hello_port = 0);
 
 }  // namespace snowsignal

@@ -16,6 +16,7 @@
 #include "rate_limiter.h"
 #include "reassembler.h"
 #include "replay_window.h"
+#include "segment_election.h"
 #include "traffic_kinds.h"
 
 namespace snowsignal {
@@ -41,6 +42,7 @@ bool is_routine(DropReason reason, Side side) {
     case DropReason::kOriginSegment:
     case DropReason::kDuplicate:
     case DropReason::kOwnSender:
+    case DropReason::kStandby:
       return true;
     // On the capture side the kernel filter already selected UDP to our destinations;
     // these can only come from a filter/classifier disagreement, or (wrong_port) from a
@@ -67,6 +69,14 @@ constexpr std::size_t kProvenPeers = 64;
 struct V2Proof {
   IpAddress peer;
   TimePoint last{};
+  bool used = false;
+};
+
+// What a peer last announced of its segment role (mesh v2), and when.
+struct PeerRole {
+  IpAddress peer;
+  TimePoint last{};
+  bool standby = false;
   bool used = false;
 };
 
@@ -119,6 +129,11 @@ struct RelayCore::State {
   // Identification of the IPv6 datagrams we fragment (fragmenter.h): our own sequence,
   // as a source's kernel keeps one, started from this run's random id.
   std::uint32_t ipv6_identification;
+  // Designated forwarder: the election (none when off), the hello frame, and the roles
+  // peers announced.
+  std::optional<SegmentElection> election;
+  std::array<Byte, kHelloFrameSize> hello_out{};
+  std::array<PeerRole, kProvenPeers> roles{};
 
   State(const RelaySettings& s, const InterfaceInfo& i, MeshSocket& m, FrameSink& f,
         const PeerDirectory& p, const Clock& c)
@@ -135,6 +150,9 @@ struct RelayCore::State {
         health(PeerHealthSettings{}, &peer_log),
         proof_lifetime(std::max<Duration>(3 * s.heartbeat_interval, std::chrono::seconds(10))),
         ipv6_identification(static_cast<std::uint32_t>(s.sender_id ^ (s.sender_id >> 32))) {
+    if (s.election_interval > Duration::zero() && i.ipv4) {
+      election.emplace(*i.ipv4, 3 * s.election_interval);
+    }
     health.set_peers(p.peers(), c.now());
     // v2 heartbeats make a quiet peer "silent". Not in a mixed mesh: a v1 peer has none.
     if (s.keyring != nullptr && !s.accept_v1 && s.heartbeat_interval > Duration::zero()) {
@@ -159,12 +177,30 @@ struct RelayCore::State {
     }
     *oldest = V2Proof{peer, now, true};
   }
+
+  void note_role(IpAddress peer, bool standby, TimePoint now) {
+    PeerRole* oldest = &roles[0];
+    for (PeerRole& role : roles) {
+      if (role.used && role.peer == peer) {
+        role.last = now;
+        role.standby = standby;
+        return;
+      }
+      if (!role.used || (oldest->used && role.last < oldest->last)) oldest = &role;
+    }
+    *oldest = PeerRole{peer, now, standby, true};
+  }
 };
 
 RelayCore::RelayCore(const RelaySettings& settings, const InterfaceInfo& interface,
                      MeshSocket& mesh, FrameSink& sink, const PeerDirectory& peers,
                      const Clock& clock)
-    : state_(std::make_unique<State>(settings, interface, mesh, sink, peers, clock)) {}
+    : state_(std::make_unique<State>(settings, interface, mesh, sink, peers, clock)) {
+  if (state_->election) {
+    counters_.role = SegmentRole::kForwarder;
+    counters_.designated = *interface.ipv4;
+  }
+}
 
 RelayCore::~RelayCore() = default;
 
@@ -204,17 +240,36 @@ void RelayCore::expire_reassembly() {
 
 void RelayCore::on_captured(std::span<const Byte> captured, bool truncated) {
   State& s = *state_;
-  ++counters_.captured;
   const auto drop = [&](DropReason reason, const IpAddress& from = {}) {
     counters_.drop(reason);
     log_drop(s.warnings, s.clock.now(), reason, Side::kCapture, from);
   };
   std::span<const Byte> frame = captured;
+  // Parsed once: the election, the loop guard and the classifier ask the same view.
+  const std::optional<EthernetView> ethernet = parse_ethernet(frame);
+  // A relay's segment hello is election business, not traffic: hellos_received, not
+  // captured (a quiet segment keeps captured at 0).
+  if (s.election && ethernet && !truncated) {
+    if (const auto hello = parse_segment_hello(*ethernet, s.settings.mesh_port)) {
+      // Our own (captured back with host-local on) says nothing about the segment.
+      if (hello->sender == s.settings.sender_id) return;
+      const IpAddress source = IpAddress::from_v4(hello->ip_source);
+      // Only a peer may make us stand by; an L2 neighbour spoofing one is what is left.
+      const std::vector<IpAddress>& peers = s.peers.peers();
+      if (hello->address != hello->ip_source ||
+          !std::binary_search(peers.begin(), peers.end(), source)) {
+        ++counters_.captured;
+        return drop(DropReason::kUnknownPeer, source);
+      }
+      ++counters_.hellos_received;
+      s.election->heard(hello->address, s.clock.now());
+      return;
+    }
+  }
+  ++counters_.captured;
   // A capture shorter than the wire frame cannot be relayed intact (SnowSignal cut
   // every frame at 1024 bytes; we would rather drop than send a broken datagram).
   if (truncated) return drop(DropReason::kOversize);
-  // Parsed once: the loop guard and the classifier ask the same view.
-  const std::optional<EthernetView> ethernet = parse_ethernet(frame);
   if (!ethernet) return drop(DropReason::kMalformed);
   // From one of our MACs: our own re-broadcast (it keeps its client's foreign source)
   // or, with host-local on, a datagram a process on this host sent from one of its
@@ -254,6 +309,8 @@ void RelayCore::on_captured(std::span<const Byte> captured, bool truncated) {
     if (s.dedup.received_recently(fingerprint, now)) return drop(DropReason::kEcho, view.ip_source);
     s.dedup.note_captured(fingerprint, now);
   }
+  // Another relay forwards for our segment; ours stays noted above, for the take-over.
+  if (s.election && !s.election->forwarder()) return drop(DropReason::kStandby, view.ip_source);
 
   if (from_this_host) ++counters_.local_captured;
   if (spdlog::should_log(spdlog::level::debug)) {
@@ -321,7 +378,7 @@ std::size_t RelayCore::send_to_peers(std::span<const Byte> datagram, bool v2, Ti
     count = 0;
   };
   for (const IpAddress& peer : s.peers.peers()) {
-    if (sends_v2(peer, now) != v2) continue;
+    if (sends_v2(peer, now) != v2 || stands_by(peer, now)) continue;
     s.send_peers[count++] = peer;
     if (count == kMaxPeersPerSend) send_chunk();
   }
@@ -380,6 +437,46 @@ void RelayCore::send_heartbeats() {
   // itself (a v1 peer drops it as bad_magic).
   for (const IpAddress& peer : s.peers.peers()) {
     if (send_mesh(peer, {s.heartbeat_out.data(), size}, now)) ++counters_.heartbeats_sent;
+  }
+  // With the heartbeats, while there is a segment to share: a standby's word expires,
+  // so it is said again; a lone relay says nothing (peers send to it anyway).
+  if (s.election && (s.election->mates() > 0 || !s.election->forwarder())) announce_role(now);
+}
+
+void RelayCore::announce_role(TimePoint now) {
+  State& s = *state_;
+  if (s.settings.keyring == nullptr || !s.election) return;
+  const std::size_t size =
+      encode_mesh_v2_heartbeat(s.next_header(MeshV2Type::kRole), s.election->forwarder() ? 1 : 0,
+                               s.settings.keyring->send_mac(), s.heartbeat_out);
+  for (const IpAddress& peer : s.peers.peers()) send_mesh(peer, {s.heartbeat_out.data(), size}, now);
+}
+
+bool RelayCore::stands_by(IpAddress peer, TimePoint now) const {
+  const State& s = *state_;
+  for (const PeerRole& role : s.roles) {
+    if (role.used && role.peer == peer) return role.standby && now - role.last < s.proof_lifetime;
+  }
+  return false;
+}
+
+void RelayCore::send_hello() {
+  State& s = *state_;
+  if (!s.election) return;
+  const TimePoint now = s.clock.now();
+  const SegmentHello hello{s.settings.sender_id, s.settings.boot_id, *s.interface.ipv4,
+                           s.election->forwarder(), *s.interface.ipv4};
+  const std::size_t size = encode_segment_hello(hello, s.interface.mac, s.interface.broadcast,
+                                                s.settings.mesh_port, s.hello_out);
+  if (s.sink.send({s.hello_out.data(), size})) {
+    ++counters_.hellos_sent;
+    return;
+  }
+  ++counters_.send_errors;
+  ++counters_.emit_errors;
+  if (auto suppressed = s.warnings.admit(kSinkErrorKey, now)) {
+    spdlog::warn("segment hello on {} failed: {} ({} similar suppressed)", s.interface.name,
+                 s.sink.last_error(), *suppressed);
   }
 }
 
@@ -448,6 +545,9 @@ void RelayCore::on_mesh_v2(IpAddress from, std::span<const Byte> datagram) {
       send_mesh(from, {s.heartbeat_out.data(), size}, now);
       return;
     }
+    case MeshV2Type::kRole:
+      s.note_role(from, /*standby=*/decoded.timestamp == 0, now);
+      return;
     case MeshV2Type::kHeartbeatReply: {
       ++counters_.heartbeat_replies;
       s.health.on_heartbeat(from, now);
@@ -508,6 +608,9 @@ void RelayCore::on_mesh_frame(IpAddress from, std::span<const Byte> frame) {
     if (s.dedup.received_recently(fingerprint, now)) return drop(DropReason::kDuplicate);
     s.dedup.note_received(fingerprint, now);
   }
+  // The segment's forwarder re-broadcasts it (a v1 peer, which hears no roles, sends
+  // to every relay; a v2 one only to forwarders).
+  if (s.election && !s.election->forwarder()) return drop(DropReason::kStandby);
 
   const Emission emission = s.kinds.emission(*classified.destination, view, s.interface.broadcast);
   const std::size_t size = rewrite_frame(view, emission, s.interface.mac, s.frame_out);
@@ -579,6 +682,24 @@ void RelayCore::tick() {
   const TimePoint now = s.clock.now();
   s.health.set_peers(s.peers.peers(), now);
   s.health.tick(now);
+  if (!s.election) return;
+  const Ipv4Address before = s.election->designated();
+  const bool changed = s.election->decide(now);
+  counters_.role = s.election->forwarder() ? SegmentRole::kForwarder : SegmentRole::kStandby;
+  counters_.designated = s.election->designated();
+  counters_.segment_mates = s.election->mates();
+  if (!changed) return;
+  const double seconds = std::chrono::duration<double>(s.election->heard_ago(now)).count();
+  if (s.election->forwarder()) {
+    spdlog::info("role: forwarder for {} ({} silent for {:.1f} s)", s.interface.name,
+                 before.to_string(),
+                 std::chrono::duration<double>(3 * s.settings.election_interval).count());
+  } else {
+    spdlog::info("role: standby on {} ({} forwards for this segment, heard {:.1f} s ago)",
+                 s.interface.name, s.election->designated().to_string(), seconds);
+  }
+  // Peers learn it now, not at the next heartbeat: a new forwarder must get frames.
+  announce_role(now);
 }
 
 const PeerHealth& RelayCore::peer_health() const {

@@ -134,6 +134,7 @@ MeshV2Decoded decode_mesh_v2(std::span<const Byte> datagram, const MeshKeyring& 
       return decoded;
     case static_cast<Byte>(MeshV2Type::kHeartbeat):
     case static_cast<Byte>(MeshV2Type::kHeartbeatReply):
+    case static_cast<Byte>(MeshV2Type::kRole):
       decoded.header.type = static_cast<MeshV2Type>(d[kTypeAt]);
       if (decoded.body.size() != 8) return refuse(DropReason::kMalformedV2);
       decoded.timestamp = get_u64(decoded.body.data());

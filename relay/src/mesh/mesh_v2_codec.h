@@ -24,7 +24,9 @@ inline constexpr std::size_t kMeshV2Overhead = kMeshV2HeaderSize + kMeshMacSize;
 inline constexpr std::size_t kMeshV2RecordHeader = 2;  // length before each frame
 inline constexpr std::size_t kMeshV2HeartbeatSize = kMeshV2Overhead + 8;
 
-enum class MeshV2Type : Byte { kFrames = 1, kHeartbeat = 2, kHeartbeatReply = 3 };
+// kRole: the sender's part in its segment's election, in the heartbeat layout (its
+// 8-byte field: 1 forwarder, 0 standby), so peers send frames to forwarders only.
+enum class MeshV2Type : Byte { kFrames = 1, kHeartbeat = 2, kHeartbeatReply = 3, kRole = 4 };
 
 struct MeshV2Header {
   MeshV2Type type = MeshV2Type::kFrames;

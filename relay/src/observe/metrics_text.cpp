@@ -129,7 +129,7 @@ std::string prometheus_text(const MetricsSnapshot& s) {
   w.sample({{"version", s.version}}, std::uint64_t{1});
 
   // The stats JSON keys, each as snowsignal_<key>_total (relay/README.md "Counters").
-  const std::array<std::tuple<const char*, const char*, std::uint64_t>, 16> totals = {{
+  const std::array<std::tuple<const char*, const char*, std::uint64_t>, 18> totals = {{
       {"snowsignal_captured_total", "Frames handed to the relay by the capture.", c.captured},
       {"snowsignal_forwarded_total",
        "Mesh datagrams of frames sent (v1: one per peer per frame; v2: one per batch).",
@@ -164,6 +164,10 @@ std::string prometheus_text(const MetricsSnapshot& s) {
       {"snowsignal_local_delivered_total",
        "Re-broadcasts also handed to the relay host's own listeners (host-local).",
        c.local_delivered},
+      {"snowsignal_hellos_sent_total", "Segment hellos sent (designated-forwarder election).",
+       c.hellos_sent},
+      {"snowsignal_hellos_received_total",
+       "Segment hellos heard from the other relays on this segment.", c.hellos_received},
   }};
   for (const auto& [name, help, value] : totals) {
     w.family(name, Type::kCounter, help);
@@ -187,6 +191,15 @@ std::string prometheus_text(const MetricsSnapshot& s) {
   w.family("snowsignal_self_relay", Type::kGauge,
            "1 when no other relay is known and the relay sends to itself (test mode).");
   w.sample(std::uint64_t{s.self_relay ? 1U : 0U});
+
+  w.family("snowsignal_designated_forwarder", Type::kGauge,
+           "1 when this relay forwards for its segment (the election's forwarder, or no "
+           "election), 0 while it stands by.");
+  w.sample({{"role", std::string(segment_role_name(c.role))}},
+           std::uint64_t{c.role == SegmentRole::kStandby ? 0U : 1U});
+  w.family("snowsignal_segment_relays", Type::kGauge,
+           "Other relays heard on this relay's segment (their segment hellos).");
+  w.sample(c.segment_mates);
 
   w.family("snowsignal_capture_up", Type::kGauge,
            "1 when the capture is open and its interface is up and running.");

@@ -65,6 +65,12 @@ std::string stats_json(const Counters& counters, const std::vector<IpAddress>& p
       {"fragmented", counters.fragmented},
       {"local_captured", counters.local_captured},
       {"local_delivered", counters.local_delivered},
+      {"hellos_sent", counters.hellos_sent},
+      {"hellos_received", counters.hellos_received},
+      {"role", std::string(segment_role_name(counters.role))},
+      {"forwarder", counters.role == SegmentRole::kOff ? std::string()
+                                                       : counters.designated.to_string()},
+      {"segment_mates", counters.segment_mates},
       {"dropped", dropped},
       {"peers", peer_list},
   };
@@ -109,7 +115,8 @@ std::string stats_line(const Counters& counters) {
                      " reassembled=" + std::to_string(counters.reassembled) +
                      " fragmented=" + std::to_string(counters.fragmented) +
                      " local_captured=" + std::to_string(counters.local_captured) +
-                     " local_delivered=" + std::to_string(counters.local_delivered) + " dropped:";
+                     " local_delivered=" + std::to_string(counters.local_delivered) +
+                     " role=" + std::string(segment_role_name(counters.role)) + " dropped:";
   bool any = false;
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     if (counters.dropped[i] == 0) continue;

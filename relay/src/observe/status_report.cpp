@@ -68,8 +68,21 @@ std::string peers_table(const json& doc) {
   return out;
 }
 
+// "segment: standby (198.18.1.2 forwards, 2 other relays heard)"; nothing when there is
+// no election (a relay older than it, or SnowSignal's behaviour asked for).
+std::string role_line(const json& doc) {
+  const std::string role = doc.value("role", std::string("off"));
+  if (role == "off") return "";
+  const auto mates = doc.value("segment_mates", std::uint64_t{0});
+  const std::string heard = std::to_string(mates) + " other relay" + (mates == 1 ? "" : "s") +
+                            " heard on the segment";
+  if (role == "forwarder") return "segment: forwarder (" + heard + ")\n";
+  return "segment: standby (" + doc.value("forwarder", std::string("?")) + " forwards, " + heard +
+         ")\n";
+}
+
 std::string counters_lines(const json& doc) {
-  std::string out = "relayed: captured " + number(doc.at("captured")) + ", forwarded " +
+  std::string out = role_line(doc) + "relayed: captured " + number(doc.at("captured")) + ", forwarded " +
                     number(doc.at("forwarded")) + ", mesh received " +
                     number(doc.at("mesh_received")) + ", re-broadcast " +
                     number(doc.at("rebroadcast")) + "\n";

@@ -86,6 +86,15 @@ TEST_F(ConfigTest, HostLocalIsOnOffByFlagOrEnvAndOffWithSnowSignalsBehaviour) {
   expect_error({}, {{"HOST_LOCAL", "2"}}, "HOST_LOCAL: '2' is not on or off");
 }
 
+TEST_F(ConfigTest, TheElectionIntervalIsOneSecondByDefaultAndOffWithoutTheWindow) {
+  EXPECT_EQ(ok({}).election_interval_ms, 1000u);
+  EXPECT_EQ(ok({"--election-interval-ms", "250"}).election_interval_ms, 250u);
+  EXPECT_EQ(ok({}, {{"ELECTION_INTERVAL_MS", "0"}}).election_interval_ms, 0u);
+  EXPECT_EQ(ok({"--dedup-window-ms", "0"}).election_interval_ms, 0u) << "SnowSignal's behaviour";
+  expect_error({"--election-interval-ms", "50"}, {}, "--election-interval-ms: '50'");
+  expect_error({}, {{"ELECTION_INTERVAL_MS", "soon"}}, "ELECTION_INTERVAL_MS: 'soon'");
+}
+
 TEST_F(ConfigTest, EnvironmentOverridesDefaults) {
   const Config config = ok({}, kEveryVariable);
   EXPECT_EQ(config.interface.name, "veth1");

@@ -97,6 +97,29 @@ TEST(CaptureFilter, HostLocalSparesFramesFromThisHostsAddressesOnly) {
   EXPECT_TRUE(filter.matches(to_port(5064)));
 }
 
+TEST(CaptureFilter, TakesTheOtherRelaysSegmentHellosWhenTheElectionIsOn) {
+  FrameSpec hello;
+  hello.sport = 7124;
+  hello.dport = 7124;
+  hello.ip_dst = "198.18.1.255";
+  const std::string text = capture_filter(TrafficKinds(kPvaAndCa), {mac("02:00:00:00:02:02")},
+                                          {peer_ip("198.18.1.2")}, 7124);
+  const Filter filter(text);
+  ASSERT_TRUE(filter.compiled()) << text;
+  EXPECT_TRUE(filter.matches(build_frame(hello)));
+  EXPECT_TRUE(filter.matches(to_port(5064)));
+  FrameSpec ours = hello;  // our own hello: our MAC and (host-local) one of our sources
+  ours.eth_src = "02:00:00:00:02:02";
+  ours.ip_src = "198.18.1.2";
+  EXPECT_FALSE(filter.matches(build_frame(ours))) << "our own hello stays out";
+  FrameSpec local_search;  // what host-local is for still gets in
+  local_search.eth_src = "02:00:00:00:02:02";
+  local_search.ip_src = "198.18.1.2";
+  EXPECT_TRUE(filter.matches(build_frame(local_search)));
+  const Filter off(capture_filter(TrafficKinds(kPvaAndCa), {mac("02:00:00:00:02:02")}));
+  EXPECT_FALSE(off.matches(build_frame(hello))) << "the control: no election, no hellos";
+}
+
 TEST(CaptureFilter, ReadsAsOneClausePerDestination) {
   EXPECT_EQ(capture_filter(TrafficKinds(kWithGroup), {mac("02:00:00:00:02:02")}),
             "((ether broadcast and ip and udp and (udp dst port 5076 or ip[6:2] & 0x3fff != 0)) "

@@ -7,6 +7,7 @@
 #include "mesh_codec.h"
 #include "mesh_v2_codec.h"
 #include "mocks.h"
+#include "segment_election.h"
 #include "snowsignal/relay_core.h"
 
 namespace snowsignal::testing {
@@ -379,6 +380,147 @@ TEST_F(RelayCoreV2Test, AcceptV1TakesV1FromPeersOnlyAndSendsV1UntilAPeerProvesV2
   ASSERT_EQ(mesh_.sent.size(), 2u);
   EXPECT_TRUE(decode_mesh_v1(mesh_.sent[0].datagram));
   EXPECT_TRUE(decode_mesh_v1(mesh_.sent[1].datagram));
+}
+
+
+// ---- designated forwarder (issue 20, item 1) ------------------------------------------
+
+// A relay beside us on our segment (198.18.2.1, lower than our .2), and peers elsewhere.
+const IpAddress kMate = peer_ip("198.18.2.1");
+
+class ElectionTest : public RelayCoreV2Test {
+ protected:
+  ElectionTest() {
+    settings_.election_interval = std::chrono::seconds(1);
+    peer_list_ = {kPeerA, kMate, kPeerC};  // sorted, as the directory keeps them
+  }
+
+  Bytes hello_from(IpAddress relay, std::uint64_t sender = 0x5EED) {
+    Bytes out(kHelloFrameSize);
+    encode_segment_hello({sender, 1, relay.v4(), true, relay.v4()}, mac("02:00:00:00:02:01"),
+                         ip("198.18.2.255"), 7124, out);
+    return out;
+  }
+
+  std::size_t sent_of_type(MeshV2Type type, std::uint64_t value) const {
+    std::size_t n = 0;
+    for (const auto& d : mesh_.sent) {
+      const auto decoded = decode_mesh_v2(d.datagram, ring_);
+      if (!decoded.refusal && decoded.header.type == type && decoded.timestamp == value) ++n;
+    }
+    return n;
+  }
+
+  std::size_t frames_sent_to(IpAddress peer) const {
+    std::size_t n = 0;
+    for (const auto& d : mesh_.sent) {
+      const auto decoded = decode_mesh_v2(d.datagram, ring_);
+      if (d.to == peer && !decoded.refusal && decoded.header.type == MeshV2Type::kFrames) ++n;
+    }
+    return n;
+  }
+};
+
+TEST_F(ElectionTest, ALowerRelayHeardOnTheSegmentMakesUsStandByWhichEveryPeerIsTold) {
+  EXPECT_EQ(core().counters().role, SegmentRole::kForwarder) << "alone at start";
+  core().on_captured(hello_from(kMate), false);
+  EXPECT_EQ(core().counters().hellos_received, 1u);
+  EXPECT_EQ(core().counters().captured, 0u) << "election business, not traffic";
+  core().tick();
+  EXPECT_EQ(core().counters().role, SegmentRole::kStandby);
+  EXPECT_EQ(core().counters().designated, kMate.v4());
+  EXPECT_EQ(core().counters().segment_mates, 1u);
+  EXPECT_EQ(sent_of_type(MeshV2Type::kRole, 0), 3u) << "standby, said to each of 3 peers";
+}
+
+TEST_F(ElectionTest, AStandbyNeitherForwardsWhatItCapturesNorReBroadcastsWhatItReceives) {
+  core().on_captured(hello_from(kMate), false);
+  core().tick();
+  mesh_.sent.clear();
+  core().on_captured(build_frame(client(1)), false);
+  core().flush();
+  EXPECT_EQ(frames_sent_to(kPeerA) + frames_sent_to(kPeerC), 0u);
+  core().on_mesh_datagram(kPeerA, from_peer_a({build_frame(client(2))}, 1, ring_), false);
+  EXPECT_TRUE(emitted_.empty());
+  EXPECT_EQ(dropped(DropReason::kStandby), 2u);
+}
+
+TEST_F(ElectionTest, WhenTheForwarderIsSilentForThreeIntervalsTheStandbyTakesOverAndSaysSo) {
+  core().on_captured(hello_from(kMate), false);
+  core().tick();
+  now_ += std::chrono::milliseconds(2900);
+  core().tick();
+  EXPECT_EQ(core().counters().role, SegmentRole::kStandby);
+  mesh_.sent.clear();
+  now_ += std::chrono::milliseconds(100);
+  core().tick();
+  EXPECT_EQ(core().counters().role, SegmentRole::kForwarder);
+  EXPECT_EQ(sent_of_type(MeshV2Type::kRole, 1), 3u) << "forwarder again, said at once";
+  core().on_captured(build_frame(client(3)), false);
+  core().flush();
+  EXPECT_EQ(frames_sent_to(kPeerA), 1u);
+}
+
+TEST_F(ElectionTest, AHigherRelayOnTheSegmentLeavesUsForwarding) {
+  peer_list_ = {kPeerA, peer_ip("198.18.2.9"), kPeerC};
+  core().on_captured(hello_from(peer_ip("198.18.2.9")), false);
+  core().tick();
+  EXPECT_EQ(core().counters().role, SegmentRole::kForwarder);
+  EXPECT_EQ(core().counters().segment_mates, 1u);
+}
+
+TEST_F(ElectionTest, AHelloFromAnAddressThatIsNoPeerIsRefusedAndChangesNothing) {
+  core().on_captured(hello_from(peer_ip("198.18.2.0")), false);
+  core().tick();
+  EXPECT_EQ(dropped(DropReason::kUnknownPeer), 1u);
+  EXPECT_EQ(core().counters().role, SegmentRole::kForwarder);
+}
+
+TEST_F(ElectionTest, OurOwnHelloCapturedBackIsIgnored) {
+  core().on_captured(hello_from(kMate, kOurId), false);
+  core().tick();
+  EXPECT_EQ(core().counters().hellos_received, 0u);
+  EXPECT_EQ(core().counters().role, SegmentRole::kForwarder);
+}
+
+TEST_F(ElectionTest, SendHelloPutsOneHelloOnTheSegment) {
+  core().send_hello();
+  ASSERT_EQ(emitted_.size(), 1u);
+  const auto ethernet = parse_ethernet(emitted_[0]);
+  ASSERT_TRUE(ethernet);
+  const auto hello = parse_segment_hello(*ethernet, 7124);
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->sender, kOurId);
+  EXPECT_EQ(hello->address, kSelf.v4());
+  EXPECT_EQ(core().counters().hellos_sent, 1u);
+}
+
+// A peer that announced it stands by gets no frames while its word is fresh (the v2
+// proof lifetime, 10 s here); after that, unknown means send.
+TEST_F(ElectionTest, APeerThatStandsByGetsNoFramesUntilItsWordGetsOld) {
+  std::array<Byte, kMeshV2HeartbeatSize> out{};
+  encode_mesh_v2_heartbeat({MeshV2Type::kRole, ring_.send_key_id(), kPeerAId, 77, 1}, 0,
+                           ring_.send_mac(), out);
+  core().on_mesh_datagram(kPeerA, Bytes(out.begin(), out.end()), false);
+  core().on_captured(build_frame(client(4)), false);
+  core().flush();
+  EXPECT_EQ(frames_sent_to(kPeerA), 0u);
+  EXPECT_EQ(frames_sent_to(kPeerC), 1u);
+  now_ += std::chrono::seconds(10);
+  core().on_captured(build_frame(client(5)), false);
+  core().flush();
+  EXPECT_EQ(frames_sent_to(kPeerA), 1u);
+}
+
+// The control: no election, every relay forwards whatever it hears (SnowSignal).
+TEST_F(ElectionTest, ControlWithTheElectionOffEveryRelayForwards) {
+  settings_.election_interval = Duration::zero();
+  core().on_captured(hello_from(kMate), false);
+  core().tick();
+  EXPECT_EQ(core().counters().role, SegmentRole::kOff);
+  core().on_captured(build_frame(client(6)), false);
+  core().flush();
+  EXPECT_EQ(frames_sent_to(kPeerA), 1u);
 }
 
 }  // namespace

@@ -207,7 +207,9 @@ TEST(MeshV2Codec, AuthenticatedButMalformedBodiesAreRefused) {
   EXPECT_EQ(with_body(2, {1, 2, 3}), DropReason::kMalformedV2) << "short heartbeat";
   EXPECT_EQ(with_body(3, Bytes(9, 0)), DropReason::kMalformedV2) << "long reply";
   EXPECT_EQ(with_body(0, Bytes(8, 0)), DropReason::kMalformedV2) << "type 0";
-  EXPECT_EQ(with_body(4, Bytes(8, 0)), DropReason::kMalformedV2) << "type 4";
+  EXPECT_FALSE(with_body(4, Bytes(8, 0))) << "type 4: a role announcement";
+  EXPECT_EQ(with_body(4, Bytes(7, 0)), DropReason::kMalformedV2) << "short role";
+  EXPECT_EQ(with_body(5, Bytes(8, 0)), DropReason::kMalformedV2) << "type 5";
 }
 
 }  // namespace

@@ -44,6 +44,8 @@ MetricsSnapshot busy_relay() {
   s.counters.fragmented = 16;
   s.counters.local_captured = 17;
   s.counters.local_delivered = 18;
+  s.counters.role = SegmentRole::kStandby;
+  s.counters.segment_mates = 2;
   s.peers = {peer_ip(0xC6120202), peer_ip(0xC6120302)};
   s.capture_open = true;
   s.interface_up = true;
@@ -79,6 +81,8 @@ TEST(MetricsText, HasEveryCounterAsATotal) {
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_fragmented_total 16\n"));
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_local_captured_total 17\n"));
   EXPECT_THAT(text, HasSubstr("\nsnowsignal_local_delivered_total 18\n"));
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_designated_forwarder{role=\"standby\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("\nsnowsignal_segment_relays 2\n"));
   EXPECT_THAT(text, HasSubstr("# TYPE snowsignal_captured_total counter\n"));
 }
 

@@ -24,6 +24,8 @@ TEST(StatsJson, HasTheContractKeysAndEveryDropReason) {
   counters.mesh_receive_overflows = 8;
   counters.local_captured = 9;
   counters.local_delivered = 10;
+  counters.role = SegmentRole::kStandby;
+  counters.designated = Ipv4Address{0xC6120201};
   counters.drop(DropReason::kUnknownPeer);
   const auto json =
       nlohmann::json::parse(stats_json(counters, {peer_ip(0xC6120202), peer_ip(0xC6120302)}));
@@ -38,6 +40,8 @@ TEST(StatsJson, HasTheContractKeysAndEveryDropReason) {
   EXPECT_EQ(json["mesh_receive_overflows"], 8);
   EXPECT_EQ(json["local_captured"], 9);
   EXPECT_EQ(json["local_delivered"], 10);
+  EXPECT_EQ(json["role"], "standby");
+  EXPECT_EQ(json["forwarder"], "198.18.2.1");
   EXPECT_EQ(json["dropped"]["unknown_peer"], 1);
   EXPECT_EQ(json["dropped"].size(), kDropReasonCount);
   for (const char* reason :

@@ -70,6 +70,23 @@ TEST(StatusReport, TheScreenShowsTheRelayEveryPeerWithItsStateAndOnlyNonZeroLoss
   EXPECT_EQ(status_exit_code(screen), 0);
 }
 
+TEST(StatusReport, TheScreenSaysTheSegmentRoleOnlyWhenThereIsAnElection) {
+  MetricsSnapshot standby = relay_with_a_dead_peer();
+  standby.counters.role = SegmentRole::kStandby;
+  standby.counters.designated = Ipv4Address{0xC6120101};
+  standby.counters.segment_mates = 2;
+  EXPECT_THAT(render_status(status_document(healthy_header(), standby, kNow)).text,
+              HasSubstr("segment: standby (198.18.1.1 forwards, 2 other relays heard on the "
+                        "segment)\n"));
+  MetricsSnapshot forwarder = standby;
+  forwarder.counters.role = SegmentRole::kForwarder;
+  forwarder.counters.segment_mates = 1;
+  EXPECT_THAT(render_status(status_document(healthy_header(), forwarder, kNow)).text,
+              HasSubstr("segment: forwarder (1 other relay heard on the segment)\n"));
+  EXPECT_THAT(render_status(status_document(healthy_header(), relay_with_a_dead_peer(), kNow)).text,
+              Not(HasSubstr("segment:")));
+}
+
 TEST(StatusReport, TheExitStatusFollowsTheVerdictAndAnUnreadableAnswerIsTwo) {
   StatusHeader sick = healthy_header();
   sick.healthy = false;
