@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/key_files.h"
 #include "support/scenario_run.h"
 #include "support/segment_capture.h"
 
@@ -23,26 +24,6 @@ namespace fs = std::filesystem;
 // Two test keys (any 32 bytes do; these are not secrets).
 const std::string kOldKey = "1 " + std::string(64, '1');
 const std::string kNewKey = "2 " + std::string(64, '2');
-
-// Key files as an operator writes them: mode 0600, in a directory of the test's own.
-class KeyFiles {
- public:
-  KeyFiles() {
-    std::string pattern = (fs::temp_directory_path() / "snowsignal-keys-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = pattern;
-  }
-  ~KeyFiles() { fs::remove_all(dir_); }
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path path = dir_ / name;
-    std::ofstream(path) << text << "\n";
-    chmod(path.c_str(), 0600);
-    return path.string();
-  }
-
- private:
-  fs::path dir_;
-};
 
 std::string relay(const std::string& name, const std::string& where, const std::string& peers,
                   const std::string& extra = "") {
