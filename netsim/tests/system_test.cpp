@@ -513,6 +513,24 @@ TEST(NetsimCli, CheckPrintsTheIpv6PlanToo) {
       << out;
 }
 
+TEST(NetsimCli, CheckPrintsTheSwarmNodesOverlaysVnisAndTaskAddresses) {
+  TempDir dir;
+  Child c = spawn_netsim(
+      Mode::invoker,
+      {"check", std::string(SNOWSIGNAL_FIXTURES_DIR) + "/scenarios/swarm-overlay.yaml"}, dir.path);
+  EXPECT_EQ(wait_exit(c.pid, 30), 0);
+  std::string out = slurp(c.out);
+  EXPECT_NE(out.find("  node2  VTEP 198.18.0.12 on underlay\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("  pvanet  198.19.1.0/24  VNI 4096  MTU 1450  UDP 4789  no flooding"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("    on node1: relay1=198.19.1.2 ioc=198.19.1.5\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("relay2 (task on node2, service snowsignal):  eth0=198.19.1.3 on pvanet mac "
+                     "02:42:c6:13:01:03"),
+            std::string::npos)
+      << out;
+}
+
 // The shipped scenarios against the real snowsignal and pva tools.
 class ShippedScenario : public ::testing::TestWithParam<std::tuple<std::string, Mode>> {};
 

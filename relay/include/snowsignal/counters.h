@@ -41,6 +41,7 @@ enum class DropReason : std::size_t {
   kFragmentTooLarge,    // fragments that add up to more than an IP datagram can hold
   kExtensionChain,      // IPv6 extension headers: more than 8, or more than 512 bytes
   kStandby,             // another relay forwards for our segment (designated forwarder)
+  kSegmentHello,        // a relay's segment hello read by the mesh socket (it is a broadcast)
   kCount,
 };
 
@@ -73,7 +74,8 @@ constexpr std::string_view drop_reason_name(DropReason reason) {
                                                                      "fragment_overlap",
                                                                      "fragment_too_large",
                                                                      "extension_chain",
-                                                                     "standby"};
+                                                                     "standby",
+                                                                     "segment_hello"};
   return kNames[static_cast<std::size_t>(reason)];
 }
 

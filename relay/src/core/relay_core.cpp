@@ -43,6 +43,7 @@ bool is_routine(DropReason reason, Side side) {
     case DropReason::kDuplicate:
     case DropReason::kOwnSender:
     case DropReason::kStandby:
+    case DropReason::kSegmentHello:
       return true;
     // On the capture side the kernel filter already selected UDP to our destinations;
     // these can only come from a filter/classifier disagreement, or (wrong_port) from a
@@ -482,11 +483,15 @@ void RelayCore::send_hello() {
 
 void RelayCore::on_mesh_datagram(IpAddress from, std::span<const Byte> datagram, bool truncated) {
   State& s = *state_;
-  ++counters_.mesh_received;
   const auto drop = [&](DropReason reason) {
     counters_.drop(reason);
     log_drop(s.warnings, s.clock.now(), reason, Side::kMesh, from);
   };
+  // A segment hello is a broadcast to the mesh port, so the mesh socket of every host
+  // on the segment hears it too (the capture already took it): neither mesh traffic
+  // nor a sign of the peer's life, whether or not we hold an election ourselves.
+  if (is_segment_hello_payload(datagram)) return drop(DropReason::kSegmentHello);
+  ++counters_.mesh_received;
   // Never trust the mesh: only current peers may make us transmit on our segment.
   const std::vector<IpAddress>& peers = s.peers.peers();
   if (!std::binary_search(peers.begin(), peers.end(), from)) return drop(DropReason::kUnknownPeer);

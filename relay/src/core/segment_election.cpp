@@ -80,6 +80,11 @@ std::optional<SegmentHello> parse_segment_hello(const EthernetView& frame, std::
   return hello;
 }
 
+bool is_segment_hello_payload(std::span<const Byte> payload) {
+  return payload.size() == kHelloPayloadSize &&
+         std::memcmp(payload.data(), kHelloMagic.data(), kHelloMagic.size()) == 0;
+}
+
 SegmentElection::SegmentElection(Ipv4Address self, Duration hold)
     : self_(self), hold_(hold), designated_(self) {}
 

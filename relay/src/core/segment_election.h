@@ -49,6 +49,10 @@ std::size_t encode_segment_hello(const SegmentHello& hello, const MacAddress& ma
 // `port`, the magic and version, the exact size. nullopt for anything else.
 std::optional<SegmentHello> parse_segment_hello(const EthernetView& frame, std::uint16_t port);
 
+// True when a UDP payload is a segment hello's (its size and magic): what the mesh
+// socket reads of a hello, which is a broadcast to the mesh port.
+bool is_segment_hello_payload(std::span<const Byte> payload);
+
 class SegmentElection {
  public:
   // `self`: our interface's IPv4 address. `hold`: how long a mate stays alive unheard.

@@ -512,6 +512,22 @@ TEST_F(ElectionTest, APeerThatStandsByGetsNoFramesUntilItsWordGetsOld) {
   EXPECT_EQ(frames_sent_to(kPeerA), 1u);
 }
 
+// The hello is a broadcast to the mesh port: the mesh sockets on the segment read it
+// too. It is no mesh traffic, no sign of life and no bad input, election or not.
+TEST_F(ElectionTest, AHelloReadByTheMeshSocketIsNeitherTrafficNorAWarning) {
+  for (const bool election : {true, false}) {
+    settings_.election_interval = election ? std::chrono::seconds(1) : Duration::zero();
+    core_.reset();
+    const Bytes hello = hello_from(kMate);
+    core().on_mesh_datagram(
+        kMate, Bytes(hello.begin() + kEthernetHeaderSize + 28, hello.end()), false);
+    EXPECT_EQ(dropped(DropReason::kSegmentHello), 1u);
+    EXPECT_EQ(dropped(DropReason::kBadVersion) + dropped(DropReason::kBadMagic), 0u);
+    EXPECT_EQ(core().counters().mesh_received, 0u);
+    EXPECT_EQ(health_of(kMate).datagrams_received, 0u) << "not a sign of the mate's life";
+  }
+}
+
 // The control: no election, every relay forwards whatever it hears (SnowSignal).
 TEST_F(ElectionTest, ControlWithTheElectionOffEveryRelayForwards) {
   settings_.election_interval = Duration::zero();
